@@ -1,0 +1,96 @@
+//! Emitting: from the IR to the files of a Rust crate.
+//!
+//! Each emitter builds tokens with `quote!`; [`render`] formats them with `prettyplease` and
+//! stamps the generated-file header. The emitters read only the IR.
+
+mod models;
+mod render;
+
+use std::collections::BTreeMap;
+
+use quote::quote;
+
+use crate::diag::Diagnostic;
+use crate::ir::{Api, Scalar, TypeRef};
+use crate::Config;
+pub(crate) use render::ident;
+
+/// Every file of the generated crate, by path relative to the crate root.
+pub(crate) fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let header = render::header(config);
+    let mut files = BTreeMap::new();
+    files.insert("Cargo.toml".to_string(), cargo_toml(api, config, &header));
+    let toml_header = toml_comment(&header);
+    files.insert(
+        "rustfmt.toml".to_string(),
+        format!("{toml_header}\n# prettyplease formats this crate; rustfmt must not reformat it, or the freshness check fails.\ndisable_all_formatting = true\n"),
+    );
+    files.insert("src/lib.rs".to_string(), render::rust_file(&header, lib_rs(api, config))?);
+    files.insert("src/models.rs".to_string(), render::rust_file(&header, models::models(api))?);
+    let nullable: proc_macro2::TokenStream = include_str!("runtime/nullable.rs")
+        .parse()
+        .map_err(|e| Diagnostic::error("<codegen>", "", format!("runtime source: {e}")))?;
+    files.insert("src/nullable.rs".to_string(), render::rust_file(&header, nullable)?);
+    Ok(files)
+}
+
+fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
+    let mut docs = vec![format!(" {} (API version {}).", api.title, api.version), String::new()];
+    docs.push(format!(
+        " Generated from `{}`: [`models`] holds a Rust type for every schema; [`Nullable`] tells an absent member from an explicit `null`.",
+        config.source_label
+    ));
+    if let Some(d) = &api.description {
+        docs.push(String::new());
+        docs.extend(d.lines().map(|l| format!(" {l}")));
+    }
+    quote! {
+        #(#![doc = #docs])*
+        // The docs below are the spec's own text, written as Markdown for a portal, not rustdoc.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+
+        pub mod models;
+        mod nullable;
+
+        pub use nullable::Nullable;
+    }
+}
+
+fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
+    let uses_chrono = api.types.iter().any(|t| mentions_time(&t.kind));
+    let mut deps = String::new();
+    if uses_chrono {
+        deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+    }
+    deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
+    deps.push_str("serde_json = \"1\"\n");
+    let header = toml_comment(header);
+    let description = format!("Rust types for the {} (version {})", api.title, api.version).replace('"', "'");
+    format!(
+        "{header}\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\ndescription = \"{description}\"\npublish = false\n\n\
+         # Doc comments are the spec's prose, not Rust examples.\n[lib]\ndoctest = false\n\n[dependencies]\n{deps}",
+        config.crate_name, config.crate_version
+    )
+}
+
+fn toml_comment(header: &str) -> String {
+    header.lines().map(|l| format!("#{}", l.trim_start_matches("//"))).collect::<Vec<_>>().join("\n")
+}
+
+fn mentions_time(kind: &crate::ir::TypeKind) -> bool {
+    fn time(t: &TypeRef) -> bool {
+        match t {
+            TypeRef::Scalar(Scalar::DateTime | Scalar::Date) => true,
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => time(t),
+            _ => false,
+        }
+    }
+    match kind {
+        crate::ir::TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| time(&f.ty)) || s.additional.as_ref().is_some_and(time)
+        }
+        crate::ir::TypeKind::Union(u) => u.variants.iter().any(|v| time(&v.ty)),
+        crate::ir::TypeKind::Alias(t) => time(t),
+        crate::ir::TypeKind::Enum(_) => false,
+    }
+}

@@ -1,0 +1,293 @@
+//! The models module: one Rust type per named type of the IR.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ident;
+use crate::ir::{Api, Enum, Field, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::names::{CaseRule, Scope};
+
+/// Which imports the emitted items need.
+#[derive(Default)]
+struct Uses {
+    map: bool,
+    nullable: bool,
+}
+
+pub(crate) fn models(api: &Api) -> TokenStream {
+    let mut uses = Uses::default();
+    let items: Vec<TokenStream> = api.types.iter().map(|def| type_def(api, def, &mut uses)).collect();
+    let map_use = uses.map.then(|| {
+        quote!(
+            use std::collections::BTreeMap;
+        )
+    });
+    let nullable_use = uses.nullable.then(|| {
+        quote!(
+            use crate::Nullable;
+        )
+    });
+    quote! {
+        //! Data types: one for every schema of the API, request and response views apart.
+        //!
+        //! A schema with `readOnly` or `writeOnly` members gives two types: `Name`, as the server
+        //! sends it (no writeOnly members), and `NameRequest`, as a client sends it (no readOnly ones).
+        // Unions hold whole objects side by side, and variant names repeat the schemas' names.
+        #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+
+        use serde::{Deserialize, Serialize};
+        #map_use
+        #nullable_use
+
+        #(#items)*
+    }
+}
+
+/// `#[doc]` attributes for a doc string, one per line.
+pub(crate) fn docs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text else { return TokenStream::new() };
+    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// The Rust type for a use of a type.
+pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&api.type_def(*id).name);
+            quote!(#name)
+        }
+        TypeRef::Scalar(s) => scalar(*s),
+        TypeRef::Array(t) => {
+            let t = rust_type(api, t);
+            quote!(Vec<#t>)
+        }
+        TypeRef::Map(t) => {
+            let t = rust_type(api, t);
+            quote!(BTreeMap<String, #t>)
+        }
+        TypeRef::Nullable(t) => {
+            let t = rust_type(api, t);
+            quote!(Option<#t>)
+        }
+        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Any => quote!(serde_json::Value),
+    }
+}
+
+fn scalar(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::String => quote!(String),
+        Scalar::Bool => quote!(bool),
+        Scalar::I32 => quote!(i32),
+        Scalar::I64 => quote!(i64),
+        Scalar::U32 => quote!(u32),
+        Scalar::U64 => quote!(u64),
+        Scalar::F32 => quote!(f32),
+        Scalar::F64 => quote!(f64),
+        Scalar::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Scalar::Date => quote!(chrono::NaiveDate),
+    }
+}
+
+fn uses_map(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) => true,
+        TypeRef::Array(t) | TypeRef::Nullable(t) => uses_map(t),
+        _ => false,
+    }
+}
+
+fn type_def(api: &Api, def: &TypeDef, uses: &mut Uses) -> TokenStream {
+    let docs = docs(def.docs.as_deref());
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => strukt(api, &docs, &name, s, uses),
+        TypeKind::Enum(e) => enumeration(&docs, &name, e),
+        TypeKind::Union(u) => union(api, &docs, &name, u, uses),
+        TypeKind::Alias(t) => {
+            uses.map |= uses_map(t);
+            let t = rust_type(api, t);
+            quote! {
+                #docs
+                pub type #name = #t;
+            }
+        }
+    }
+}
+
+fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct, uses: &mut Uses) -> TokenStream {
+    let rule = CaseRule::best(s.fields.iter().map(|f| (f.name.as_str(), f.wire_name.as_str())), true);
+    let rename_all = rule.attr().map(|r| quote!(#[serde(rename_all = #r)]));
+    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(api, f, rule, uses)).collect();
+    if let Some(extra) = &s.additional {
+        uses.map = true;
+        let mut scope = Scope::with_reserved(s.fields.iter().map(|f| f.name.as_str()));
+        let extra_name = ident(&scope.claim("additional_properties"));
+        let t = rust_type(api, extra);
+        fields.push(quote! {
+            /// Members not listed above.
+            #[serde(flatten)]
+            pub #extra_name: BTreeMap<String, #t>,
+        });
+    }
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #rename_all
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn field(api: &Api, f: &Field, rule: CaseRule, uses: &mut Uses) -> TokenStream {
+    let mut doc_text = f.docs.clone();
+    if f.deprecated {
+        doc_text = Some(match doc_text {
+            Some(d) => format!("{d}\n\nDeprecated."),
+            None => "Deprecated.".into(),
+        });
+    }
+    let docs = docs(doc_text.as_deref());
+    let name = ident(&f.name);
+    let wire = &f.wire_name;
+    let rename = (rule.field(&f.name) != *wire).then(|| quote!(rename = #wire,));
+    uses.map |= uses_map(&f.ty);
+    let (inner, nullable) = f.ty.strip_null();
+    let mut inner_ty = rust_type(api, inner);
+    if f.boxed {
+        inner_ty = quote!(Box<#inner_ty>);
+    }
+    let (ty, extra) = match (f.required, nullable) {
+        (true, false) => (inner_ty, None),
+        (true, true) => (quote!(Option<#inner_ty>), None),
+        (false, false) => (quote!(Option<#inner_ty>), Some(quote!(skip_serializing_if = "Option::is_none"))),
+        (false, true) => {
+            uses.nullable = true;
+            (quote!(Nullable<#inner_ty>), Some(quote!(default, skip_serializing_if = "Nullable::is_absent")))
+        }
+    };
+    let serde = match (rename, extra) {
+        (None, None) => None,
+        (rename, extra) => Some(quote!(#[serde(#rename #extra)])),
+    };
+    quote! {
+        #docs
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn enumeration(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
+    let rule = CaseRule::best(e.variants.iter().map(|v| (v.name.as_str(), v.wire_name.as_str())), false);
+    let rename_all = rule.attr().map(|r| quote!(#[serde(rename_all = #r)]));
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let wire = &v.wire_name;
+        let rename = (rule.variant(&v.name) != *wire).then(|| quote!(#[serde(rename = #wire)]));
+        quote!(#rename #vname,)
+    });
+    let arms = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let wire = &v.wire_name;
+        quote!(Self::#vname => #wire,)
+    });
+    let other = ident(&e.other);
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #rename_all
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the API did not list, kept as sent.
+            #[serde(untagged)]
+            #other(String),
+        }
+
+        impl #name {
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union, uses: &mut Uses) -> TokenStream {
+    let variant_ty = |v: &crate::ir::UnionVariant| {
+        let t = rust_type(api, &v.ty);
+        if v.boxed {
+            quote!(Box<#t>)
+        } else {
+            t
+        }
+    };
+    for v in &u.variants {
+        uses.map |= uses_map(&v.ty);
+    }
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let t = variant_ty(v);
+        let tags = (!v.tags.is_empty()).then(|| {
+            let list = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+            let text = format!(" Selected by {list}.");
+            quote!(#[doc = #text])
+        });
+        quote!(#tags #vname(#t),)
+    });
+    let Some(d) = &u.discriminator else {
+        return quote! {
+            #docs
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    };
+    let other = ident(&d.other);
+    let property = &d.property;
+    let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let vname = ident(&v.name);
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote!(|v| Self::#vname(Box::new(v))) } else { quote!(Self::#vname) };
+        quote!(Some(#(#tags)|*) => serde_json::from_value(value).map(#wrap).map_err(D::Error::custom),)
+    });
+    let doc = format!(" Chosen by the `{property}` member; a value with a tag not listed here is kept whole.");
+    quote! {
+        #docs
+        #[doc = ""]
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            /// A value whose tag this version of the API did not list.
+            #other(serde_json::Value),
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => Ok(Self::#other(value)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,476 @@
+//! The intermediate model: plain data describing an API, between the spec and the Rust tokens.
+//!
+//! Lowering ([`crate::lower`]) builds an [`Api`] from a spec; the emitters ([`crate::emit`])
+//! read nothing else. It holds no spec types and no token streams, every name in it is a
+//! settled Rust identifier beside its wire name, and every list is in a deterministic order.
+
+/// Everything the emitters need to know about one API.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The spec's `openapi` version string.
+    pub openapi: String,
+    /// `servers`, in spec order.
+    pub servers: Vec<Server>,
+    /// `components.securitySchemes`, by name.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Operations in spec order (paths as written, then methods in a fixed order).
+    pub operations: Vec<Operation>,
+    /// Webhook payloads: one entry per webhook operation with a request body.
+    pub webhooks: Vec<Webhook>,
+    /// Every named type, sorted by name. [`TypeId`] indexes this list.
+    pub types: Vec<TypeDef>,
+}
+
+impl Api {
+    /// The type a [`TypeId`] names.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// Index into [`Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Where in the spec something came from, for docs and diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// File, relative to the root spec's folder, `/`-separated.
+    pub file: String,
+    /// JSON pointer into the file.
+    pub pointer: String,
+}
+
+/// A server URL template with its variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Server {
+    /// The URL, with `{variable}` placeholders.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// The template variables.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// One `{variable}` of a server URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerVariable {
+    /// Rust identifier.
+    pub name: String,
+    /// Name in the URL template.
+    pub wire_name: String,
+    /// Default value.
+    pub default: String,
+    /// Allowed values, if restricted.
+    pub allowed: Vec<String>,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// A security scheme from `components.securitySchemes`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Rust identifier (snake case).
+    pub name: String,
+    /// Name of the scheme in the spec.
+    pub wire_name: String,
+    /// `description`.
+    pub docs: Option<String>,
+    /// How the credential travels.
+    pub kind: SecurityKind,
+}
+
+/// How a credential travels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where.
+        location: ParamLocation,
+        /// Header, parameter or cookie name.
+        name: String,
+    },
+    /// `Authorization: Bearer ...`.
+    Bearer {
+        /// `bearerFormat`, e.g. `JWT`.
+        format: Option<String>,
+    },
+    /// `Authorization: Basic ...`.
+    Basic,
+    /// OAuth2 or OpenID Connect: a bearer token obtained elsewhere.
+    OAuth2,
+}
+
+/// One alternative of an operation's security: all these schemes together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityRequirement {
+    /// Scheme names (wire names) with their scopes.
+    pub schemes: Vec<(String, Vec<String>)>,
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId` as written.
+    pub id: String,
+    /// Rust method name (snake case).
+    pub name: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template, e.g. `/customers/{id}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Path, query, header and cookie parameters, path ones first in template order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// Documented responses, sorted by status.
+    pub responses: Vec<Response>,
+    /// Alternatives; empty means no authentication. `None` is not used: the document-level
+    /// default is already applied.
+    pub security: Vec<SecurityRequirement>,
+    /// Where the operation is defined.
+    pub origin: Origin,
+}
+
+/// Where a parameter travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+impl ParamLocation {
+    /// The spec's spelling (`path`, `query`, `header`, `cookie`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// How a parameter value is serialised (`style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `simple` (path, header default).
+    Simple,
+    /// `form` (query, cookie default).
+    Form,
+    /// `label`.
+    Label,
+    /// `matrix`.
+    Matrix,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// One parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Rust identifier.
+    pub name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where it travels.
+    pub location: ParamLocation,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `style`, with the location's default filled in.
+    pub style: ParamStyle,
+    /// `explode`, with the style's default filled in.
+    pub explode: bool,
+    /// `description`.
+    pub docs: Option<String>,
+    /// Validation rules.
+    pub constraints: Constraints,
+    /// `deprecated`.
+    pub deprecated: bool,
+}
+
+/// A request or response body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// The media type chosen (JSON when offered).
+    pub content_type: String,
+    /// What the body holds; `None` when the media type has no schema.
+    pub ty: Option<TypeRef>,
+    /// Whether a request body is required (always true for responses).
+    pub required: bool,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// Which responses a [`Response`] covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// `1XX` ... `5XX`: the hundreds digit.
+    Range(u8),
+    /// `default`.
+    Default,
+}
+
+/// One documented response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// Status covered.
+    pub status: Status,
+    /// Rust identifier for a variant standing for this response (e.g. `Created`).
+    pub name: String,
+    /// `description`.
+    pub docs: Option<String>,
+    /// The body, if any.
+    pub body: Option<Body>,
+    /// Documented headers.
+    pub headers: Vec<Header>,
+}
+
+/// A documented response header.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    /// Rust identifier.
+    pub name: String,
+    /// Header name as documented.
+    pub wire_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `required`.
+    pub required: bool,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// A webhook: an operation the API calls on the consumer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Webhook {
+    /// Webhook name as written under `webhooks`.
+    pub wire_name: String,
+    /// The operation, with the payload as its body.
+    pub operation: Operation,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// Rust identifier, unique in the models module.
+    pub name: String,
+    /// Documentation (`title` and `description`).
+    pub docs: Option<String>,
+    /// The schema it was made from.
+    pub origin: Origin,
+    /// Which view of a schema with readOnly/writeOnly members this is.
+    pub view: View,
+    /// The shape.
+    pub kind: TypeKind,
+}
+
+/// Which side of the wire a type is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum View {
+    /// The schema has no readOnly/writeOnly members (nor do the types it holds): one type serves both.
+    Both,
+    /// Sent by clients: readOnly members left out.
+    Request,
+    /// Sent by servers: writeOnly members left out.
+    Response,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enumeration, open to values added later.
+    Enum(Enum),
+    /// `oneOf` / `anyOf`: one of several shapes.
+    Union(Union),
+    /// Another name for a type (a component that is a primitive, array or map).
+    Alias(TypeRef),
+}
+
+/// An object with known properties.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// Properties in spec order.
+    pub fields: Vec<Field>,
+    /// Type of additional properties kept beside the fields, when the schema gives one.
+    pub additional: Option<TypeRef>,
+}
+
+/// One property.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust identifier (snake case, raw when a keyword).
+    pub name: String,
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// Documentation.
+    pub docs: Option<String>,
+    /// Its type; [`TypeRef::Nullable`] when `null` is allowed.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// Box the value: the field's type contains this struct.
+    pub boxed: bool,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Validation rules.
+    pub constraints: Constraints,
+}
+
+/// A string enumeration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enum {
+    /// Known values.
+    pub variants: Vec<EnumVariant>,
+    /// Variant holding a value not listed (always last).
+    pub other: String,
+}
+
+/// One known value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumVariant {
+    /// Rust identifier.
+    pub name: String,
+    /// The value.
+    pub wire_name: String,
+}
+
+/// One of several shapes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// Alternatives, in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// The tag property, when a `discriminator` gives one.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// A tag property that tells the alternatives apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discriminator {
+    /// Property name on the wire.
+    pub property: String,
+    /// Variant holding a value with an unknown tag.
+    pub other: String,
+}
+
+/// One alternative.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// Rust identifier.
+    pub name: String,
+    /// What it holds.
+    pub ty: TypeRef,
+    /// Tag values that select it (with a discriminator).
+    pub tags: Vec<String>,
+    /// Box the value: it contains the union.
+    pub boxed: bool,
+}
+
+/// A use of a type.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A named type.
+    Named(TypeId),
+    /// A scalar.
+    Scalar(Scalar),
+    /// A list.
+    Array(Box<TypeRef>),
+    /// A map from string keys.
+    Map(Box<TypeRef>),
+    /// `null` is allowed as well.
+    Nullable(Box<TypeRef>),
+    /// Any JSON object.
+    Object,
+    /// Any JSON value.
+    Any,
+}
+
+impl TypeRef {
+    /// The type with nullability removed, and whether it was nullable.
+    pub fn strip_null(&self) -> (&TypeRef, bool) {
+        match self {
+            TypeRef::Nullable(inner) => (inner, true),
+            other => (other, false),
+        }
+    }
+}
+
+/// A scalar type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scalar {
+    /// `string`.
+    String,
+    /// `boolean`.
+    Bool,
+    /// `integer` with `format: int32`.
+    I32,
+    /// `integer` (int64 or no format).
+    I64,
+    /// `integer` with `format: uint32`.
+    U32,
+    /// `integer` with `format: uint64`.
+    U64,
+    /// `number` with `format: float`.
+    F32,
+    /// `number` (double or no format).
+    F64,
+    /// `string` with `format: date-time`.
+    DateTime,
+    /// `string` with `format: date`.
+    Date,
+}
+
+/// Validation rules a server checks (and clients may document).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern` (ECMA-262).
+    pub pattern: Option<String>,
+    /// `format`, when it is one a validator checks (`email`, `uri`, ...).
+    pub format: Option<String>,
+    /// `minimum` (or `exclusiveMinimum`, with the flag).
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum` (or `exclusiveMaximum`, with the flag).
+    pub maximum: Option<(f64, bool)>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `const`, or a one-value `enum` of a non-string type, as JSON.
+    pub fixed: Option<String>,
+    /// `default`, as JSON.
+    pub default: Option<String>,
+}

@@ -1,0 +1,296 @@
+//! Reading a spec from disk: YAML or JSON files linked by `$ref`, held as JSON values with their source text.
+//!
+//! This is the only module that touches the file system. [`Spec::load`] reads the root file and,
+//! breadth first, every file a `$ref` names (outside `x-` extension members, which the generator
+//! never reads). A file that cannot be read or parsed is remembered as a failure rather than
+//! reported at once: it only becomes an error when lowering actually follows a `$ref` into it,
+//! so loose ends in parts of a spec we never use (code samples, say) cost nothing.
+
+mod lines;
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Component, Path, PathBuf};
+
+use jsonptr::{Pointer, PointerBuf};
+use serde_json::Value;
+
+use crate::diag::Diagnostic;
+
+/// Index of a loaded file in a [`Spec`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(u32);
+
+/// A node in the spec: a file and a JSON pointer into it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The file holding the node.
+    pub file: FileId,
+    /// Where in the file.
+    pub pointer: PointerBuf,
+}
+
+impl Location {
+    /// The location of a child member or array element.
+    pub fn join(&self, token: impl ToString) -> Location {
+        let mut pointer = self.pointer.clone();
+        pointer.push_back(token.to_string());
+        Location { file: self.file, pointer }
+    }
+}
+
+struct Document {
+    /// Lexically normalised path, used as the identity of the file.
+    path: PathBuf,
+    /// The path as shown to users.
+    display: String,
+    text: String,
+    value: Result<Value, Diagnostic>,
+}
+
+/// Every file of a spec, parsed.
+pub struct Spec {
+    docs: Vec<Document>,
+    by_path: HashMap<PathBuf, FileId>,
+}
+
+impl Spec {
+    /// Loads the root file and every file reachable from it through `$ref`s.
+    ///
+    /// Fails only when the root itself cannot be read or parsed.
+    pub fn load(root: &Path) -> Result<Spec, Diagnostic> {
+        let mut spec = Spec { docs: Vec::new(), by_path: HashMap::new() };
+        let root_id = spec.read(normalize(root));
+        if let Err(e) = &spec.docs[root_id.index()].value {
+            return Err(e.clone());
+        }
+        let mut queue = VecDeque::from([root_id]);
+        while let Some(id) = queue.pop_front() {
+            let mut refs = Vec::new();
+            if let Ok(value) = &spec.docs[id.index()].value {
+                collect_refs(value, false, &mut refs);
+            }
+            let dir = spec.docs[id.index()].path.parent().map(Path::to_path_buf).unwrap_or_default();
+            for reference in refs {
+                let Some(path) = file_part(&reference).map(|f| normalize(&dir.join(f))) else {
+                    continue;
+                };
+                if !spec.by_path.contains_key(&path) {
+                    let new = spec.read(path);
+                    queue.push_back(new);
+                }
+            }
+        }
+        Ok(spec)
+    }
+
+    /// The root file.
+    pub fn root(&self) -> Location {
+        Location { file: FileId(0), pointer: PointerBuf::root() }
+    }
+
+    /// The node at `loc`, if the file parsed and the pointer exists.
+    pub fn get(&self, loc: &Location) -> Option<&Value> {
+        let value = self.docs[loc.file.index()].value.as_ref().ok()?;
+        loc.pointer.resolve(value).ok()
+    }
+
+    /// The path of a file as shown in diagnostics.
+    pub fn display(&self, file: FileId) -> &str {
+        &self.docs[file.index()].display
+    }
+
+    /// The file's path relative to the root file's folder, with `/` separators.
+    pub fn relative_name(&self, file: FileId) -> String {
+        let root_dir = self.docs[0].path.parent().unwrap_or(Path::new(""));
+        let path = &self.docs[file.index()].path;
+        let rel = path.strip_prefix(root_dir).unwrap_or(path);
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    }
+
+    /// An error at `loc`.
+    pub fn error(&self, loc: &Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(self.display(loc.file), loc.pointer.as_str(), message)
+    }
+
+    /// A warning at `loc`.
+    pub fn warning(&self, loc: &Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(self.display(loc.file), loc.pointer.as_str(), message)
+    }
+
+    /// Follows the `$ref` string found in the object at `at` to the node it names.
+    pub fn resolve_ref(&self, at: &Location, reference: &str) -> Result<Location, Diagnostic> {
+        let ref_loc = at.join("$ref");
+        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let file_id = if file.is_empty() {
+            at.file
+        } else {
+            if file.contains("://") {
+                return Err(self
+                    .error(&ref_loc, format!("remote `$ref` `{reference}` is not supported"))
+                    .with_hint("download the document and refer to it by a relative path"));
+            }
+            let dir = self.docs[at.file.index()].path.parent().unwrap_or(Path::new(""));
+            let path = normalize(&dir.join(decode(file)));
+            let Some(&id) = self.by_path.get(&path) else {
+                return Err(self.error(&ref_loc, format!("dangling `$ref` `{reference}`: no such file")));
+            };
+            if let Err(cause) = &self.docs[id.index()].value {
+                let mut e = self.error(&ref_loc, format!("dangling `$ref` `{reference}`: {}", cause.message));
+                e.hint = Some(format!(
+                    "{} (in {})",
+                    cause.hint.clone().unwrap_or_else(|| "fix the file".into()),
+                    cause.file
+                ));
+                return Err(e);
+            }
+            id
+        };
+        let fragment = decode(fragment);
+        let pointer = PointerBuf::parse(fragment.as_str()).map_err(|_| {
+            self.error(&ref_loc, format!("`$ref` `{reference}` has a fragment that is not a JSON pointer"))
+                .with_hint("write the fragment as `#/path/to/node`")
+        })?;
+        let target = Location { file: file_id, pointer };
+        if self.get(&target).is_none() {
+            return Err(self.error(
+                &ref_loc,
+                format!(
+                    "dangling `$ref` `{reference}`: `{}` has no node at `{}`",
+                    self.display(file_id),
+                    target.pointer
+                ),
+            ));
+        }
+        Ok(target)
+    }
+
+    /// Fills in the line of every diagnostic whose file this spec holds.
+    pub fn fill_lines(&self, diags: &mut [Diagnostic]) {
+        for d in diags.iter_mut().filter(|d| d.line.is_none()) {
+            let Some(doc) = self.docs.iter().find(|doc| doc.display == d.file) else { continue };
+            if let Ok(pointer) = Pointer::parse(&d.pointer) {
+                d.line = lines::line_of(&doc.text, pointer);
+            }
+        }
+    }
+
+    fn read(&mut self, path: PathBuf) -> FileId {
+        let id = FileId(u32::try_from(self.docs.len()).expect("fewer than 2^32 files"));
+        let display = path.display().to_string();
+        let (text, value) = match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let value = parse(&display, &path, &text);
+                (text, value)
+            }
+            Err(e) => {
+                let d = Diagnostic::error(&display, "", format!("cannot read `{display}`: {e}"))
+                    .with_hint("check the path of the `$ref` that names this file");
+                (String::new(), Err(d))
+            }
+        };
+        self.by_path.insert(path.clone(), id);
+        self.docs.push(Document { path, display, text, value });
+        id
+    }
+}
+
+impl FileId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Parses YAML or JSON; any other extension (a Markdown description, say) becomes one string.
+fn parse(display: &str, path: &Path, text: &str) -> Result<Value, Diagnostic> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => serde_json::from_str(text).map_err(|e| {
+            Diagnostic::error(display, "", format!("invalid JSON: {e}"))
+                .with_line(Some(e.line()))
+                .with_hint("fix the JSON syntax at the line shown")
+        }),
+        "yaml" | "yml" | "" => serde_yaml::from_str::<Value>(text).map_err(|e| {
+            let line = e.location().map(|l| l.line());
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            Diagnostic::error(display, "", format!("invalid YAML: {message}"))
+                .with_line(line)
+                .with_hint("fix the YAML syntax at the line shown")
+        }),
+        _ => Ok(Value::String(text.to_string())),
+    }
+}
+
+/// The file part of a `$ref`, if it names another file.
+fn file_part(reference: &str) -> Option<String> {
+    let file = reference.split('#').next().unwrap_or("");
+    (!file.is_empty() && !file.contains("://")).then(|| decode(file))
+}
+
+fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Every `$ref` string in `value`, skipping `x-` extension members (which hold no schema we read).
+fn collect_refs(value: &Value, in_properties: bool, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == "$ref" {
+                    if let Value::String(s) = child {
+                        out.push(s.clone());
+                    }
+                } else if in_properties || !key.starts_with("x-") {
+                    collect_refs(child, !in_properties && key == "properties", out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, false, out)),
+        _ => {}
+    }
+}
+
+/// Resolves `.` and `..` without touching the disk, so symlinks and missing files behave alike.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_dots() {
+        assert_eq!(
+            normalize(Path::new("spec/paths/../components/./schemas/A.yaml")),
+            PathBuf::from("spec/components/schemas/A.yaml")
+        );
+        assert_eq!(normalize(Path::new("../x/../y.yaml")), PathBuf::from("../y.yaml"));
+    }
+
+    #[test]
+    fn refs_in_extensions_are_skipped_but_properties_named_x_are_not() {
+        let v: Value = serde_json::json!({
+            "x-codeSamples": [{"$ref": "a.php"}],
+            "properties": {"x-rate": {"$ref": "b.yaml"}},
+            "items": {"$ref": "c.yaml#/d"}
+        });
+        let mut out = Vec::new();
+        collect_refs(&v, false, &mut out);
+        assert_eq!(out, vec!["b.yaml".to_string(), "c.yaml#/d".to_string()]);
+    }
+}

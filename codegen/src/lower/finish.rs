@@ -1,0 +1,421 @@
+//! The last lowering pass: inline anonymous aliases, split request/response views, sort the
+//! types by name, box recursive fields, and reject recursion no JSON value can satisfy.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::schema::{RawKind, RawType, Types};
+use crate::diag::Diagnostic;
+use crate::ir::{Api, Field, Origin, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, View};
+
+pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Diagnostic>> {
+    inline_anonymous_aliases(&mut types.raw, api);
+    let split = views_to_split(&types.raw);
+
+    // One entry per (raw type, view); request views get a name of their own.
+    let mut entries: Vec<(usize, View, String)> = Vec::new();
+    for (i, raw) in types.raw.iter().enumerate() {
+        if is_inlined(raw) {
+            continue;
+        }
+        if split[i] {
+            entries.push((i, View::Response, raw.name.clone()));
+            let request = types.scope.claim(&format!("{}Request", raw.name));
+            entries.push((i, View::Request, request));
+        } else {
+            entries.push((i, View::Both, raw.name.clone()));
+        }
+    }
+    entries.sort_by(|a, b| a.2.cmp(&b.2));
+    let index: BTreeMap<(usize, View), TypeId> =
+        entries.iter().enumerate().map(|(n, (i, v, _))| ((*i, *v), TypeId(n))).collect();
+    let map = |ty: &TypeRef, view: View| remap(ty, view, &split, &index);
+
+    let spec = types.spec;
+    let mut defs = Vec::with_capacity(entries.len());
+    for (i, view, name) in &entries {
+        let raw = &types.raw[*i];
+        let kind = match &raw.kind {
+            RawKind::Struct { fields, additional } => TypeKind::Struct(Struct {
+                fields: fields
+                    .iter()
+                    .filter(|f| match view {
+                        View::Request => !f.read_only,
+                        View::Response => !f.write_only,
+                        View::Both => true,
+                    })
+                    .map(|f| Field { ty: map(&f.field.ty, *view), ..f.field.clone() })
+                    .collect(),
+                additional: additional.as_ref().map(|t| map(t, *view)),
+            }),
+            RawKind::Enum(e) => TypeKind::Enum(e.clone()),
+            RawKind::Union { variants, discriminator } => TypeKind::Union(Union {
+                variants: variants
+                    .iter()
+                    .map(|v| crate::ir::UnionVariant { ty: map(&v.ty, *view), ..v.clone() })
+                    .collect(),
+                discriminator: discriminator.clone(),
+            }),
+            RawKind::Alias(t) => TypeKind::Alias(map(t, *view)),
+            RawKind::Pending => TypeKind::Alias(TypeRef::Any),
+        };
+        let mut docs = raw.docs.clone();
+        if *view == View::Request {
+            let note = format!("The request view of [`{}`]: the members the server sets are left out.", raw.name);
+            docs = Some(match docs {
+                Some(d) => format!("{d}\n\n{note}"),
+                None => note,
+            });
+        }
+        defs.push(TypeDef {
+            name: name.clone(),
+            docs,
+            origin: Origin { file: spec.relative_name(raw.origin.file), pointer: raw.origin.pointer.to_string() },
+            view: *view,
+            kind,
+        });
+    }
+
+    for op in api.operations.iter_mut().chain(api.webhooks.iter_mut().map(|w| &mut w.operation)) {
+        for p in &mut op.params {
+            p.ty = map(&p.ty, View::Request);
+        }
+        if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
+            *t = map(t, View::Request);
+        }
+        for r in &mut op.responses {
+            if let Some(t) = r.body.as_mut().and_then(|b| b.ty.as_mut()) {
+                *t = map(t, View::Response);
+            }
+            for h in &mut r.headers {
+                h.ty = map(&h.ty, View::Response);
+            }
+        }
+    }
+    // A webhook's payload is sent by the API, like a response.
+    for hook in &mut api.webhooks {
+        if let Some(t) = hook.operation.body.as_mut().and_then(|b| b.ty.as_mut()) {
+            if let Some(view_fixed) = swap_view(t, &defs, &entries, &index) {
+                *t = view_fixed;
+            }
+        }
+    }
+
+    box_recursion(&mut defs);
+    let errors = impossible_recursion(&defs, spec);
+    api.types = defs;
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn is_inlined(raw: &RawType) -> bool {
+    !raw.nominal && matches!(raw.kind, RawKind::Alias(_))
+}
+
+/// Anonymous aliases (a `$ref`-free inline schema that turned out to be a primitive) are
+/// replaced by what they stand for.
+fn inline_anonymous_aliases(raw: &mut [RawType], api: &mut Api) {
+    fn resolve(ty: &TypeRef, raw: &[RawType], depth: usize) -> TypeRef {
+        match ty {
+            TypeRef::Named(id) if depth < 64 && is_inlined(&raw[id.0]) => match &raw[id.0].kind {
+                RawKind::Alias(t) => resolve(t, raw, depth + 1),
+                _ => ty.clone(),
+            },
+            TypeRef::Array(t) => TypeRef::Array(Box::new(resolve(t, raw, depth))),
+            TypeRef::Map(t) => TypeRef::Map(Box::new(resolve(t, raw, depth))),
+            TypeRef::Nullable(t) => match resolve(t, raw, depth) {
+                n @ (TypeRef::Nullable(_) | TypeRef::Any) => n,
+                t => TypeRef::Nullable(Box::new(t)),
+            },
+            other => other.clone(),
+        }
+    }
+    // An anonymous alias that refers to itself must stay a named type.
+    for (i, r) in raw.iter_mut().enumerate() {
+        if let RawKind::Alias(t) = &r.kind {
+            if !r.nominal && mentions(t, TypeId(i)) {
+                r.nominal = true;
+            }
+        }
+    }
+    let snapshot = raw.to_vec();
+    for r in raw.iter_mut() {
+        match &mut r.kind {
+            RawKind::Struct { fields, additional } => {
+                for f in fields {
+                    f.field.ty = resolve(&f.field.ty, &snapshot, 0);
+                }
+                if let Some(a) = additional {
+                    *a = resolve(a, &snapshot, 0);
+                }
+            }
+            RawKind::Union { variants, .. } => {
+                for v in variants {
+                    v.ty = resolve(&v.ty, &snapshot, 0);
+                }
+            }
+            RawKind::Alias(t) => *t = resolve(t, &snapshot, 0),
+            RawKind::Enum(_) | RawKind::Pending => {}
+        }
+    }
+    for op in api.operations.iter_mut().chain(api.webhooks.iter_mut().map(|w| &mut w.operation)) {
+        for p in &mut op.params {
+            p.ty = resolve(&p.ty, &snapshot, 0);
+        }
+        if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
+            *t = resolve(t, &snapshot, 0);
+        }
+        for r in &mut op.responses {
+            if let Some(t) = r.body.as_mut().and_then(|b| b.ty.as_mut()) {
+                *t = resolve(t, &snapshot, 0);
+            }
+            for h in &mut r.headers {
+                h.ty = resolve(&h.ty, &snapshot, 0);
+            }
+        }
+    }
+}
+
+fn mentions(ty: &TypeRef, id: TypeId) -> bool {
+    let mut found = false;
+    visit(ty, &mut |t| found |= t == id);
+    found
+}
+
+fn visit(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {
+    match ty {
+        TypeRef::Named(id) => f(*id),
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => visit(t, f),
+        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+    }
+}
+
+fn raw_refs(kind: &RawKind, f: &mut impl FnMut(TypeId)) {
+    match kind {
+        RawKind::Struct { fields, additional } => {
+            fields.iter().for_each(|x| visit(&x.field.ty, f));
+            if let Some(a) = additional {
+                visit(a, f);
+            }
+        }
+        RawKind::Union { variants, .. } => variants.iter().for_each(|v| visit(&v.ty, f)),
+        RawKind::Alias(t) => visit(t, f),
+        RawKind::Enum(_) | RawKind::Pending => {}
+    }
+}
+
+/// Types that need separate request and response views: those with readOnly or writeOnly
+/// members, and those that hold such a type.
+fn views_to_split(raw: &[RawType]) -> Vec<bool> {
+    let mut split: Vec<bool> = raw
+        .iter()
+        .map(
+            |r| matches!(&r.kind, RawKind::Struct { fields, .. } if fields.iter().any(|f| f.read_only || f.write_only)),
+        )
+        .collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (i, r) in raw.iter().enumerate() {
+            if split[i] || is_inlined(r) {
+                continue;
+            }
+            let mut any = false;
+            raw_refs(&r.kind, &mut |t| any |= split[t.0]);
+            if any {
+                split[i] = true;
+                changed = true;
+            }
+        }
+    }
+    split
+}
+
+fn remap(ty: &TypeRef, view: View, split: &[bool], index: &BTreeMap<(usize, View), TypeId>) -> TypeRef {
+    match ty {
+        TypeRef::Named(id) => {
+            let v = if split[id.0] {
+                if view == View::Both {
+                    View::Response
+                } else {
+                    view
+                }
+            } else {
+                View::Both
+            };
+            TypeRef::Named(index[&(id.0, v)])
+        }
+        TypeRef::Array(t) => TypeRef::Array(Box::new(remap(t, view, split, index))),
+        TypeRef::Map(t) => TypeRef::Map(Box::new(remap(t, view, split, index))),
+        TypeRef::Nullable(t) => TypeRef::Nullable(Box::new(remap(t, view, split, index))),
+        other => other.clone(),
+    }
+}
+
+/// Maps a request-view reference to the response view of the same schema.
+fn swap_view(
+    ty: &TypeRef,
+    defs: &[TypeDef],
+    entries: &[(usize, View, String)],
+    index: &BTreeMap<(usize, View), TypeId>,
+) -> Option<TypeRef> {
+    Some(match ty {
+        TypeRef::Named(id) if defs[id.0].view == View::Request => {
+            TypeRef::Named(index[&(entries[id.0].0, View::Response)])
+        }
+        TypeRef::Array(t) => TypeRef::Array(Box::new(swap_view(t, defs, entries, index)?)),
+        TypeRef::Nullable(t) => TypeRef::Nullable(Box::new(swap_view(t, defs, entries, index)?)),
+        TypeRef::Map(t) => TypeRef::Map(Box::new(swap_view(t, defs, entries, index)?)),
+        other => other.clone(),
+    })
+}
+
+/// Direct containment: `Vec` and maps give indirection, `Option` does not.
+fn direct(ty: &TypeRef) -> Option<TypeId> {
+    match ty {
+        TypeRef::Named(id) => Some(*id),
+        TypeRef::Nullable(t) => direct(t),
+        _ => None,
+    }
+}
+
+fn edges(def: &TypeDef, required_only: bool) -> Vec<TypeId> {
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter(|f| !required_only || (f.required && !matches!(f.ty, TypeRef::Nullable(_))))
+            .filter_map(|f| direct(&f.ty))
+            .collect(),
+        TypeKind::Union(u) if !required_only => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+        TypeKind::Alias(t) => direct(t).into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Strongly connected components (Tarjan), as a component number per node.
+fn scc(n: usize, succ: &dyn Fn(usize) -> Vec<usize>) -> Vec<usize> {
+    struct State {
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on_stack: Vec<bool>,
+        stack: Vec<usize>,
+        comp: Vec<usize>,
+        next: usize,
+        comps: usize,
+    }
+    fn strong(v: usize, s: &mut State, succ: &dyn Fn(usize) -> Vec<usize>) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on_stack[v] = true;
+        for w in succ(v) {
+            match s.index[w] {
+                None => {
+                    strong(w, s, succ);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on_stack[w] => s.low[v] = s.low[v].min(iw),
+                Some(_) => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            while let Some(w) = s.stack.pop() {
+                s.on_stack[w] = false;
+                s.comp[w] = s.comps;
+                if w == v {
+                    break;
+                }
+            }
+            s.comps += 1;
+        }
+    }
+    let mut s = State {
+        index: vec![None; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        comp: vec![0; n],
+        next: 0,
+        comps: 0,
+    };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            strong(v, &mut s, succ);
+        }
+    }
+    s.comp
+}
+
+fn box_recursion(defs: &mut [TypeDef]) {
+    let comp = {
+        let snapshot: &[TypeDef] = defs;
+        scc(snapshot.len(), &|v| edges(&snapshot[v], false).into_iter().map(|t| t.0).collect())
+    };
+    for (i, def) in defs.iter_mut().enumerate() {
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for f in &mut s.fields {
+                    f.boxed = direct(&f.ty).is_some_and(|t| comp[t.0] == comp[i]);
+                }
+            }
+            TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    v.boxed = direct(&v.ty).is_some_and(|t| comp[t.0] == comp[i]);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A cycle of required, non-null members has no finite JSON value: report it.
+fn impossible_recursion(defs: &[TypeDef], spec: &crate::load::Spec) -> Vec<Diagnostic> {
+    let comp = scc(defs.len(), &|v| {
+        if defs[v].view == View::Request {
+            Vec::new()
+        } else {
+            edges(&defs[v], true).into_iter().map(|t| t.0).collect()
+        }
+    });
+    let mut reported = HashSet::new();
+    let mut errors = Vec::new();
+    for (i, def) in defs.iter().enumerate() {
+        if def.view == View::Request {
+            continue;
+        }
+        let TypeKind::Struct(s) = &def.kind else { continue };
+        for f in &s.fields {
+            let Some(t) = direct(&f.ty).filter(|_| f.required && !matches!(f.ty, TypeRef::Nullable(_))) else {
+                continue;
+            };
+            if comp[t.0] == comp[i] && reported.insert(comp[i]) {
+                let file = spec_display(spec, &def.origin.file);
+                errors.push(
+                    Diagnostic::error(file, format!("{}/properties/{}", def.origin.pointer, escape(&f.wire_name)), format!(
+                        "`{}` requires `{}`, whose type leads back to `{}` through required members: no finite value exists",
+                        def.name, f.wire_name, def.name
+                    ))
+                    .with_hint("make one member of the cycle optional or nullable"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The display path of a file given its root-relative name.
+fn spec_display(spec: &crate::load::Spec, relative: &str) -> String {
+    let root_display = spec.display(spec.root().file);
+    match root_display.rsplit_once('/') {
+        Some((dir, _)) if !relative.starts_with('/') => format!("{dir}/{relative}"),
+        _ => relative.to_string(),
+    }
+}

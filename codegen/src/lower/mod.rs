@@ -1,0 +1,340 @@
+//! Lowering: from a loaded spec to the IR ([`crate::ir::Api`]).
+//!
+//! The document skeleton (info, servers, security schemes) is read through `openapiv3`'s
+//! types, which are the same in 3.0 and 3.1. Schemas, parameters and responses are read from
+//! the JSON values directly ([`schema`], [`operation`]), since `openapiv3`'s 3.0 schema model
+//! cannot hold 3.1's type arrays, `const` or `$ref` siblings. The last step ([`finish`])
+//! splits request/response views, boxes recursive fields and sorts the types.
+
+mod finish;
+mod operation;
+mod schema;
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::diag::Diagnostic;
+use crate::ir::{Api, ParamLocation, SecurityKind, SecurityScheme, Server, ServerVariable, Webhook};
+use crate::load::{Location, Spec};
+use crate::names::{self, Scope};
+use operation::{template_vars, Context, METHODS};
+use schema::Types;
+
+/// What lowering produced: the API (when there were no errors) and every diagnostic.
+pub(crate) struct Lowered {
+    pub api: Option<Api>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lowers the whole document, gathering as many errors as it can before giving up.
+pub(crate) fn lower(spec: &Spec) -> Lowered {
+    let mut errors = Vec::new();
+    let mut types = Types::new(spec);
+    let api = lower_into(spec, &mut types, &mut errors);
+    let mut diagnostics = errors;
+    diagnostics.append(&mut types.warnings);
+    spec.fill_lines(&mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Lowered { api: if failed { None } else { api }, diagnostics }
+}
+
+fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) -> Option<Api> {
+    let root = spec.root();
+    let Some(Value::Object(doc)) = spec.get(&root) else {
+        errors.push(spec.error(&root, "the root of an OpenAPI document must be an object"));
+        return None;
+    };
+    let openapi = match doc.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") => v.clone(),
+        Some(v) => {
+            errors.push(
+                spec.error(&root.join("openapi"), format!("unsupported OpenAPI version {v}"))
+                    .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x"),
+            );
+            return None;
+        }
+        None => {
+            let hint = if doc.contains_key("swagger") {
+                "this is a Swagger 2.0 document; convert it to OpenAPI 3 first"
+            } else {
+                "an OpenAPI document starts with `openapi: 3.1.0` (or 3.0.x)"
+            };
+            errors.push(spec.error(&root, "missing `openapi` version field").with_hint(hint));
+            return None;
+        }
+    };
+
+    let info = info(spec, &root, doc, errors);
+    let servers = servers(spec, &root, doc, errors);
+    let security_schemes = security_schemes(types, &root, errors);
+    let scheme_names: BTreeSet<String> = security_schemes.iter().map(|s| s.wire_name.clone()).collect();
+
+    // Component names first, so inline types never take a name a component has.
+    let mut component_locs = Vec::new();
+    if let Some(Value::Object(schemas)) = doc.get("components").and_then(|c| c.get("schemas")) {
+        let mut names: Vec<&String> = schemas.keys().collect();
+        names.sort();
+        for name in names {
+            let loc = root.join("components").join("schemas").join(name);
+            match types.follow(&loc) {
+                Ok(target) => {
+                    if !types.components.contains_key(&target) {
+                        let claimed = types.scope.claim(&names::type_name(name));
+                        types.components.insert(target.clone(), claimed);
+                    }
+                    component_locs.push(target);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    for loc in &component_locs {
+        if let Err(e) = types.named(loc) {
+            errors.push(e);
+        }
+    }
+
+    let default_security = match doc.get("security") {
+        Some(_) => types.security(&root.join("security"), &scheme_names).unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let mut op_scope = Scope::default();
+    let mut operations = Vec::new();
+    let ctx = Context { default_security: &default_security, scheme_names: &scheme_names, webhook: false };
+    match doc.get("paths") {
+        Some(Value::Object(paths)) => {
+            for path in paths.keys() {
+                let at = root.join("paths").join(path);
+                if !path.starts_with('/') {
+                    errors.push(spec.error(&at, format!("path `{path}` does not start with `/`")));
+                    continue;
+                }
+                if let Some(var) = template_vars(path).into_iter().find(|v| v.is_empty() || v.contains(['{', '/'])) {
+                    errors
+                        .push(spec.error(&at, format!("path `{path}` has a malformed template variable `{{{var}}}`")));
+                    continue;
+                }
+                path_item(types, &ctx, path, &at, &mut op_scope, &mut operations, errors);
+            }
+        }
+        Some(_) => errors.push(spec.error(&root.join("paths"), "`paths` must be an object keyed by path")),
+        None => {}
+    }
+
+    let mut webhooks = Vec::new();
+    if let Some(Value::Object(hooks)) = doc.get("webhooks") {
+        let ctx = Context { webhook: true, ..ctx };
+        let mut hook_scope = Scope::default();
+        for name in hooks.keys() {
+            let at = root.join("webhooks").join(name);
+            let mut ops = Vec::new();
+            path_item(types, &ctx, name, &at, &mut hook_scope, &mut ops, errors);
+            webhooks.extend(ops.into_iter().map(|operation| Webhook { wire_name: name.clone(), operation }));
+        }
+    }
+
+    if errors.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let (title, version, description) = info?;
+    let mut api = Api {
+        title,
+        version,
+        description,
+        openapi,
+        servers,
+        security_schemes,
+        operations,
+        webhooks,
+        types: Vec::new(),
+    };
+    match finish::finish(types, &mut api) {
+        Ok(()) => Some(api),
+        Err(mut e) => {
+            errors.append(&mut e);
+            None
+        }
+    }
+}
+
+fn path_item(
+    types: &mut Types<'_>,
+    ctx: &Context<'_>,
+    path: &str,
+    at: &Location,
+    op_scope: &mut Scope,
+    out: &mut Vec<crate::ir::Operation>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let (item_loc, item) = match types.deref(at) {
+        Ok(x) => x,
+        Err(e) => return errors.push(e),
+    };
+    let path_params: Vec<Location> = match item.get("parameters") {
+        Some(Value::Array(list)) => (0..list.len()).map(|i| item_loc.join("parameters").join(i)).collect(),
+        _ => Vec::new(),
+    };
+    for method in METHODS {
+        if item.contains_key(*method) {
+            let loc = item_loc.join(method);
+            match types.operation(ctx, path, method, &loc, &path_params, op_scope) {
+                Ok(op) => out.push(op),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+}
+
+fn info(
+    spec: &Spec,
+    root: &Location,
+    doc: &serde_json::Map<String, Value>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(String, String, Option<String>)> {
+    let at = root.join("info");
+    let Some(Value::Object(raw)) = doc.get("info") else {
+        errors.push(spec.error(root, "missing `info`").with_hint("add `info` with a `title` and a `version`"));
+        return None;
+    };
+    let mut raw = raw.clone();
+    // A description may be kept in a Markdown file next to the spec.
+    if let Some(Value::Object(d)) = raw.get("description") {
+        if let Some(Value::String(r)) = d.get("$ref") {
+            match spec.resolve_ref(&at.join("description"), r).map(|l| spec.get(&l).cloned()) {
+                Ok(Some(text @ Value::String(_))) => {
+                    raw.insert("description".into(), text);
+                }
+                Ok(_) => {
+                    raw.remove("description");
+                }
+                Err(e) => {
+                    errors.push(e);
+                    return None;
+                }
+            }
+        }
+    }
+    match serde_json::from_value::<openapiv3::Info>(Value::Object(raw)) {
+        Ok(info) => Some((info.title, info.version, info.description)),
+        Err(e) => {
+            errors.push(
+                spec.error(&at, format!("invalid `info`: {e}"))
+                    .with_hint("`info` needs a string `title` and `version`"),
+            );
+            None
+        }
+    }
+}
+
+fn servers(
+    spec: &Spec,
+    root: &Location,
+    doc: &serde_json::Map<String, Value>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Server> {
+    let Some(list) = doc.get("servers") else { return Vec::new() };
+    let parsed: Vec<openapiv3::Server> = match serde_json::from_value(list.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            errors.push(spec.error(&root.join("servers"), format!("invalid `servers`: {e}")));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, server) in parsed.into_iter().enumerate() {
+        let at = root.join("servers").join(i);
+        let mut variables = Vec::new();
+        let mut scope = Scope::default();
+        for var in template_vars(&server.url) {
+            if !server.variables.as_ref().is_some_and(|v| v.contains_key(var)) {
+                errors.push(
+                    spec.error(
+                        &at.join("url"),
+                        format!("server URL uses `{{{var}}}` but `variables` does not define it"),
+                    )
+                    .with_hint(format!("add `variables: {{{var}: {{default: ...}}}}`")),
+                );
+            }
+        }
+        for (name, v) in server.variables.iter().flatten() {
+            if !v.enumeration.is_empty() && !v.enumeration.contains(&v.default) {
+                errors.push(spec.error(
+                    &at.join("variables").join(name).join("default"),
+                    format!("default `{}` of server variable `{name}` is not one of its `enum` values", v.default),
+                ));
+            }
+            variables.push(ServerVariable {
+                name: scope.claim(&names::snake(name)),
+                wire_name: name.clone(),
+                default: v.default.clone(),
+                allowed: v.enumeration.clone(),
+                docs: v.description.clone(),
+            });
+        }
+        out.push(Server { url: server.url, description: server.description, variables });
+    }
+    out
+}
+
+fn security_schemes(types: &Types<'_>, root: &Location, errors: &mut Vec<Diagnostic>) -> Vec<SecurityScheme> {
+    let spec = types.spec;
+    let Some(Value::Object(schemes)) = spec.get(&root.join("components").join("securitySchemes")) else {
+        return Vec::new();
+    };
+    let mut scope = Scope::default();
+    let mut out = Vec::new();
+    let mut keys: Vec<&String> = schemes.keys().collect();
+    keys.sort();
+    for name in keys {
+        let at = root.join("components").join("securitySchemes").join(name);
+        let (loc, raw) = match types.deref(&at) {
+            Ok(x) => x,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let scheme: openapiv3::SecurityScheme = match serde_json::from_value(Value::Object(raw.clone())) {
+            Ok(s) => s,
+            Err(e) => {
+                errors.push(
+                    spec.error(&loc, format!("invalid security scheme `{name}`: {e}"))
+                        .with_hint("`type` must be apiKey, http, oauth2 or openIdConnect"),
+                );
+                continue;
+            }
+        };
+        use openapiv3::{APIKeyLocation, SecurityScheme as S};
+        let (kind, docs) = match scheme {
+            S::APIKey { location, name: key, description, .. } => {
+                let location = match location {
+                    APIKeyLocation::Header => ParamLocation::Header,
+                    APIKeyLocation::Query => ParamLocation::Query,
+                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+                };
+                (SecurityKind::ApiKey { location, name: key }, description)
+            }
+            S::HTTP { scheme, bearer_format, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => (SecurityKind::Bearer { format: bearer_format }, description),
+                "basic" => (SecurityKind::Basic, description),
+                other => {
+                    errors.push(
+                        spec.error(
+                            &loc.join("scheme"),
+                            format!("HTTP authentication scheme `{other}` is not supported"),
+                        )
+                        .with_hint("use `bearer` or `basic`"),
+                    );
+                    continue;
+                }
+            },
+            S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::OAuth2, description),
+        };
+        out.push(SecurityScheme { name: scope.claim(&names::snake(name)), wire_name: name.clone(), docs, kind });
+    }
+    out
+}

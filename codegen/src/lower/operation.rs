@@ -1,0 +1,413 @@
+//! Lowering operations: parameters, request bodies, responses, headers and security.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::schema::{constraints_of, docs_of, Types};
+use crate::diag::Diagnostic;
+use crate::ir::{
+    Body, Header, Origin, Param, ParamLocation, ParamStyle, Response, SecurityRequirement, Status, TypeRef,
+};
+use crate::load::Location;
+use crate::names::{self, Scope};
+
+/// HTTP methods a path item may hold, in the order operations are emitted.
+pub(crate) const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// What lowering one operation needs from the document.
+pub(crate) struct Context<'a> {
+    /// The document's default security.
+    pub default_security: &'a [SecurityRequirement],
+    /// Names of the declared security schemes.
+    pub scheme_names: &'a BTreeSet<String>,
+    /// Whether this is a webhook (its "path" is a name, with no template).
+    pub webhook: bool,
+}
+
+type Obj = Map<String, Value>;
+
+impl<'s> Types<'s> {
+    /// The node at `loc`, following `$ref`s (for parameters, responses, headers, bodies).
+    pub(crate) fn deref(&self, loc: &Location) -> Result<(Location, &'s Obj), Diagnostic> {
+        let mut loc = loc.clone();
+        for _ in 0..32 {
+            match self.spec.get(&loc) {
+                Some(Value::Object(map)) => match map.get("$ref") {
+                    Some(Value::String(r)) => loc = self.spec.resolve_ref(&loc, r)?,
+                    Some(_) => return Err(self.spec.error(&loc.join("$ref"), "`$ref` must be a string")),
+                    None => return Ok((loc, map)),
+                },
+                _ => return Err(self.spec.error(&loc, "expected an object here")),
+            }
+        }
+        Err(self.spec.error(&loc, "`$ref` chain longer than 32 links (is there a cycle?)"))
+    }
+
+    /// Lowers the operation at `loc` (`method` under path item `path`).
+    pub(crate) fn operation(
+        &mut self,
+        ctx: &Context<'_>,
+        path: &str,
+        method: &str,
+        loc: &Location,
+        path_params: &[Location],
+        op_scope: &mut Scope,
+    ) -> Result<crate::ir::Operation, Diagnostic> {
+        let (_, op) = self.deref(loc)?;
+        let id = match op.get("operationId") {
+            Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
+            Some(_) => {
+                return Err(self.spec.error(&loc.join("operationId"), "`operationId` must be a non-empty string"))
+            }
+            None => {
+                let id = format!("{method} {path}");
+                self.warnings.push(
+                    self.spec
+                        .warning(loc, format!("operation has no `operationId`; calling it `{}`", names::snake(&id)))
+                        .with_hint("give every operation an operationId: it names the generated method"),
+                );
+                id
+            }
+        };
+        let name = names::snake(&id);
+        if op_scope.contains(&name) {
+            return Err(self
+                .spec
+                .error(&loc.join("operationId"), format!("duplicate operationId `{id}`"))
+                .with_hint("operationIds must be unique across the API (case and punctuation aside)"));
+        }
+        let name = op_scope.claim(&name);
+        let type_prefix = names::type_name(&id);
+
+        let params = self.params(ctx, path, loc, op, path_params, &type_prefix)?;
+        let body = match op.get("requestBody") {
+            Some(_) => self.body(&loc.join("requestBody"), &format!("{type_prefix}Body"), true)?,
+            None => None,
+        };
+        let responses = self.responses(&loc.join("responses"), op, &type_prefix)?;
+        let security = match op.get("security") {
+            Some(_) => self.security(&loc.join("security"), ctx.scheme_names)?,
+            None => ctx.default_security.to_vec(),
+        };
+        let text =
+            |k: &str| op.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        Ok(crate::ir::Operation {
+            id,
+            name,
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            summary: text("summary"),
+            description: text("description"),
+            tags: op
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|t| t.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default(),
+            deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+            params,
+            body,
+            responses,
+            security,
+            origin: Origin { file: self.spec.relative_name(loc.file), pointer: loc.pointer.to_string() },
+        })
+    }
+
+    fn params(
+        &mut self,
+        ctx: &Context<'_>,
+        path: &str,
+        loc: &Location,
+        op: &'s Obj,
+        path_level: &[Location],
+        type_prefix: &str,
+    ) -> Result<Vec<Param>, Diagnostic> {
+        let mut own = Vec::new();
+        match op.get("parameters") {
+            Some(Value::Array(list)) => own.extend((0..list.len()).map(|i| loc.join("parameters").join(i))),
+            Some(_) => return Err(self.spec.error(&loc.join("parameters"), "`parameters` must be an array")),
+            None => {}
+        }
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut keys: Vec<(String, ParamLocation)> = Vec::new();
+        let mut locations: Vec<Location> = Vec::new();
+        let mut lowered = Vec::new();
+        let mut scope = Scope::default();
+        for (is_path_level, list) in [(false, own.as_slice()), (true, path_level)] {
+            let mut level_keys = Vec::new();
+            for at in list {
+                let (ploc, p) = self.deref(at)?;
+                let wire = match p.get("name") {
+                    Some(Value::String(n)) if !n.is_empty() => n.clone(),
+                    _ => return Err(self.spec.error(&ploc, "parameter has no `name`")),
+                };
+                let location = match p.get("in").and_then(Value::as_str) {
+                    Some("path") => ParamLocation::Path,
+                    Some("query") => ParamLocation::Query,
+                    Some("header") => ParamLocation::Header,
+                    Some("cookie") => ParamLocation::Cookie,
+                    other => {
+                        return Err(self
+                            .spec
+                            .error(
+                                &ploc.join("in"),
+                                format!("parameter `{wire}` has `in: {}`", other.unwrap_or("(missing)")),
+                            )
+                            .with_hint("`in` must be one of path, query, header, cookie"))
+                    }
+                };
+                let key = (
+                    if location == ParamLocation::Header { wire.to_ascii_lowercase() } else { wire.clone() },
+                    location,
+                );
+                if level_keys.contains(&key) {
+                    return Err(self
+                        .spec
+                        .error(at, format!("parameter `{wire}` (in {}) is declared twice", location.as_str()))
+                        .with_hint("a parameter is identified by its name and location; remove one"));
+                }
+                level_keys.push(key.clone());
+                if is_path_level && keys.contains(&key) {
+                    continue;
+                }
+                keys.push(key);
+                locations.push(at.clone());
+                let required = p.get("required") == Some(&Value::Bool(true));
+                if location == ParamLocation::Path && !required {
+                    return Err(self
+                        .spec
+                        .error(&ploc, format!("path parameter `{wire}` is not marked `required: true`"))
+                        .with_hint("path parameters are always required; add `required: true`"));
+                }
+                let schema_loc = if p.contains_key("schema") {
+                    ploc.join("schema")
+                } else if let Some(Value::Object(content)) = p.get("content") {
+                    let Some(media) = content.keys().next() else {
+                        return Err(self.spec.error(&ploc.join("content"), "`content` is empty"));
+                    };
+                    ploc.join("content").join(media).join("schema")
+                } else {
+                    return Err(self
+                        .spec
+                        .error(&ploc, format!("parameter `{wire}` has neither `schema` nor `content`")));
+                };
+                let ty = if self.spec.get(&schema_loc).is_some() {
+                    self.schema(&schema_loc, &format!("{type_prefix}{}", names::type_name(&wire)))?
+                } else {
+                    TypeRef::Any
+                };
+                let chain = [p];
+                let mut constraints = constraints_of(&chain);
+                if let Some(Value::Object(s)) = self.spec.get(&schema_loc) {
+                    constraints = constraints_of(&[s]);
+                }
+                let style = match p.get("style").and_then(Value::as_str) {
+                    Some("simple") => ParamStyle::Simple,
+                    Some("form") => ParamStyle::Form,
+                    Some("label") => ParamStyle::Label,
+                    Some("matrix") => ParamStyle::Matrix,
+                    Some("spaceDelimited") => ParamStyle::SpaceDelimited,
+                    Some("pipeDelimited") => ParamStyle::PipeDelimited,
+                    Some("deepObject") => ParamStyle::DeepObject,
+                    Some(other) => {
+                        return Err(self.spec.error(&ploc.join("style"), format!("unknown parameter style `{other}`")))
+                    }
+                    None if matches!(location, ParamLocation::Query | ParamLocation::Cookie) => ParamStyle::Form,
+                    None => ParamStyle::Simple,
+                };
+                let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(style == ParamStyle::Form);
+                lowered.push(Param {
+                    name: scope.claim(&names::snake(&wire)),
+                    wire_name: wire,
+                    location,
+                    required,
+                    ty,
+                    style,
+                    explode,
+                    docs: docs_of(p),
+                    constraints,
+                    deprecated: p.get("deprecated") == Some(&Value::Bool(true)),
+                });
+            }
+        }
+        if !ctx.webhook {
+            let template: Vec<&str> = template_vars(path);
+            for var in &template {
+                if !lowered.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == *var) {
+                    return Err(self
+                        .spec
+                        .error(
+                            loc,
+                            format!(
+                                "path `{path}` has `{{{var}}}` but the operation declares no path parameter `{var}`"
+                            ),
+                        )
+                        .with_hint(format!("add a parameter with `name: {var}`, `in: path`, `required: true`")));
+                }
+            }
+            if let Some(extra) =
+                lowered.iter().find(|p| p.location == ParamLocation::Path && !template.contains(&p.wire_name.as_str()))
+            {
+                let index = lowered.iter().position(|p| std::ptr::eq(p, extra)).unwrap_or(0);
+                let at = locations.get(index).cloned().unwrap_or_else(|| loc.clone());
+                return Err(self
+                    .spec
+                    .error(&at, format!("path parameter `{}` does not appear in the path `{path}`", extra.wire_name))
+                    .with_hint("rename the parameter or the path template variable so they match"));
+            }
+            // Path parameters first, in template order; then the rest as declared.
+            lowered.sort_by_key(|p| match p.location {
+                ParamLocation::Path => template.iter().position(|v| *v == p.wire_name).unwrap_or(0),
+                _ => usize::MAX,
+            });
+        }
+        Ok(lowered)
+    }
+
+    /// A request or response body: the JSON media type when there is one, else the first.
+    fn body(&mut self, loc: &Location, hint: &str, request: bool) -> Result<Option<Body>, Diagnostic> {
+        let (bloc, b) = self.deref(loc)?;
+        let content = match b.get("content") {
+            Some(Value::Object(c)) => c,
+            Some(_) => {
+                return Err(self.spec.error(&bloc.join("content"), "`content` must be an object of media types"))
+            }
+            None if request => {
+                return Err(self
+                    .spec
+                    .error(&bloc, "request body has no `content`")
+                    .with_hint("add `content` with a media type and schema"))
+            }
+            None => return Ok(None),
+        };
+        let is_json = |m: &str| {
+            let m = m.split(';').next().unwrap_or(m).trim();
+            m == "application/json" || m.ends_with("+json")
+        };
+        let Some(media) = content.keys().find(|m| is_json(m)).or_else(|| content.keys().next()) else {
+            return Ok(None);
+        };
+        let mloc = bloc.join("content").join(media);
+        let ty = if self.spec.get(&mloc.join("schema")).is_some() {
+            Some(self.schema(&mloc.join("schema"), hint)?)
+        } else {
+            None
+        };
+        Ok(Some(Body {
+            content_type: media.clone(),
+            ty,
+            required: !request || b.get("required") == Some(&Value::Bool(true)),
+            docs: docs_of(b),
+        }))
+    }
+
+    fn responses(&mut self, loc: &Location, op: &'s Obj, type_prefix: &str) -> Result<Vec<Response>, Diagnostic> {
+        let Some(list) = op.get("responses") else {
+            return Err(self
+                .spec
+                .error(loc, "operation has no `responses`")
+                .with_hint("document at least one response"));
+        };
+        let Value::Object(list) = list else {
+            return Err(self.spec.error(loc, "`responses` must be an object keyed by status"));
+        };
+        let mut out = Vec::new();
+        let inline_bodies = list.len() > 1;
+        for key in list.keys() {
+            let at = loc.join(key);
+            let status = parse_status(key).ok_or_else(|| {
+                self.spec
+                    .error(&at, format!("`{key}` is not a response status"))
+                    .with_hint("use a three-digit code (`200`), a range (`2XX`) or `default`")
+            })?;
+            let (rloc, r) = self.deref(&at)?;
+            let suffix = match status {
+                Status::Code(c) if inline_bodies => format!("Response{c}"),
+                Status::Range(d) if inline_bodies => format!("Response{d}xx"),
+                Status::Default if inline_bodies => "DefaultResponse".into(),
+                _ => "Response".into(),
+            };
+            let body = self.body(&at, &format!("{type_prefix}{suffix}"), false)?;
+            let mut headers = Vec::new();
+            let mut scope = Scope::default();
+            if let Some(Value::Object(hs)) = r.get("headers") {
+                for hname in hs.keys() {
+                    if hname.eq_ignore_ascii_case("content-type") {
+                        continue;
+                    }
+                    let (hloc, h) = self.deref(&rloc.join("headers").join(hname))?;
+                    let ty = if h.contains_key("schema") {
+                        self.schema(&hloc.join("schema"), &format!("{type_prefix}{}", names::type_name(hname)))?
+                    } else {
+                        TypeRef::Scalar(crate::ir::Scalar::String)
+                    };
+                    headers.push(Header {
+                        name: scope.claim(&names::snake(hname)),
+                        wire_name: hname.clone(),
+                        ty,
+                        required: h.get("required") == Some(&Value::Bool(true)),
+                        docs: docs_of(h),
+                    });
+                }
+            }
+            out.push(Response { status, name: names::status_variant(status), docs: docs_of(r), body, headers });
+        }
+        out.sort_by_key(|r| r.status);
+        Ok(out)
+    }
+
+    /// A `security` array: alternatives, each naming schemes that must all be satisfied.
+    pub(crate) fn security(
+        &self,
+        loc: &Location,
+        schemes: &BTreeSet<String>,
+    ) -> Result<Vec<SecurityRequirement>, Diagnostic> {
+        let Some(Value::Array(list)) = self.spec.get(loc) else {
+            return Err(self.spec.error(loc, "`security` must be an array of requirement objects"));
+        };
+        let mut out = Vec::new();
+        for (i, req) in list.iter().enumerate() {
+            let Value::Object(req) = req else {
+                return Err(self.spec.error(&loc.join(i), "a security requirement must be an object"));
+            };
+            let mut alt = Vec::new();
+            for (name, scopes) in req {
+                if !schemes.contains(name) {
+                    return Err(self
+                        .spec
+                        .error(
+                            &loc.join(i).join(name),
+                            format!("security requirement names `{name}`, which is not in components.securitySchemes"),
+                        )
+                        .with_hint(format!("declare `{name}` under components.securitySchemes, or fix the name")));
+                }
+                let scopes = scopes
+                    .as_array()
+                    .map(|s| s.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .unwrap_or_default();
+                alt.push((name.clone(), scopes));
+            }
+            out.push(SecurityRequirement { schemes: alt });
+        }
+        Ok(out)
+    }
+}
+
+fn parse_status(key: &str) -> Option<Status> {
+    if key == "default" {
+        return Some(Status::Default);
+    }
+    let bytes = key.as_bytes();
+    if bytes.len() != 3 || !(b'1'..=b'5').contains(&bytes[0]) {
+        return None;
+    }
+    if key[1..].eq_ignore_ascii_case("xx") {
+        return Some(Status::Range(bytes[0] - b'0'));
+    }
+    key.parse().ok().map(Status::Code)
+}
+
+/// The `{variable}` names in a path template, in order.
+pub(crate) fn template_vars(path: &str) -> Vec<&str> {
+    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(v, _)| v)).collect()
+}

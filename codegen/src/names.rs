@@ -1,0 +1,383 @@
+//! Naming: every Rust identifier the generator emits is made here from a wire name.
+//!
+//! Lowering settles all names (so the IR carries each identifier beside its wire name) and
+//! the emitters only read them. Emitters ask this module which `#[serde(rename_all)]` rule
+//! reproduces the wire names, using the same case rules serde itself applies.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
+
+/// Type names the generated code already uses (prelude, serde derives, our runtime types).
+const RESERVED_TYPES: &[&str] = &[
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Deserialize",
+    "Err",
+    "Eq",
+    "Hash",
+    "None",
+    "Nullable",
+    "Ok",
+    "Option",
+    "PartialEq",
+    "Result",
+    "Self",
+    "Send",
+    "Serialize",
+    "Some",
+    "String",
+    "Sync",
+    "ToString",
+    "Vec",
+];
+
+/// Words split the same way heck splits them, after transliterating to ASCII.
+fn ascii(raw: &str) -> String {
+    let ascii = deunicode::deunicode(raw);
+    ascii.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// A `snake_case` identifier for a field, parameter or method; keywords become raw (`r#type`).
+pub fn snake(raw: &str) -> String {
+    let mut name = ascii(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    escape_keyword(name)
+}
+
+/// An `UpperCamelCase` identifier for a type.
+pub fn type_name(raw: &str) -> String {
+    let mut name = pascal(raw, "T");
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Model");
+    }
+    name
+}
+
+/// An `UpperCamelCase` identifier for an enum variant.
+pub fn variant(raw: &str) -> String {
+    let name = pascal(raw, "V");
+    if name == "Self" {
+        return "Self_".into();
+    }
+    name
+}
+
+fn pascal(raw: &str, digit_prefix: &str) -> String {
+    // A leading sign is meaningful in enum values ("-1" vs "1").
+    let sign = if raw.starts_with('-') { "Minus" } else { "" };
+    let mut name = format!("{sign}{}", ascii(raw).to_upper_camel_case());
+    if name.is_empty() {
+        name = "Value".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, digit_prefix);
+    }
+    name
+}
+
+fn escape_keyword(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// The identifier without a raw prefix, as serde and rustdoc see it.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The element name for an array property: `taxNumbers` gives `TaxNumber`, `_links` gives `Link`.
+pub fn singular(plural: &str) -> Option<String> {
+    let lower = plural.to_ascii_lowercase();
+    if let Some(stem) = plural.strip_suffix("ies").filter(|_| plural.len() > 4) {
+        return Some(format!("{stem}y"));
+    }
+    let ends_plural = lower.ends_with('s') && !["ss", "us", "is", "os"].iter().any(|s| lower.ends_with(s));
+    ends_plural.then(|| plural[..plural.len() - 1].to_string())
+}
+
+/// The variant name for a response status: `201` gives `Created`, `2XX` gives `Status2xx`.
+pub fn status_variant(status: crate::ir::Status) -> String {
+    use crate::ir::Status;
+    let code = match status {
+        Status::Code(code) => code,
+        Status::Range(digit) => return format!("Status{digit}xx"),
+        Status::Default => return "Default".into(),
+    };
+    let reason = match code {
+        100 => "Continue",
+        101 => "SwitchingProtocols",
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        414 => "UriTooLong",
+        415 => "UnsupportedMediaType",
+        416 => "RangeNotSatisfiable",
+        417 => "ExpectationFailed",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        424 => "FailedDependency",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return format!("Status{code}"),
+    };
+    reason.to_string()
+}
+
+/// Hands out unique names within one scope (a module, a struct, an enum).
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Scope { taken: reserved.into_iter().map(str::to_string).collect() }
+    }
+
+    /// `name` if free, else `name2`, `name3`, ... (`name_2` for snake case names).
+    pub fn claim(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_string()) {
+            return name.to_string();
+        }
+        let base = unraw(name);
+        let sep = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{base}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+/// A `#[serde(rename_all = "...")]` rule, applied exactly as serde applies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseRule {
+    /// No attribute: the identifier is the wire name.
+    Verbatim,
+    /// `lowercase`
+    Lower,
+    /// `camelCase`
+    Camel,
+    /// `PascalCase`
+    Pascal,
+    /// `snake_case`
+    Snake,
+    /// `kebab-case`
+    Kebab,
+    /// `SCREAMING_SNAKE_CASE`
+    ScreamingSnake,
+}
+
+impl CaseRule {
+    const ALL: [CaseRule; 7] = [
+        CaseRule::Verbatim,
+        CaseRule::Camel,
+        CaseRule::Kebab,
+        CaseRule::Snake,
+        CaseRule::Pascal,
+        CaseRule::Lower,
+        CaseRule::ScreamingSnake,
+    ];
+
+    /// The attribute value, or `None` for [`CaseRule::Verbatim`].
+    pub fn attr(self) -> Option<&'static str> {
+        match self {
+            CaseRule::Verbatim => None,
+            CaseRule::Lower => Some("lowercase"),
+            CaseRule::Camel => Some("camelCase"),
+            CaseRule::Pascal => Some("PascalCase"),
+            CaseRule::Snake => Some("snake_case"),
+            CaseRule::Kebab => Some("kebab-case"),
+            CaseRule::ScreamingSnake => Some("SCREAMING_SNAKE_CASE"),
+        }
+    }
+
+    /// The wire name serde derives for a struct field named `ident`.
+    pub fn field(self, ident: &str) -> String {
+        let field = unraw(ident);
+        match self {
+            CaseRule::Verbatim | CaseRule::Lower | CaseRule::Snake => field.to_string(),
+            CaseRule::ScreamingSnake => field.to_ascii_uppercase(),
+            CaseRule::Kebab => field.replace('_', "-"),
+            CaseRule::Pascal | CaseRule::Camel => {
+                let mut out = String::new();
+                let mut capitalize = self == CaseRule::Pascal;
+                for ch in field.chars() {
+                    if ch == '_' {
+                        capitalize = !out.is_empty() || self == CaseRule::Pascal;
+                    } else if capitalize {
+                        out.push(ch.to_ascii_uppercase());
+                        capitalize = false;
+                    } else {
+                        out.push(ch);
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// The wire name serde derives for an enum variant named `ident`.
+    pub fn variant(self, ident: &str) -> String {
+        let variant = unraw(ident);
+        let snake = || {
+            let mut out = String::new();
+            for (i, ch) in variant.char_indices() {
+                if i > 0 && ch.is_uppercase() {
+                    out.push('_');
+                }
+                out.push(ch.to_ascii_lowercase());
+            }
+            out
+        };
+        match self {
+            CaseRule::Verbatim | CaseRule::Pascal => variant.to_string(),
+            CaseRule::Lower => variant.to_ascii_lowercase(),
+            CaseRule::Camel => {
+                let mut chars = variant.chars();
+                chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+            }
+            CaseRule::Snake => snake(),
+            CaseRule::Kebab => snake().replace('_', "-"),
+            CaseRule::ScreamingSnake => snake().to_ascii_uppercase(),
+        }
+    }
+
+    /// The rule that reproduces the most wire names; ties go to the rule listed first.
+    pub fn best<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone, for_fields: bool) -> CaseRule {
+        let score = |rule: CaseRule| {
+            pairs
+                .clone()
+                .filter(|(ident, wire)| if for_fields { rule.field(ident) } else { rule.variant(ident) } == *wire)
+                .count()
+        };
+        let mut best = (CaseRule::Verbatim, score(CaseRule::Verbatim));
+        for rule in CaseRule::ALL.into_iter().skip(1) {
+            let s = score(rule);
+            if s > best.1 {
+                best = (rule, s);
+            }
+        }
+        best.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursed_names() {
+        let cases = [
+            ("_links", "links", "Links"),
+            ("_embedded", "embedded", "Embedded"),
+            ("type", "r#type", "Type"),
+            ("self", "self_", "SelfModel"),
+            ("X-RateLimit-Limit", "x_rate_limit_limit", "XRateLimitLimit"),
+            ("3dSecure", "_3d_secure", "T3dSecure"),
+            ("eu-vat", "eu_vat", "EuVat"),
+            ("café au lait", "cafe_au_lait", "CafeAuLait"),
+            ("Option", "option", "OptionModel"),
+            ("$", "value", "Value"),
+            ("createdTime", "created_time", "CreatedTime"),
+            ("isEDDRequired", "is_edd_required", "IsEddRequired"),
+            ("async", "r#async", "Async"),
+        ];
+        for (raw, field, ty) in cases {
+            assert_eq!(snake(raw), field, "field name of {raw:?}");
+            let ty_expected = if raw == "self" { "SelfModel" } else { ty };
+            assert_eq!(type_name(raw), ty_expected, "type name of {raw:?}");
+        }
+        assert_eq!(variant("Self"), "Self_");
+        assert_eq!(variant("-1"), "Minus1");
+        assert_eq!(variant("1"), "V1");
+    }
+
+    #[test]
+    fn serde_case_rules() {
+        assert_eq!(CaseRule::Camel.field("is_edd_required"), "isEddRequired");
+        assert_eq!(CaseRule::Camel.field("r#type"), "type");
+        assert_eq!(CaseRule::Kebab.variant("EuVat"), "eu-vat");
+        assert_eq!(CaseRule::ScreamingSnake.variant("EuVat"), "EU_VAT");
+        let fields = [("tax_numbers", "taxNumbers"), ("id", "id"), ("links", "_links")];
+        assert_eq!(CaseRule::best(fields.iter().copied(), true), CaseRule::Camel);
+        let variants = [("EuVat", "eu-vat"), ("Other", "other")];
+        assert_eq!(CaseRule::best(variants.iter().copied(), false), CaseRule::Kebab);
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(singular("taxNumbers").as_deref(), Some("taxNumber"));
+        assert_eq!(singular("_links").as_deref(), Some("_link"));
+        assert_eq!(singular("categories").as_deref(), Some("category"));
+        assert_eq!(singular("address"), None);
+        assert_eq!(singular("status"), None);
+    }
+
+    #[test]
+    fn scope_suffixes() {
+        let mut s = Scope::default();
+        assert_eq!(s.claim("Customer"), "Customer");
+        assert_eq!(s.claim("Customer"), "Customer2");
+        assert_eq!(s.claim("r#type"), "r#type");
+        assert_eq!(s.claim("r#type"), "type_2");
+    }
+}

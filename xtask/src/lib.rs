@@ -1,0 +1,3 @@
+//! Project automation behind `cargo xtask`, as a library so tests can run the same checks.
+
+pub mod codegen;
