@@ -240,6 +240,17 @@ fn collect_refs(value: &Value, in_properties: bool, out: &mut Vec<String>) {
                     if let Value::String(s) = child {
                         out.push(s.clone());
                     }
+                } else if key == "discriminator" && !in_properties {
+                    // Mapping values may name files, like `$ref`s.
+                    if let Some(Value::Object(mapping)) = child.get("mapping") {
+                        out.extend(
+                            mapping
+                                .values()
+                                .filter_map(Value::as_str)
+                                .filter(|v| v.contains(['.', '/']))
+                                .map(str::to_string),
+                        );
+                    }
                 } else if in_properties || !key.starts_with("x-") {
                     collect_refs(child, !in_properties && key == "properties", out);
                 }

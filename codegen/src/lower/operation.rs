@@ -54,7 +54,9 @@ impl<'s> Types<'s> {
         path_params: &[Location],
         op_scope: &mut Scope,
     ) -> Result<crate::ir::Operation, Diagnostic> {
-        let (_, op) = self.deref(loc)?;
+        // Some specs keep whole operations in files of their own (`post: {$ref: ...}`).
+        let (loc, op) = self.deref(loc)?;
+        let loc = &loc;
         let id = match op.get("operationId") {
             Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
             Some(_) => {
