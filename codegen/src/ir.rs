@@ -121,6 +121,13 @@ pub struct Operation {
     pub id: String,
     /// Rust method name (snake case).
     pub name: String,
+    /// Rust type-name stem (`PostCustomer`), unique among operations.
+    pub type_name: String,
+    /// Name of the struct holding all parameters (`GetCustomerParams`); emitted only when
+    /// the operation has parameters.
+    pub params_type: String,
+    /// Name of the enum with one variant per documented response (`PostCustomerResponse`).
+    pub response_type: String,
     /// HTTP method, upper case.
     pub method: String,
     /// Path template, e.g. `/customers/{id}`.
@@ -246,6 +253,9 @@ pub struct Response {
     pub status: Status,
     /// Rust identifier for a variant standing for this response (e.g. `Created`).
     pub name: String,
+    /// Name of the struct holding body and headers, when the response documents headers
+    /// (`PostCustomerCreated`); without headers the variant holds the body alone.
+    pub type_name: Option<String>,
     /// `description`.
     pub docs: Option<String>,
     /// The body, if any.

@@ -2,7 +2,7 @@
 
 //! Rebilly Customers API (API version 1.0.0).
 //!
-//! Generated from `spec/openapi.yaml`: [`models`] holds a Rust type for every schema; [`Nullable`] tells an absent member from an explicit `null`.
+//! Generated from `spec/openapi.yaml`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`.
 //!
 //! The customer part of the Rebilly REST API: list, create, read, upsert, and
 //! merge-and-delete customers.
@@ -18,6 +18,8 @@
 )]
 
 pub mod models;
+
+pub mod operations;
 
 mod nullable;
 

@@ -1,3 +1,4 @@
 //! Project automation behind `cargo xtask`, as a library so tests can run the same checks.
 
 pub mod codegen;
+pub mod corpus;

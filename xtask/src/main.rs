@@ -4,12 +4,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::codegen::{self, Change, Mode};
+use xtask::corpus;
 
 const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
   codegen [--check]   regenerate generated/ from spec/ (with --check: write nothing, fail if stale)
+  corpus PATH...      generate every spec under PATH (dirs are searched for roots), compile each with
+                      clippy -D warnings in a scratch workspace, print a table; fails if any fails
   help                this text
 ";
 
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen_cmd(Mode::Write),
         ["codegen", "--check"] => codegen_cmd(Mode::Check),
+        ["corpus", paths @ ..] if !paths.is_empty() => corpus_cmd(paths),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -35,6 +39,49 @@ fn project_root() -> PathBuf {
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
+}
+
+fn corpus_cmd(paths: &[&str]) -> ExitCode {
+    let root = project_root();
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let specs = match corpus::find_specs(&paths) {
+        Ok(s) if !s.is_empty() => s,
+        Ok(_) => {
+            eprintln!("no OpenAPI documents found under {paths:?}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("cannot search {paths:?}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let scratch = std::env::temp_dir().join("openapi-corpus");
+    let target = root.join("target").join("corpus-check");
+    println!("{} specs; scratch workspace {}", specs.len(), scratch.display());
+    let rows = match corpus::run(&specs, &scratch, &target, &root.join("Cargo.lock")) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("corpus run failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    for row in &rows {
+        if let Some(e) = &row.error {
+            failed = true;
+            eprintln!("{}: generation failed\n{e}", row.spec.display());
+        }
+        if let Some(Err(e)) = &row.check {
+            failed = true;
+            eprintln!("{}: the generated crate does not pass clippy -D warnings\n{e}", row.spec.display());
+        }
+    }
+    print!("{}", corpus::table(&rows));
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn codegen_cmd(mode: Mode) -> ExitCode {

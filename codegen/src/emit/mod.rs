@@ -4,6 +4,7 @@
 //! stamps the generated-file header. The emitters read only the IR.
 
 mod models;
+mod operations;
 mod render;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String
     );
     files.insert("src/lib.rs".to_string(), render::rust_file(&header, lib_rs(api, config))?);
     files.insert("src/models.rs".to_string(), render::rust_file(&header, models::models(api))?);
+    files.insert("src/operations.rs".to_string(), render::rust_file(&header, operations::operations(api))?);
     let nullable: proc_macro2::TokenStream = include_str!("runtime/nullable.rs")
         .parse()
         .map_err(|e| Diagnostic::error("<codegen>", "", format!("runtime source: {e}")))?;
@@ -37,7 +39,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String
 fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
     let mut docs = vec![format!(" {} (API version {}).", api.title, api.version), String::new()];
     docs.push(format!(
-        " Generated from `{}`: [`models`] holds a Rust type for every schema; [`Nullable`] tells an absent member from an explicit `null`.",
+        " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`.",
         config.source_label
     ));
     if let Some(d) = &api.description {
@@ -50,6 +52,7 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         pub mod models;
+        pub mod operations;
         mod nullable;
 
         pub use nullable::Nullable;

@@ -50,24 +50,33 @@ pub(crate) fn docs(text: Option<&str>) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
-/// The Rust type for a use of a type.
+/// The Rust type for a use of a type, inside the models module.
 pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    qualified_type(api, ty, &TokenStream::new())
+}
+
+/// The Rust type for a use of a type, with named types behind `path` (e.g. `models::`).
+pub(crate) fn qualified_type(api: &Api, ty: &TypeRef, path: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(id) => {
             let name = ident(&api.type_def(*id).name);
-            quote!(#name)
+            quote!(#path #name)
         }
         TypeRef::Scalar(s) => scalar(*s),
         TypeRef::Array(t) => {
-            let t = rust_type(api, t);
+            let t = qualified_type(api, t, path);
             quote!(Vec<#t>)
         }
         TypeRef::Map(t) => {
-            let t = rust_type(api, t);
-            quote!(BTreeMap<String, #t>)
+            let t = qualified_type(api, t, path);
+            if path.is_empty() {
+                quote!(BTreeMap<String, #t>)
+            } else {
+                quote!(std::collections::BTreeMap<String, #t>)
+            }
         }
         TypeRef::Nullable(t) => {
-            let t = rust_type(api, t);
+            let t = qualified_type(api, t, path);
             quote!(Option<#t>)
         }
         TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),

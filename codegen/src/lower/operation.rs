@@ -81,13 +81,19 @@ impl<'s> Types<'s> {
         }
         let name = op_scope.claim(&name);
         let type_prefix = names::type_name(&id);
+        let type_name = self.op_types.claim(&type_prefix);
+        let params_type = self.op_types.claim(&format!("{type_name}Params"));
+        let response_type = self.op_types.claim(&format!("{type_name}Response"));
 
         let params = self.params(ctx, path, loc, op, path_params, &type_prefix)?;
         let body = match op.get("requestBody") {
             Some(_) => self.body(&loc.join("requestBody"), &format!("{type_prefix}Body"), true)?,
             None => None,
         };
-        let responses = self.responses(&loc.join("responses"), op, &type_prefix)?;
+        let mut responses = self.responses(&loc.join("responses"), op, &type_prefix)?;
+        for r in responses.iter_mut().filter(|r| !r.headers.is_empty()) {
+            r.type_name = Some(self.op_types.claim(&format!("{type_name}{}", r.name)));
+        }
         let security = match op.get("security") {
             Some(_) => self.security(&loc.join("security"), ctx.scheme_names)?,
             None => ctx.default_security.to_vec(),
@@ -97,6 +103,9 @@ impl<'s> Types<'s> {
         Ok(crate::ir::Operation {
             id,
             name,
+            type_name,
+            params_type,
+            response_type,
             method: method.to_ascii_uppercase(),
             path: path.to_string(),
             summary: text("summary"),
@@ -352,7 +361,14 @@ impl<'s> Types<'s> {
                     });
                 }
             }
-            out.push(Response { status, name: names::status_variant(status), docs: docs_of(r), body, headers });
+            out.push(Response {
+                status,
+                name: names::status_variant(status),
+                type_name: None,
+                docs: docs_of(r),
+                body,
+                headers,
+            });
         }
         out.sort_by_key(|r| r.status);
         Ok(out)

@@ -76,6 +76,8 @@ pub(crate) struct Types<'s> {
     pub spec: &'s Spec,
     pub raw: Vec<RawType>,
     pub scope: Scope,
+    /// Names of the per-operation types (parameters, responses), a module of their own.
+    pub op_types: Scope,
     pub warnings: Vec<Diagnostic>,
     /// Canonical location of each component schema, with its name.
     pub components: HashMap<Location, String>,
@@ -91,6 +93,7 @@ impl<'s> Types<'s> {
             spec,
             raw: Vec::new(),
             scope: Scope::default(),
+            op_types: Scope::default(),
             warnings: Vec::new(),
             components: HashMap::new(),
             memo: HashMap::new(),
