@@ -17,9 +17,15 @@
     rustdoc::invalid_html_tags
 )]
 
+#[cfg(feature = "client")]
+pub mod client;
+
 pub mod models;
 
 pub mod operations;
+
+#[cfg(feature = "server")]
+pub mod server;
 
 mod nullable;
 

@@ -3,9 +3,11 @@
 //! Each emitter builds tokens with `quote!`; [`render`] formats them with `prettyplease` and
 //! stamps the generated-file header. The emitters read only the IR.
 
+mod client;
 mod models;
 mod operations;
 mod render;
+mod server;
 
 use std::collections::BTreeMap;
 
@@ -29,6 +31,8 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String
     files.insert("src/lib.rs".to_string(), render::rust_file(&header, lib_rs(api, config))?);
     files.insert("src/models.rs".to_string(), render::rust_file(&header, models::models(api))?);
     files.insert("src/operations.rs".to_string(), render::rust_file(&header, operations::operations(api))?);
+    files.insert("src/client.rs".to_string(), render::rust_file(&header, client::client(api))?);
+    files.insert("src/server.rs".to_string(), render::rust_file(&header, server::server(api))?);
     let nullable: proc_macro2::TokenStream = include_str!("runtime/nullable.rs")
         .parse()
         .map_err(|e| Diagnostic::error("<codegen>", "", format!("runtime source: {e}")))?;
@@ -51,8 +55,12 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
         // The docs below are the spec's own text, written as Markdown for a portal, not rustdoc.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
+        #[cfg(feature = "client")]
+        pub mod client;
         pub mod models;
         pub mod operations;
+        #[cfg(feature = "server")]
+        pub mod server;
         mod nullable;
 
         pub use nullable::Nullable;
@@ -67,11 +75,23 @@ fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
     }
     deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     deps.push_str("serde_json = \"1\"\n");
+    let mut optional: Vec<(&str, &str)> = client::DEPENDENCIES.iter().chain(server::DEPENDENCIES).copied().collect();
+    optional.sort();
+    optional.dedup_by(|a, b| a.0 == b.0);
+    for (name, spec) in &optional {
+        deps.push_str(&format!("{name} = {{ {spec}, optional = true }}\n"));
+    }
+    let feature = |deps: &[(&str, &str)]| deps.iter().map(|(n, _)| format!("\"dep:{n}\"")).collect::<Vec<_>>().join(", ");
+    let features = format!(
+        "[features]\n# An async HTTP client (reqwest).\nclient = [{}]\n# Server stubs: a trait per API and an axum router.\nserver = [{}]\n",
+        feature(client::DEPENDENCIES),
+        feature(server::DEPENDENCIES)
+    );
     let header = toml_comment(header);
     let description = format!("Rust types for the {} (version {})", api.title, api.version).replace('"', "'");
     format!(
         "{header}\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\ndescription = \"{description}\"\npublish = false\n\n\
-         # Doc comments are the spec's prose, not Rust examples.\n[lib]\ndoctest = false\n\n[dependencies]\n{deps}",
+         # Doc comments are the spec's prose, not Rust examples.\n[lib]\ndoctest = false\n\n{features}\n[dependencies]\n{deps}",
         config.crate_name, config.crate_version
     )
 }
