@@ -81,7 +81,8 @@ fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
     for (name, spec) in &optional {
         deps.push_str(&format!("{name} = {{ {spec}, optional = true }}\n"));
     }
-    let feature = |deps: &[(&str, &str)]| deps.iter().map(|(n, _)| format!("\"dep:{n}\"")).collect::<Vec<_>>().join(", ");
+    let feature =
+        |deps: &[(&str, &str)]| deps.iter().map(|(n, _)| format!("\"dep:{n}\"")).collect::<Vec<_>>().join(", ");
     let features = format!(
         "[features]\n# An async HTTP client (reqwest).\nclient = [{}]\n# Server stubs: a trait per API and an axum router.\nserver = [{}]\n",
         feature(client::DEPENDENCIES),

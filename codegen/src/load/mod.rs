@@ -44,6 +44,8 @@ struct Document {
     /// The path as shown to users.
     display: String,
     text: String,
+    /// Whether the file could be read (it may still have failed to parse).
+    readable: bool,
     value: Result<Value, Diagnostic>,
 }
 
@@ -135,12 +137,19 @@ impl Spec {
                 return Err(self.error(&ref_loc, format!("dangling `$ref` `{reference}`: no such file")));
             };
             if let Err(cause) = &self.docs[id.index()].value {
+                if self.docs[id.index()].readable {
+                    // The file is there but broken: point at the broken file and its line.
+                    let mut e = cause.clone();
+                    let fix = cause.hint.clone().unwrap_or_else(|| "fix the file".into());
+                    e.hint = Some(format!(
+                        "{fix} (the file is named by `$ref` at {}#{})",
+                        self.display(at.file),
+                        ref_loc.pointer
+                    ));
+                    return Err(e);
+                }
                 let mut e = self.error(&ref_loc, format!("dangling `$ref` `{reference}`: {}", cause.message));
-                e.hint = Some(format!(
-                    "{} (in {})",
-                    cause.hint.clone().unwrap_or_else(|| "fix the file".into()),
-                    cause.file
-                ));
+                e.hint = cause.hint.clone();
                 return Err(e);
             }
             id
@@ -177,19 +186,19 @@ impl Spec {
     fn read(&mut self, path: PathBuf) -> FileId {
         let id = FileId(u32::try_from(self.docs.len()).expect("fewer than 2^32 files"));
         let display = path.display().to_string();
-        let (text, value) = match std::fs::read_to_string(&path) {
+        let (text, readable, value) = match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let value = parse(&display, &path, &text);
-                (text, value)
+                (text, true, value)
             }
             Err(e) => {
                 let d = Diagnostic::error(&display, "", format!("cannot read `{display}`: {e}"))
                     .with_hint("check the path of the `$ref` that names this file");
-                (String::new(), Err(d))
+                (String::new(), false, Err(d))
             }
         };
         self.by_path.insert(path.clone(), id);
-        self.docs.push(Document { path, display, text, value });
+        self.docs.push(Document { path, display, text, readable, value });
         id
     }
 }

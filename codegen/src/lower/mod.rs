@@ -48,10 +48,12 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
     let openapi = match doc.get("openapi") {
         Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") => v.clone(),
         Some(v) => {
-            errors.push(
-                spec.error(&root.join("openapi"), format!("unsupported OpenAPI version {v}"))
-                    .with_hint("this generator reads OpenAPI 3.0.x and 3.1.x"),
-            );
+            let hint = if v.is_number() {
+                format!("write the version as a string: `openapi: \"{v}.0\"`")
+            } else {
+                "this generator reads OpenAPI 3.0.x and 3.1.x".to_string()
+            };
+            errors.push(spec.error(&root.join("openapi"), format!("unsupported OpenAPI version {v}")).with_hint(hint));
             return None;
         }
         None => {

@@ -511,6 +511,17 @@ impl<'s> Types<'s> {
         let mut fields = Vec::new();
         for (wire, prop) in props {
             let hint = format!("{struct_name}{}", names::type_name(&wire));
+            if let Some(Value::Object(node)) = self.spec.get(&prop) {
+                if node.get("required").is_some_and(|r| !r.is_array()) {
+                    return Err(self
+                        .spec
+                        .error(
+                            &prop.join("required"),
+                            format!("`required` must be an array of property names, not on the property `{wire}`"),
+                        )
+                        .with_hint(format!("list `{wire}` in the `required` array of the object that holds it")));
+                }
+            }
             let ty = self.schema(&prop, &hint)?;
             let chain = self.chain(&prop);
             let flag = |key: &str| chain.iter().any(|m| m.get(key) == Some(&Value::Bool(true)));
