@@ -299,6 +299,8 @@ pub struct TypeDef {
     pub origin: Origin,
     /// Which view of a schema with readOnly/writeOnly members this is.
     pub view: View,
+    /// The name shared by both views of a schema (the response view's name).
+    pub schema_name: String,
     /// The shape.
     pub kind: TypeKind,
 }

@@ -14,11 +14,13 @@
 #![deny(missing_docs)]
 
 pub mod diag;
+pub mod diff;
 mod emit;
 pub mod ir;
 mod load;
 mod lower;
 pub mod names;
+pub mod surface;
 
 use std::collections::BTreeMap;
 use std::path::Path;

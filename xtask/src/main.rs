@@ -11,6 +11,9 @@ cargo xtask <command>
 
 Commands:
   codegen [--check]   regenerate generated/ from spec/ (with --check: write nothing, fail if stale)
+  diff OLD NEW [--json FILE|-] [--fail-on breaking|any]
+                      what changes between two specs (files, folders or git revisions such as
+                      HEAD~1 or REV:spec/openapi.yaml), classified for clients and servers
   corpus PATH...      generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace, print a table; fails if any fails
   help                this text
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen_cmd(Mode::Write),
         ["codegen", "--check"] => codegen_cmd(Mode::Check),
+        ["diff", old, new, rest @ ..] => diff_cmd(old, new, rest),
         ["corpus", paths @ ..] if !paths.is_empty() => corpus_cmd(paths),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
@@ -39,6 +43,53 @@ fn project_root() -> PathBuf {
         .parent()
         .expect("xtask lives one level below the workspace root")
         .to_path_buf()
+}
+
+fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
+    let mut json = None;
+    let mut fail_on = None;
+    let mut rest = options.iter();
+    while let Some(opt) = rest.next() {
+        match (*opt, rest.next().copied()) {
+            ("--json", Some(path)) => json = Some(path),
+            ("--fail-on", Some(level @ ("breaking" | "any"))) => fail_on = Some(level),
+            _ => {
+                eprint!("unknown or incomplete option `{opt}`\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = project_root();
+    let sides = xtask::diff::resolve(&root, old).and_then(|o| xtask::diff::resolve(&root, new).map(|n| (o, n)));
+    let report = match sides.and_then(|(o, n)| xtask::diff::compare(&o.root, &n.root)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    match json {
+        Some("-") => println!("{text}"),
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text + "\n") {
+                eprintln!("cannot write {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+            print!("{report}");
+        }
+        None => print!("{report}"),
+    }
+    let failed = match fail_on {
+        Some("breaking") => report.is_breaking(),
+        Some(_) => !report.changes.is_empty(),
+        None => false,
+    };
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn corpus_cmd(paths: &[&str]) -> ExitCode {
@@ -99,6 +150,9 @@ fn codegen_cmd(mode: Mode) -> ExitCode {
     }
     if !report.warnings.is_empty() {
         eprintln!();
+    }
+    if let Some(api) = report.api_changes.as_ref().filter(|r| !r.changes.is_empty()) {
+        println!("What the spec change does to the API (since {}/ was last made):\n{api}", codegen::OUT_DIR);
     }
     for change in &report.changes {
         match change {

@@ -33,6 +33,7 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String
     files.insert("src/operations.rs".to_string(), render::rust_file(&header, operations::operations(api))?);
     files.insert("src/client.rs".to_string(), render::rust_file(&header, client::client(api))?);
     files.insert("src/server.rs".to_string(), render::rust_file(&header, server::server(api))?);
+    files.insert("api-surface.json".to_string(), surface_json(api, &header));
     let nullable: proc_macro2::TokenStream = include_str!("runtime/nullable.rs")
         .parse()
         .map_err(|e| Diagnostic::error("<codegen>", "", format!("runtime source: {e}")))?;
@@ -95,6 +96,18 @@ fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
          # Doc comments are the spec's prose, not Rust examples.\n[lib]\ndoctest = false\n\n{features}\n[dependencies]\n{deps}",
         config.crate_name, config.crate_version
     )
+}
+
+/// The API surface, kept beside the code so the next run can report what a spec change did.
+fn surface_json(api: &Api, header: &str) -> String {
+    let mut map = serde_json::Map::new();
+    map.insert("@generated".into(), header.trim_start_matches("// @generated ").trim().into());
+    if let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(crate::surface::Surface::of(api)) {
+        map.extend(fields);
+    }
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(map)).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn toml_comment(header: &str) -> String {

@@ -71,6 +71,7 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
             docs,
             origin: Origin { file: spec.relative_name(raw.origin.file), pointer: raw.origin.pointer.to_string() },
             view: *view,
+            schema_name: raw.name.clone(),
             kind,
         });
     }

@@ -1,0 +1,298 @@
+//! What a spec change does to the API: each change classified for existing clients and
+//! existing server implementations, and the semver bump it implies for the generated crate.
+//!
+//! The rule behind every classification: a change that makes the contract *stricter* for the
+//! side that sends a value (a new required member, a removed enum value, `null` no longer
+//! allowed) breaks that sender; a change that makes it *looser* (a member may now be absent
+//! or `null`, a new union alternative) breaks the receiver. Requests are sent by clients and
+//! received by servers; responses the other way round. A new enum value is compatible for
+//! receivers only because the generated enums keep unknown values (`Unknown(String)`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::surface::{FieldSurface, OperationSurface, SchemaSurface, Surface};
+
+/// Whether a change breaks one side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Impact {
+    /// Existing code keeps working.
+    Compatible,
+    /// Existing code may fail.
+    Breaking,
+}
+
+/// One difference between two surfaces.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    /// What changed: `operation PostCustomer`, `schema Customer`, ...
+    pub subject: String,
+    /// How it changed.
+    pub what: String,
+    /// Effect on existing clients.
+    pub clients: Impact,
+    /// Effect on existing server implementations.
+    pub servers: Impact,
+}
+
+/// The version bump a set of changes calls for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bump {
+    /// Nothing on the wire changed.
+    Patch,
+    /// Only compatible changes.
+    Minor,
+    /// At least one breaking change.
+    Major,
+}
+
+/// All changes between two surfaces, and the bump they imply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Changes, sorted by subject.
+    pub changes: Vec<Change>,
+    /// The implied bump.
+    pub bump: Bump,
+}
+
+impl Report {
+    /// Whether any change breaks clients or servers.
+    pub fn is_breaking(&self) -> bool {
+        self.bump == Bump::Major
+    }
+}
+
+/// Who sends a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sender {
+    Client,
+    Server,
+}
+
+struct Diff {
+    /// Changes by (subject, what); a change seen in both directions keeps the worse impacts.
+    changes: BTreeMap<(String, String), (Impact, Impact)>,
+}
+
+impl Diff {
+    fn push(&mut self, subject: &str, what: String, clients: Impact, servers: Impact) {
+        let entry = self.changes.entry((subject.to_string(), what)).or_insert((clients, servers));
+        entry.0 = entry.0.max(clients);
+        entry.1 = entry.1.max(servers);
+    }
+
+    /// A change that breaks the sender (`stricter`) or the receiver (`looser`), or neither.
+    fn directed(&mut self, subject: &str, what: String, sender: Sender, breaks_sender: bool, breaks_receiver: bool) {
+        let (client, server) = match sender {
+            Sender::Client => (breaks_sender, breaks_receiver),
+            Sender::Server => (breaks_receiver, breaks_sender),
+        };
+        self.push(subject, what, impact(client), impact(server));
+    }
+
+    /// Compares one member (field, parameter, header, body) sent by `sender`.
+    fn member(&mut self, subject: &str, name: &str, old: Option<&FieldSurface>, new: Option<&FieldSurface>, sender: Sender) {
+        match (old, new) {
+            (None, None) => {}
+            (None, Some(n)) => {
+                let what = format!("`{name}` added ({}{})", if n.required { "required" } else { "optional" }, access_note(n));
+                self.directed(subject, what, sender, n.required, false);
+            }
+            (Some(o), None) => {
+                let what = format!("`{name}` removed (was {})", if o.required { "required" } else { "optional" });
+                self.directed(subject, what, sender, false, o.required);
+            }
+            (Some(o), Some(n)) => {
+                if o.ty != n.ty {
+                    self.directed(subject, format!("`{name}` retyped: {} → {}", o.ty, n.ty), sender, true, true);
+                }
+                if o.required != n.required {
+                    let what = format!("`{name}` is now {}", if n.required { "required" } else { "optional" });
+                    self.directed(subject, what, sender, n.required, !n.required);
+                }
+                if o.nullable != n.nullable {
+                    let what = format!("`{name}` {}", if n.nullable { "may now be null" } else { "may no longer be null" });
+                    self.directed(subject, what, sender, !n.nullable, n.nullable);
+                }
+            }
+        }
+    }
+
+    fn schema(&mut self, name: &str, old: Option<&SchemaSurface>, new: Option<&SchemaSurface>) {
+        let subject = format!("schema {name}");
+        let (o, n) = match (old, new) {
+            (None, Some(_)) => return self.push(&subject, "added".into(), Impact::Compatible, Impact::Compatible),
+            (Some(_), None) => return self.push(&subject, "removed".into(), Impact::Breaking, Impact::Breaking),
+            (Some(o), Some(n)) => (o, n),
+            (None, None) => return,
+        };
+        if o.kind != n.kind {
+            return self.push(&subject, format!("changed from {} to {}", o.kind, n.kind), Impact::Breaking, Impact::Breaking);
+        }
+        let senders: Vec<Sender> = [(Sender::Client, o.in_requests || n.in_requests), (Sender::Server, o.in_responses || n.in_responses)]
+            .into_iter()
+            .filter_map(|(s, used)| used.then_some(s))
+            .collect();
+        if o.alias != n.alias {
+            self.push(
+                &subject,
+                format!("now stands for {} (was {})", n.alias.as_deref().unwrap_or("?"), o.alias.as_deref().unwrap_or("?")),
+                Impact::Breaking,
+                Impact::Breaking,
+            );
+        }
+        for sender in &senders {
+            // Members as the sender sees them: requests carry no readOnly members, responses no writeOnly ones.
+            let hidden = if *sender == Sender::Client { "readOnly" } else { "writeOnly" };
+            let keys: BTreeSet<&String> = o.fields.keys().chain(n.fields.keys()).collect();
+            for key in keys {
+                self.member(&subject, key, visible(o, key, hidden), visible(n, key, hidden), *sender);
+            }
+            for v in n.values.iter().filter(|v| !o.values.contains(v)) {
+                // Receivers keep unknown values in the enum's catch-all variant.
+                self.directed(&subject, format!("enum value `{v}` added (old code keeps it as `Unknown`)"), *sender, false, false);
+            }
+            for v in o.values.iter().filter(|v| !n.values.contains(v)) {
+                self.directed(&subject, format!("enum value `{v}` removed"), *sender, true, false);
+            }
+            for v in n.variants.iter().filter(|v| !o.variants.contains(v)) {
+                self.directed(&subject, format!("alternative `{v}` added"), *sender, false, !o.discriminated);
+            }
+            for v in o.variants.iter().filter(|v| !n.variants.contains(v)) {
+                self.directed(&subject, format!("alternative `{v}` removed"), *sender, true, false);
+            }
+        }
+        for (key, f) in &n.fields {
+            if let Some(of) = o.fields.get(key) {
+                if of.access != f.access {
+                    let describe = |a: &str| if a.is_empty() { "read-write".to_string() } else { a.to_string() };
+                    let what = format!("`{key}` moved from {} to {}", describe(&of.access), describe(&f.access));
+                    // Covered member by member above; recorded here so the move itself is visible.
+                    self.push(&subject, what, Impact::Compatible, Impact::Compatible);
+                }
+            }
+        }
+    }
+
+    fn operation(&mut self, id: &str, old: Option<&OperationSurface>, new: Option<&OperationSurface>) {
+        let subject = format!("operation {id}");
+        let (o, n) = match (old, new) {
+            (None, Some(n)) => {
+                let what = format!("added ({} {}); servers must implement it", n.method, n.path);
+                return self.push(&subject, what, Impact::Compatible, Impact::Breaking);
+            }
+            (Some(o), None) => return self.push(&subject, format!("removed ({} {})", o.method, o.path), Impact::Breaking, Impact::Breaking),
+            (Some(o), Some(n)) => (o, n),
+            (None, None) => return,
+        };
+        if (&o.method, &o.path) != (&n.method, &n.path) {
+            let what = format!("moved from {} {} to {} {}", o.method, o.path, n.method, n.path);
+            self.push(&subject, what, Impact::Breaking, Impact::Breaking);
+        }
+        let keys: BTreeSet<&String> = o.params.keys().chain(n.params.keys()).collect();
+        for key in keys {
+            self.member(&subject, &format!("parameter {key}"), o.params.get(key), n.params.get(key), Sender::Client);
+        }
+        self.member(&subject, "request body", o.body.as_ref(), n.body.as_ref(), Sender::Client);
+        let statuses: BTreeSet<&String> = o.responses.keys().chain(n.responses.keys()).collect();
+        for status in statuses {
+            match (o.responses.get(status), n.responses.get(status)) {
+                (None, Some(_)) => {
+                    // Old clients report it as an undocumented status, which they already handle.
+                    self.push(&subject, format!("response {status} added"), Impact::Compatible, Impact::Compatible);
+                }
+                (Some(_), None) => {
+                    self.directed(&subject, format!("response {status} removed"), Sender::Server, true, false);
+                }
+                (Some(or), Some(nr)) => {
+                    if or.body != nr.body {
+                        let body = |b: &Option<String>| b.clone().unwrap_or_else(|| "no body".into());
+                        let what = format!("response {status} body: {} → {}", body(&or.body), body(&nr.body));
+                        self.push(&subject, what, Impact::Breaking, Impact::Breaking);
+                    }
+                    let headers: BTreeSet<&String> = or.headers.keys().chain(nr.headers.keys()).collect();
+                    for h in headers {
+                        let name = format!("response {status} header {h}");
+                        self.member(&subject, &name, or.headers.get(h), nr.headers.get(h), Sender::Server);
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        if o.security != n.security {
+            let show = |s: &Vec<Vec<String>>| s.iter().map(|a| a.join("+")).collect::<Vec<_>>().join(" or ");
+            let what = format!("security: {} → {}", show(&o.security), show(&n.security));
+            // Any other set of accepted credentials may reject what old clients send.
+            self.push(&subject, what, Impact::Breaking, Impact::Compatible);
+        }
+    }
+}
+
+fn visible<'a>(s: &'a SchemaSurface, key: &str, hidden: &str) -> Option<&'a FieldSurface> {
+    s.fields.get(key).filter(|f| f.access != hidden)
+}
+
+fn impact(breaks: bool) -> Impact {
+    if breaks {
+        Impact::Breaking
+    } else {
+        Impact::Compatible
+    }
+}
+
+fn access_note(f: &FieldSurface) -> String {
+    if f.access.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", f.access)
+    }
+}
+
+/// Compares two surfaces.
+pub fn diff(old: &Surface, new: &Surface) -> Report {
+    let mut d = Diff { changes: BTreeMap::new() };
+    let ops: BTreeSet<&String> = old.operations.keys().chain(new.operations.keys()).collect();
+    for id in ops {
+        d.operation(id, old.operations.get(id), new.operations.get(id));
+    }
+    let schemas: BTreeSet<&String> = old.schemas.keys().chain(new.schemas.keys()).collect();
+    for name in schemas {
+        d.schema(name, old.schemas.get(name), new.schemas.get(name));
+    }
+    let changes: Vec<Change> =
+        d.changes.into_iter().map(|((subject, what), (clients, servers))| Change { subject, what, clients, servers }).collect();
+    let bump = if changes.iter().any(|c| c.clients == Impact::Breaking || c.servers == Impact::Breaking) {
+        Bump::Major
+    } else if changes.is_empty() {
+        Bump::Patch
+    } else {
+        Bump::Minor
+    };
+    Report { changes, bump }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.changes.is_empty() {
+            return writeln!(f, "No change to the API surface: a patch release.");
+        }
+        let mark = |i: Impact| match i {
+            Impact::Compatible => "ok",
+            Impact::Breaking => "BREAKING",
+        };
+        writeln!(f, "{:<9} {:<9} change", "clients", "servers")?;
+        for c in &self.changes {
+            writeln!(f, "{:<9} {:<9} {}: {}", mark(c.clients), mark(c.servers), c.subject, c.what)?;
+        }
+        let bump = match self.bump {
+            Bump::Patch => "patch",
+            Bump::Minor => "minor (compatible additions)",
+            Bump::Major => "major (breaking; for a 0.x crate, bump the minor number)",
+        };
+        writeln!(f, "Implied version bump of the generated crate: {bump}.")
+    }
+}

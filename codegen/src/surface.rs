@@ -1,0 +1,252 @@
+//! The API surface: what a spec promises on the wire, as plain comparable data.
+//!
+//! [`Surface::of`] reads it off the IR; the generator writes it beside its output
+//! (`api-surface.json`) so the next run can tell what a spec change did (see [`crate::diff`]).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ir::{Api, Scalar, Status, TypeDef, TypeKind, TypeRef, View};
+
+/// Everything a client or a server relies on, keyed by wire names.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Surface {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// Operations by `operationId`.
+    pub operations: BTreeMap<String, OperationSurface>,
+    /// Schemas by name.
+    pub schemas: BTreeMap<String, SchemaSurface>,
+}
+
+/// One operation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OperationSurface {
+    /// HTTP method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Parameters by `location:name`.
+    pub params: BTreeMap<String, FieldSurface>,
+    /// The request body's type, if any.
+    pub body: Option<FieldSurface>,
+    /// Responses by status (`201`, `4XX`, `default`).
+    pub responses: BTreeMap<String, ResponseSurface>,
+    /// Security alternatives, each a list of scheme names.
+    pub security: Vec<Vec<String>>,
+}
+
+/// One documented response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResponseSurface {
+    /// The body's type, if any.
+    pub body: Option<String>,
+    /// Headers by name (lower case).
+    pub headers: BTreeMap<String, FieldSurface>,
+}
+
+/// A member, parameter, header or body: its type and whether it must be there.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSurface {
+    /// The type, without `null`.
+    pub ty: String,
+    /// Must be present.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// `readOnly`, `writeOnly` or empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub access: String,
+}
+
+/// One schema.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SchemaSurface {
+    /// `object`, `enum`, `union` or `alias`.
+    pub kind: String,
+    /// Object members by wire name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, FieldSurface>,
+    /// Enum values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Union alternatives (their types).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<String>,
+    /// Whether a discriminator picks the alternative (unknown tags are then tolerated).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discriminated: bool,
+    /// What an alias stands for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    /// Sent by clients (in a request).
+    pub in_requests: bool,
+    /// Sent by servers (in a response or webhook).
+    pub in_responses: bool,
+}
+
+impl Surface {
+    /// The surface of a lowered API.
+    pub fn of(api: &Api) -> Surface {
+        let mut surface = Surface { title: api.title.clone(), version: api.version.clone(), ..Surface::default() };
+        for op in &api.operations {
+            let params = op
+                .params
+                .iter()
+                .map(|p| (format!("{}:{}", p.location.as_str(), p.wire_name), field(api, &p.ty, p.required, "")))
+                .collect();
+            let body = op.body.as_ref().map(|b| match &b.ty {
+                Some(t) => field(api, t, b.required, ""),
+                None => FieldSurface { ty: b.content_type.clone(), required: b.required, ..FieldSurface::default() },
+            });
+            let responses = op
+                .responses
+                .iter()
+                .map(|r| {
+                    let status = match r.status {
+                        Status::Code(c) => c.to_string(),
+                        Status::Range(d) => format!("{d}XX"),
+                        Status::Default => "default".into(),
+                    };
+                    let body = r.body.as_ref().map(|b| b.ty.as_ref().map_or_else(|| b.content_type.clone(), |t| describe(api, t)));
+                    let headers = r
+                        .headers
+                        .iter()
+                        .map(|h| (h.wire_name.to_ascii_lowercase(), field(api, &h.ty, h.required, "")))
+                        .collect();
+                    (status, ResponseSurface { body, headers })
+                })
+                .collect();
+            let security = op.security.iter().map(|s| s.schemes.iter().map(|(n, _)| n.clone()).collect()).collect();
+            surface.operations.insert(
+                op.id.clone(),
+                OperationSurface { method: op.method.clone(), path: op.path.clone(), params, body, responses, security },
+            );
+        }
+        let (requests, responses) = reachable(api);
+        for (i, def) in api.types.iter().enumerate() {
+            let entry = surface.schemas.entry(def.schema_name.clone()).or_default();
+            entry.in_requests |= requests[i];
+            entry.in_responses |= responses[i];
+            merge_view(api, def, entry);
+        }
+        surface
+    }
+}
+
+/// Adds what one view of a schema shows to its surface.
+fn merge_view(api: &Api, def: &TypeDef, entry: &mut SchemaSurface) {
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            entry.kind = "object".into();
+            for f in &s.fields {
+                let access = match def.view {
+                    View::Both => "",
+                    View::Request => "writeOnly",
+                    View::Response => "readOnly",
+                };
+                let new = field(api, &f.ty, f.required, access);
+                match entry.fields.get_mut(&f.wire_name) {
+                    // Seen in the other view too: neither readOnly nor writeOnly.
+                    Some(existing) => existing.access.clear(),
+                    None => {
+                        entry.fields.insert(f.wire_name.clone(), new);
+                    }
+                }
+            }
+        }
+        TypeKind::Enum(e) => {
+            entry.kind = "enum".into();
+            entry.values = e.variants.iter().map(|v| v.wire_name.clone()).collect();
+        }
+        TypeKind::Union(u) => {
+            entry.kind = "union".into();
+            entry.discriminated = u.discriminator.is_some();
+            entry.variants = u.variants.iter().map(|v| describe(api, &v.ty)).collect();
+        }
+        TypeKind::Alias(t) => {
+            entry.kind = "alias".into();
+            entry.alias = Some(describe(api, t));
+        }
+    }
+}
+
+fn field(api: &Api, ty: &TypeRef, required: bool, access: &str) -> FieldSurface {
+    let (inner, nullable) = ty.strip_null();
+    FieldSurface { ty: describe(api, inner), required, nullable, access: access.into() }
+}
+
+/// A type as a short string: schema names, `array<T>`, `map<T>`, `T | null`, scalars.
+pub fn describe(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(id) => api.type_def(*id).schema_name.clone(),
+        TypeRef::Scalar(s) => match s {
+            Scalar::String => "string",
+            Scalar::Bool => "boolean",
+            Scalar::I32 => "int32",
+            Scalar::I64 => "int64",
+            Scalar::U32 => "uint32",
+            Scalar::U64 => "uint64",
+            Scalar::F32 => "float",
+            Scalar::F64 => "double",
+            Scalar::DateTime => "date-time",
+            Scalar::Date => "date",
+        }
+        .to_string(),
+        TypeRef::Array(t) => format!("array<{}>", describe(api, t)),
+        TypeRef::Map(t) => format!("map<{}>", describe(api, t)),
+        TypeRef::Nullable(t) => format!("{} | null", describe(api, t)),
+        TypeRef::Object => "object".into(),
+        TypeRef::Any => "any".into(),
+    }
+}
+
+/// Which types are reachable from requests and from responses.
+fn reachable(api: &Api) -> (Vec<bool>, Vec<bool>) {
+    fn mark(api: &Api, ty: &TypeRef, seen: &mut Vec<bool>) {
+        match ty {
+            TypeRef::Named(id) => {
+                if seen[id.0] {
+                    return;
+                }
+                seen[id.0] = true;
+                match &api.type_def(*id).kind {
+                    TypeKind::Struct(s) => {
+                        s.fields.iter().for_each(|f| mark(api, &f.ty, seen));
+                        if let Some(a) = &s.additional {
+                            mark(api, a, seen);
+                        }
+                    }
+                    TypeKind::Union(u) => u.variants.iter().for_each(|v| mark(api, &v.ty, seen)),
+                    TypeKind::Alias(t) => mark(api, t, seen),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => mark(api, t, seen),
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+        }
+    }
+    let mut requests = vec![false; api.types.len()];
+    let mut responses = vec![false; api.types.len()];
+    for op in &api.operations {
+        op.params.iter().for_each(|p| mark(api, &p.ty, &mut requests));
+        if let Some(t) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
+            mark(api, t, &mut requests);
+        }
+        for r in &op.responses {
+            if let Some(t) = r.body.as_ref().and_then(|b| b.ty.as_ref()) {
+                mark(api, t, &mut responses);
+            }
+            r.headers.iter().for_each(|h| mark(api, &h.ty, &mut responses));
+        }
+    }
+    for hook in &api.webhooks {
+        if let Some(t) = hook.operation.body.as_ref().and_then(|b| b.ty.as_ref()) {
+            mark(api, t, &mut responses);
+        }
+    }
+    (requests, responses)
+}

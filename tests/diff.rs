@@ -1,0 +1,204 @@
+//! The breaking-change report: one pair of specs per kind of change, each classified for
+//! existing clients and existing servers, with the semver bump it implies.
+
+use codegen::diff::{Bump, Impact, Report};
+use codegen::surface::Surface;
+
+/// A small API: `Pet` is sent by servers (GET) and by clients (POST); `Status` only by servers.
+const BASE: &str = r#"
+openapi: 3.1.0
+info: {title: Pets, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      operationId: ListPets
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+__PARAMS__
+      responses:
+        '200':
+          description: Pets.
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    post:
+      operationId: CreatePet
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/NewPet'}
+      responses:
+        '201':
+          description: Created.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+__OPS__
+components:
+  schemas:
+    NewPet:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+__NEWPET__
+    Pet:
+      type: object
+      required: [id, name]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        status: {$ref: '#/components/schemas/Status'}
+__PET__
+    Status:
+      type: string
+      enum: [available, sold__STATUS__]
+"#;
+
+struct Edit<'a> {
+    params: &'a str,
+    ops: &'a str,
+    new_pet: &'a str,
+    pet: &'a str,
+    status: &'a str,
+}
+
+const NONE: Edit<'static> = Edit { params: "", ops: "", new_pet: "", pet: "", status: "" };
+
+fn spec(e: &Edit<'_>) -> String {
+    BASE.replace("__PARAMS__\n", e.params)
+        .replace("__OPS__\n", e.ops)
+        .replace("__NEWPET__\n", e.new_pet)
+        .replace("__PET__\n", e.pet)
+        .replace("__STATUS__", e.status)
+}
+
+fn surface(text: &str) -> Surface {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openapi.yaml");
+    std::fs::write(&path, text).unwrap();
+    let (api, _) = codegen::lower(&path).unwrap_or_else(|d| panic!("{d}\n{text}"));
+    Surface::of(&api)
+}
+
+fn report(old: &Edit<'_>, new: &Edit<'_>) -> Report {
+    codegen::diff::diff(&surface(&spec(old)), &surface(&spec(new)))
+}
+
+/// The one change in `r`, as (what, clients, servers).
+fn only(r: &Report) -> (String, Impact, Impact) {
+    assert_eq!(r.changes.len(), 1, "expected one change, got:\n{r}");
+    let c = &r.changes[0];
+    (format!("{}: {}", c.subject, c.what), c.clients, c.servers)
+}
+
+use Impact::{Breaking as B, Compatible as C};
+
+#[test]
+fn nothing_changed_is_a_patch() {
+    let r = report(&NONE, &NONE);
+    assert!(r.changes.is_empty());
+    assert_eq!(r.bump, Bump::Patch);
+}
+
+#[test]
+fn new_optional_response_field_is_compatible() {
+    let r = report(&NONE, &Edit { pet: "        age: {type: integer}\n", ..NONE });
+    assert_eq!(only(&r), ("schema Pet: `age` added (optional)".into(), C, C));
+    assert_eq!(r.bump, Bump::Minor);
+}
+
+#[test]
+fn new_required_request_field_breaks_clients() {
+    let edit = Edit { new_pet: "        tag: {type: string}\n", ..NONE };
+    let mut required = spec(&edit);
+    required = required.replace("required: [name]", "required: [name, tag]");
+    let r = codegen::diff::diff(&surface(&spec(&NONE)), &surface(&required));
+    assert_eq!(only(&r), ("schema NewPet: `tag` added (required)".into(), B, C));
+    assert_eq!(r.bump, Bump::Major);
+}
+
+#[test]
+fn new_required_response_field_breaks_servers() {
+    let edit = Edit { pet: "        age: {type: integer}\n", ..NONE };
+    let text = spec(&edit).replace("required: [id, name]", "required: [id, name, age]");
+    let r = codegen::diff::diff(&surface(&spec(&NONE)), &surface(&text));
+    assert_eq!(only(&r), ("schema Pet: `age` added (required)".into(), C, B));
+}
+
+#[test]
+fn removed_enum_value_breaks_servers_that_still_send_it() {
+    let r = report(&Edit { status: ", pending", ..NONE }, &NONE);
+    assert_eq!(only(&r), ("schema Status: enum value `pending` removed".into(), C, B));
+}
+
+#[test]
+fn new_enum_value_is_compatible_because_enums_are_open() {
+    let r = report(&NONE, &Edit { status: ", pending", ..NONE });
+    let (what, clients, servers) = only(&r);
+    assert!(what.contains("`pending` added") && what.contains("Unknown"), "{what}");
+    assert_eq!((clients, servers), (C, C));
+}
+
+#[test]
+fn response_field_that_may_now_be_null_breaks_clients() {
+    let old = spec(&NONE);
+    let new = old.replace("name: {type: string}\n        status", "name: {type: [string, 'null']}\n        status");
+    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    assert_eq!(only(&r), ("schema Pet: `name` may now be null".into(), B, C));
+}
+
+#[test]
+fn retyped_field_breaks_both_sides() {
+    let old = spec(&NONE);
+    let new = old.replace("id: {type: string}", "id: {type: integer}");
+    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    assert_eq!(only(&r), ("schema Pet: `id` retyped: string → int64".into(), B, B));
+}
+
+#[test]
+fn required_request_member_made_optional_breaks_servers() {
+    let old = spec(&NONE);
+    let new = old.replace("required: [name]", "required: []");
+    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    assert_eq!(only(&r), ("schema NewPet: `name` is now optional".into(), C, B));
+}
+
+#[test]
+fn operations_added_and_removed() {
+    let ops = "  /pets/{id}:\n    delete:\n      operationId: DeletePet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\n";
+    let added = report(&NONE, &Edit { ops, ..NONE });
+    assert_eq!(only(&added).1, C, "new operations do not affect old clients");
+    assert_eq!(only(&added).2, B, "servers must implement new operations");
+    let removed = report(&Edit { ops, ..NONE }, &NONE);
+    assert_eq!(only(&removed).1, B);
+}
+
+#[test]
+fn new_required_parameter_breaks_clients() {
+    let params = "        - {name: owner, in: query, required: true, schema: {type: string}}\n";
+    let r = report(&NONE, &Edit { params, ..NONE });
+    assert_eq!(only(&r), ("operation ListPets: `parameter query:owner` added (required)".into(), B, C));
+    let optional = "        - {name: owner, in: query, schema: {type: string}}\n";
+    assert_eq!(report(&NONE, &Edit { params: optional, ..NONE }).bump, Bump::Minor);
+}
+
+#[test]
+fn read_only_moves_are_reported() {
+    let old = spec(&NONE);
+    let new = old.replace("id: {type: string}", "id: {type: string, readOnly: true}");
+    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    assert!(r.changes.iter().any(|c| c.what == "`id` moved from read-write to readOnly"), "{r}");
+}
+
+#[test]
+fn the_projects_own_history_compares_clean() {
+    // The committed api-surface.json is what the current spec gives.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let committed: Surface =
+        serde_json::from_str(&std::fs::read_to_string(root.join("generated/api-surface.json")).unwrap()).unwrap();
+    let (api, _) = codegen::lower(&root.join("spec/openapi.yaml")).unwrap();
+    let r = codegen::diff::diff(&committed, &Surface::of(&api));
+    assert!(r.changes.is_empty(), "{r}");
+}
