@@ -139,7 +139,7 @@ impl<'s> Types<'s> {
 
     /// The nodes whose annotations apply at `loc`: the node, then what a plain `$ref` or a
     /// one-member `allOf` points at, and so on.
-    fn chain(&self, loc: &Location) -> Vec<&'s Obj> {
+    pub(crate) fn chain(&self, loc: &Location) -> Vec<&'s Obj> {
         let mut out = Vec::new();
         let mut loc = loc.clone();
         for _ in 0..16 {
@@ -665,7 +665,12 @@ impl<'s> Types<'s> {
         for (i, alt) in alts.iter().enumerate() {
             let title = self.obj(alt)?.and_then(|m| m.get("title")).and_then(Value::as_str).map(names::type_name);
             let hint = title.unwrap_or_else(|| format!("{union_name}Variant{}", i + 1));
-            let ty = self.schema(alt, &hint)?;
+            // A whole file or a component (a discriminator mapping target) is named after itself.
+            let ty = if alt.pointer.is_root() || self.components.contains_key(alt) {
+                self.named(alt)?
+            } else {
+                self.schema(alt, &hint)?
+            };
             let target = self.follow(alt)?;
             let mut tags: Vec<String> = mapped.iter().filter(|(l, _)| *l == target).map(|(_, t)| t.clone()).collect();
             if let (Some(prop), true) = (&discriminator, tags.is_empty()) {
