@@ -37,12 +37,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    let t = generated.timings;
     println!(
-        "{} operations, {} types, {} warnings; generated in {:.2} s into {out}",
+        "{} operations, {} types, {} warnings; generated in {:.3} s into {out}",
         generated.api.operations.len(),
         generated.api.types.len(),
         generated.warnings.len(),
         elapsed.as_secs_f64()
+    );
+    println!(
+        "timings: load {:.3} lower {:.3} emit {:.3} format {:.3}",
+        t.load.as_secs_f64(),
+        t.lower.as_secs_f64(),
+        t.emit.as_secs_f64(),
+        t.format.as_secs_f64()
     );
     ExitCode::SUCCESS
 }

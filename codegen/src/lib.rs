@@ -24,6 +24,7 @@ pub mod surface;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 
@@ -53,12 +54,35 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
     /// The lowered model the files were made from.
     pub api: ir::Api,
+    /// How long each stage took.
+    pub timings: Timings,
+}
+
+/// Wall time of each stage of [`generate`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Reading and parsing every file of the spec.
+    pub load: Duration,
+    /// Resolving `$ref`s and lowering to the IR.
+    pub lower: Duration,
+    /// Building token streams from the IR.
+    pub emit: Duration,
+    /// Parsing the tokens with syn and printing them with prettyplease.
+    pub format: Duration,
 }
 
 /// Reads and lowers the spec at `spec_path` without emitting code.
 pub fn lower(spec_path: &Path) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    lower_timed(spec_path, &mut Timings::default())
+}
+
+fn lower_timed(spec_path: &Path, timings: &mut Timings) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    let started = Instant::now();
     let spec = load::Spec::load(spec_path).map_err(|d| Diagnostics(vec![d]))?;
+    timings.load = started.elapsed();
+    let started = Instant::now();
     let lowered = lower::lower(&spec);
+    timings.lower = started.elapsed();
     match lowered.api {
         Some(api) => Ok((api, lowered.diagnostics)),
         None => Err(Diagnostics(lowered.diagnostics)),
@@ -70,7 +94,8 @@ pub fn lower(spec_path: &Path) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics
 /// Errors carry every problem found (and the warnings seen on the way); the same input
 /// always gives byte-identical files.
 pub fn generate(spec_path: &Path, config: &Config) -> Result<Generated, Diagnostics> {
-    let (api, warnings) = lower(spec_path)?;
-    let files = emit::emit(&api, config).map_err(|d| Diagnostics(vec![d]))?;
-    Ok(Generated { files, warnings, api })
+    let mut timings = Timings::default();
+    let (api, warnings) = lower_timed(spec_path, &mut timings)?;
+    let files = emit::emit(&api, config, &mut timings).map_err(|d| Diagnostics(vec![d]))?;
+    Ok(Generated { files, warnings, api, timings })
 }

@@ -15,11 +15,13 @@ use quote::quote;
 
 use crate::diag::Diagnostic;
 use crate::ir::{Api, Scalar, TypeRef};
-use crate::Config;
+use crate::{Config, Timings};
+use std::time::Instant;
 pub(crate) use render::ident;
 
 /// Every file of the generated crate, by path relative to the crate root.
-pub(crate) fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String>, Diagnostic> {
+pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let started = Instant::now();
     let header = render::header(config);
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_string(), cargo_toml(api, config, &header));
@@ -28,17 +30,27 @@ pub(crate) fn emit(api: &Api, config: &Config) -> Result<BTreeMap<String, String
         "rustfmt.toml".to_string(),
         format!("{toml_header}\n# prettyplease formats this crate; rustfmt must not reformat it, or the freshness check fails.\ndisable_all_formatting = true\n"),
     );
-    files.insert("src/lib.rs".to_string(), render::rust_file(&header, lib_rs(api, config))?);
-    files.insert("src/models.rs".to_string(), render::rust_file(&header, models::models(api))?);
-    files.insert("src/operations.rs".to_string(), render::rust_file(&header, operations::operations(api))?);
-    files.insert("src/client.rs".to_string(), render::rust_file(&header, client::client(api))?);
-    files.insert("src/server.rs".to_string(), render::rust_file(&header, server::server(api))?);
     files.insert("api-surface.json".to_string(), surface_json(api, &header));
-    let nullable: proc_macro2::TokenStream = include_str!("runtime/nullable.rs")
-        .parse()
-        .map_err(|e| Diagnostic::error("<codegen>", "", format!("runtime source: {e}")))?;
-    files.insert("src/nullable.rs".to_string(), render::rust_file(&header, nullable)?);
+    let modules = [
+        ("src/lib.rs", lib_rs(api, config)),
+        ("src/models.rs", models::models(api)),
+        ("src/operations.rs", operations::operations(api)),
+        ("src/client.rs", client::client(api)),
+        ("src/server.rs", server::server(api)),
+        ("src/nullable.rs", runtime(include_str!("runtime/nullable.rs"))?),
+    ];
+    timings.emit = started.elapsed();
+    let started = Instant::now();
+    for (path, tokens) in modules {
+        files.insert(path.to_string(), render::rust_file(&header, tokens)?);
+    }
+    timings.format = started.elapsed();
     Ok(files)
+}
+
+/// Tokens of a hand-written runtime file shipped inside every generated crate.
+fn runtime(source: &str) -> Result<proc_macro2::TokenStream, Diagnostic> {
+    source.parse().map_err(|e| Diagnostic::error("<codegen>", "", format!("internal error: runtime source does not parse: {e}")))
 }
 
 fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
