@@ -1,1 +1,191 @@
-//! placeholder, replaced in the next commits
+//! Snapshot tests: one small fixture spec per construct, its models pinned and its crate compiled.
+//!
+//! Each fixture is a folder `fixtures/<name>/` holding `openapi.yaml` (or `openapi.json`) and
+//! any files it refers to. [`models_snapshots`] generates every fixture and pins its
+//! `src/models.rs` (and its warnings, when it has any) with insta; [`fixtures_compile`]
+//! builds every fixture's crate in a scratch workspace with warnings denied, so a snapshot
+//! cannot pin code that does not compile.
+//!
+//! Accept changed output with `INSTA_UPDATE=always cargo test -p tests --test snapshots` (or
+//! `cargo insta review`), then read the `.snap` files under `snapshots/` before committing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use codegen::Generated;
+
+/// The workspace root (this crate lives one level below it).
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace")
+}
+
+/// Every fixture as (name, root spec file), sorted by name.
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())) {
+        let path = entry.expect("a readable fixtures folder").path();
+        if !path.is_dir() {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).expect("fixture names are UTF-8").to_string();
+        let root = ["openapi.yaml", "openapi.json"]
+            .iter()
+            .map(|f| path.join(f))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| panic!("fixture `{name}` has neither openapi.yaml nor openapi.json"));
+        out.push((name, root));
+    }
+    out.sort();
+    assert!(!out.is_empty(), "no fixtures under {}", dir.display());
+    out
+}
+
+/// Generates a fixture as the crate `fixture-<name>`; generation errors fail the test.
+fn generate(name: &str, spec: &Path) -> Generated {
+    let file = spec.file_name().and_then(|f| f.to_str()).unwrap_or("openapi.yaml");
+    let config = codegen::Config {
+        crate_name: format!("fixture-{}", name.replace('_', "-")),
+        crate_version: "0.1.0".into(),
+        source_label: format!("tests/fixtures/{name}/{file}"),
+    };
+    codegen::generate(spec, &config).unwrap_or_else(|e| panic!("fixture `{name}` failed to generate:\n{e}"))
+}
+
+/// The warnings as text, with file paths relative to the fixture folder so the text is the
+/// same on every machine.
+fn warnings_text(spec: &Path, out: &Generated) -> String {
+    let dir = spec.parent().expect("a spec lives in a folder").display().to_string();
+    out.warnings
+        .iter()
+        .map(|w| {
+            let mut w = w.clone();
+            w.file = w.file.strip_prefix(&dir).unwrap_or(&w.file).trim_start_matches(['/', '\\']).replace('\\', "/");
+            w.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[test]
+fn models_snapshots() {
+    // Every fixture is checked even when an earlier one differs, so one run lists (and writes
+    // `.snap.new` files for) all the changes.
+    let failed: Vec<String> = fixtures()
+        .into_iter()
+        .filter(|(name, spec)| std::panic::catch_unwind(|| check_fixture(name, spec)).is_err())
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "fixtures failed: {} (see above); accept snapshot changes you have read with \
+         `INSTA_UPDATE=always cargo test -p tests --test snapshots` (or `cargo insta review`)",
+        failed.join(", ")
+    );
+}
+
+/// Pins a fixture's models and warnings; a fixture without warnings must have no warnings
+/// snapshot left behind.
+fn check_fixture(name: &str, spec: &Path) {
+    let out = generate(name, spec);
+    let models = out.files.get("src/models.rs").expect("the generator always emits src/models.rs");
+    insta::assert_snapshot!(name.to_string(), models);
+    let warnings = warnings_text(spec, &out);
+    let warnings_name = format!("{name}_warnings");
+    if warnings.is_empty() {
+        let stale =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots").join(format!("snapshots__{warnings_name}.snap"));
+        assert!(!stale.exists(), "fixture `{name}` no longer warns: delete {}", stale.display());
+    } else {
+        insta::assert_snapshot!(warnings_name, warnings);
+    }
+}
+
+/// Writes `text` to `path` unless the file already holds it (so cargo sees no change).
+fn write_if_changed(path: &Path, text: &[u8]) {
+    if std::fs::read(path).is_ok_and(|old| old == text) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().expect("files live in a folder")).expect("create a scratch folder");
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+/// Runs cargo in the scratch workspace; the error is cargo's stderr.
+fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", target)
+        .env("RUSTFLAGS", "-Dwarnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+/// Every fixture's crate passes `cargo check` with warnings denied in each feature set (none,
+/// `client`, `server`, all), and `cargo clippy -D warnings` with all features when clippy is
+/// installed.
+///
+/// The crates live in a scratch workspace under `target/fixture-crates/`, pinned to the
+/// workspace's `Cargo.lock` so no dependency is downloaded; files are rewritten only when
+/// their content changes, so a second run rebuilds only what changed.
+#[test]
+fn fixtures_compile() {
+    let scratch = workspace().join("target").join("fixture-crates");
+    let target = workspace().join("target").join("fixture-check");
+    let mut members = Vec::new();
+    for (name, spec) in fixtures() {
+        let out = generate(&name, &spec);
+        for (rel, text) in &out.files {
+            write_if_changed(&scratch.join(&name).join(rel), text.as_bytes());
+        }
+        members.push(name);
+    }
+    // Crates of fixtures that are gone would only confuse whoever looks in the folder.
+    for entry in std::fs::read_dir(&scratch).expect("the scratch workspace exists by now") {
+        let path = entry.expect("a readable scratch folder").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if path.is_dir() && !members.iter().any(|m| m == name) {
+            std::fs::remove_dir_all(&path).unwrap_or_else(|e| panic!("cannot remove {}: {e}", path.display()));
+        }
+    }
+    let list = members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ");
+    let manifest = format!(
+        "# Scratch workspace made by tests/snapshots.rs (`fixtures_compile`); safe to delete.\n\
+         [workspace]\nresolver = \"2\"\nmembers = [{list}]\n"
+    );
+    write_if_changed(&scratch.join("Cargo.toml"), manifest.as_bytes());
+    let lock = std::fs::read(workspace().join("Cargo.lock")).expect("the workspace has a Cargo.lock");
+    write_if_changed(&scratch.join("Cargo.lock"), &lock);
+
+    // Each feature set on its own: an import or helper only one side uses must not warn in
+    // the other. `--keep-going` reports every failing crate, not just the first.
+    let feature_sets: [&[&str]; 4] = [&[], &["--features", "client"], &["--features", "server"], &["--all-features"]];
+    for features in feature_sets {
+        let mut args = vec!["check", "--offline", "--workspace", "--keep-going", "--quiet"];
+        args.extend_from_slice(features);
+        if let Err(stderr) = cargo(&scratch, &target, &args) {
+            panic!(
+                "fixture crates in {} do not compile with warnings denied (`cargo {}`):\n{stderr}",
+                scratch.display(),
+                args.join(" ")
+            );
+        }
+    }
+    let clippy_installed =
+        Command::new(env!("CARGO")).args(["clippy", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !clippy_installed {
+        println!("note: `cargo clippy` is not installed; fixture crates were only checked with rustc");
+        return;
+    }
+    let args =
+        ["clippy", "--offline", "--workspace", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
+    if let Err(stderr) = cargo(&scratch, &target, &args) {
+        panic!("fixture crates in {} fail `cargo {}`:\n{stderr}", scratch.display(), args.join(" "));
+    }
+}

@@ -50,6 +50,9 @@ pub struct Origin {
 /// A server URL template with its variables.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Server {
+    /// Rust identifier (snake case) naming the server, from the first words of its
+    /// description (`Sandbox, for testing` gives `sandbox`), else its position (`server_1`).
+    pub name: String,
     /// The URL, with `{variable}` placeholders.
     pub url: String,
     /// `description`.
@@ -78,6 +81,8 @@ pub struct ServerVariable {
 pub struct SecurityScheme {
     /// Rust identifier (snake case).
     pub name: String,
+    /// Rust type-case identifier, unique among the schemes (the server's `Credential` variant).
+    pub variant: String,
     /// Name of the scheme in the spec.
     pub wire_name: String,
     /// `description`.

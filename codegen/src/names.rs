@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
@@ -44,10 +44,43 @@ const RESERVED_TYPES: &[&str] = &[
     "Vec",
 ];
 
-/// Words split the same way heck splits them, after transliterating to ASCII.
+/// Words split the same way heck splits them, after transliterating to ASCII. A name made
+/// only of symbols (an enum value such as `+` or `<=`) spells them out instead.
 fn ascii(raw: &str) -> String {
     let ascii = deunicode::deunicode(raw);
+    if !ascii.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return ascii.chars().filter_map(symbol_word).collect::<Vec<_>>().join(" ");
+    }
     ascii.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+fn symbol_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '+' => "plus",
+        '-' => "minus",
+        '*' => "star",
+        '/' => "slash",
+        '\\' => "backslash",
+        '=' => "eq",
+        '<' => "lt",
+        '>' => "gt",
+        '!' => "not",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "or",
+        '^' => "caret",
+        '~' => "tilde",
+        '.' => "dot",
+        ',' => "comma",
+        ':' => "colon",
+        ';' => "semicolon",
+        '@' => "at",
+        '#' => "hash",
+        '$' => "dollar",
+        '?' => "question",
+        '_' => "underscore",
+        _ => return None,
+    })
 }
 
 /// A `snake_case` identifier for a field, parameter or method; keywords become raw (`r#type`).
@@ -71,6 +104,18 @@ pub fn type_name(raw: &str) -> String {
     name
 }
 
+/// A `SCREAMING_SNAKE_CASE` identifier for a constant or static.
+pub fn constant(raw: &str) -> String {
+    let mut name = ascii(raw).to_shouty_snake_case();
+    if name.is_empty() {
+        name = "VALUE".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    name
+}
+
 /// An `UpperCamelCase` identifier for an enum variant.
 pub fn variant(raw: &str) -> String {
     let name = pascal(raw, "V");
@@ -82,7 +127,7 @@ pub fn variant(raw: &str) -> String {
 
 fn pascal(raw: &str, digit_prefix: &str) -> String {
     // A leading sign is meaningful in enum values ("-1" vs "1").
-    let sign = if raw.starts_with('-') { "Minus" } else { "" };
+    let sign = if raw.starts_with('-') && raw[1..].starts_with(|c: char| c.is_ascii_digit()) { "Minus" } else { "" };
     let mut name = format!("{sign}{}", ascii(raw).to_upper_camel_case());
     if name.is_empty() {
         name = "Value".into();
@@ -116,6 +161,25 @@ pub fn singular(plural: &str) -> Option<String> {
     }
     let ends_plural = lower.ends_with('s') && !["ss", "us", "is", "os"].iter().any(|s| lower.ends_with(s));
     ends_plural.then(|| plural[..plural.len() - 1].to_string())
+}
+
+/// Words that say nothing about which server is meant (`Live environment` is `live`).
+const SERVER_FILLER: &[&str] = &["api", "environment", "env", "server", "url"];
+
+/// A function name for the server at `index` (0-based): the first words of its description
+/// up to the first punctuation, without filler words (`Sandbox, for testing without real
+/// money.` gives `sandbox`, `Live environment.` gives `live`); `server_1`, `server_2`, ... when
+/// there is no description or its first clause is longer than three words.
+pub fn server(description: Option<&str>, index: usize) -> String {
+    let clause = description.and_then(|d| d.split([',', '.', ':', ';', '(', '\n']).next()).unwrap_or("");
+    let mut words: Vec<String> = ascii(clause).split_whitespace().map(str::to_ascii_lowercase).collect();
+    while words.len() > 1 && words.last().is_some_and(|w| SERVER_FILLER.contains(&w.as_str())) {
+        words.pop();
+    }
+    if words.is_empty() || words.len() > 3 {
+        return format!("server_{}", index + 1);
+    }
+    snake(&words.join(" "))
 }
 
 /// The variant name for a response status: `201` gives `Created`, `2XX` gives `Status2xx`.
@@ -336,7 +400,7 @@ mod tests {
             ("eu-vat", "eu_vat", "EuVat"),
             ("café au lait", "cafe_au_lait", "CafeAuLait"),
             ("Option", "option", "OptionModel"),
-            ("$", "value", "Value"),
+            ("$", "dollar", "Dollar"),
             ("createdTime", "created_time", "CreatedTime"),
             ("isEDDRequired", "is_edd_required", "IsEddRequired"),
             ("async", "r#async", "Async"),
@@ -346,9 +410,23 @@ mod tests {
             let ty_expected = if raw == "self" { "SelfModel" } else { ty };
             assert_eq!(type_name(raw), ty_expected, "type name of {raw:?}");
         }
+        assert_eq!(server(Some("Sandbox, for testing without real money."), 0), "sandbox");
+        assert_eq!(server(Some("Live environment."), 1), "live");
+        assert_eq!(server(Some("Production API server (EU)"), 0), "production");
+        assert_eq!(server(Some("The staging cluster in Europe"), 2), "server_3");
+        assert_eq!(server(None, 0), "server_1");
+        assert_eq!(server(Some("Mock"), 0), "mock");
         assert_eq!(variant("Self"), "Self_");
         assert_eq!(variant("-1"), "Minus1");
         assert_eq!(variant("1"), "V1");
+        assert_eq!(variant("+"), "Plus");
+        assert_eq!(variant("-"), "Minus");
+        assert_eq!(variant("<="), "LtEq");
+        assert_eq!(snake("*"), "star");
+        assert_eq!(constant("CustomerRequest"), "CUSTOMER_REQUEST");
+        assert_eq!(constant("get_customer"), "GET_CUSTOMER");
+        assert_eq!(constant("JWT"), "JWT");
+        assert_eq!(constant("3dSecure"), "_3D_SECURE");
     }
 
     #[test]

@@ -6,10 +6,16 @@ use quote::quote;
 
 use super::ident;
 use super::models::{docs, qualified_type};
-use crate::ir::{Api, Operation, Response, Status};
+use crate::ir::{Api, Operation, Response, Status, TypeRef};
 
 pub(crate) fn operations(api: &Api) -> TokenStream {
     let items = api.operations.iter().map(|op| operation(api, op));
+    // Operations that take only scalars and return no schema need no models.
+    let models_use = api.operations.iter().any(uses_models).then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
     quote! {
         //! Per-operation types: the parameters each operation takes and the responses it
         //! documents, one enum variant per status. The client returns them; a server returns
@@ -18,10 +24,25 @@ pub(crate) fn operations(api: &Api) -> TokenStream {
         // A response is built once and consumed at once; boxing its body would only add noise.
         #![allow(clippy::large_enum_variant)]
 
-        use crate::models;
+        #models_use
 
         #(#items)*
     }
+}
+
+/// Whether the types emitted for `op` name a type of the models module.
+fn uses_models(op: &Operation) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => named(t),
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => false,
+        }
+    }
+    op.params.iter().any(|p| named(&p.ty))
+        || op.responses.iter().any(|r| {
+            r.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(named) || r.headers.iter().any(|h| named(&h.ty))
+        })
 }
 
 fn models_path() -> TokenStream {

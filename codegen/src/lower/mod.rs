@@ -247,6 +247,7 @@ fn servers(
         }
     };
     let mut out = Vec::new();
+    let mut server_names = Scope::default();
     for (i, server) in parsed.into_iter().enumerate() {
         let at = root.join("servers").join(i);
         let mut variables = Vec::new();
@@ -277,7 +278,8 @@ fn servers(
                 docs: v.description.clone(),
             });
         }
-        out.push(Server { url: server.url, description: server.description, variables });
+        let name = server_names.claim(&names::server(server.description.as_deref(), i));
+        out.push(Server { name, url: server.url, description: server.description, variables });
     }
     out
 }
@@ -288,6 +290,7 @@ fn security_schemes(types: &Types<'_>, root: &Location, errors: &mut Vec<Diagnos
         return Vec::new();
     };
     let mut scope = Scope::default();
+    let mut variants = Scope::default();
     let mut out = Vec::new();
     let mut keys: Vec<&String> = schemes.keys().collect();
     keys.sort();
@@ -336,7 +339,13 @@ fn security_schemes(types: &Types<'_>, root: &Location, errors: &mut Vec<Diagnos
             },
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::OAuth2, description),
         };
-        out.push(SecurityScheme { name: scope.claim(&names::snake(name)), wire_name: name.clone(), docs, kind });
+        out.push(SecurityScheme {
+            name: scope.claim(&names::snake(name)),
+            variant: variants.claim(&names::variant(name)),
+            wire_name: name.clone(),
+            docs,
+            kind,
+        });
     }
     out
 }

@@ -209,8 +209,9 @@ impl<'s> Types<'s> {
                 };
                 let chain = [p];
                 let mut constraints = constraints_of(&chain);
-                if let Some(Value::Object(s)) = self.spec.get(&schema_loc) {
-                    constraints = constraints_of(&[s]);
+                if let Some(Value::Object(_)) = self.spec.get(&schema_loc) {
+                    // The schema's own keywords, then those of what it refers to.
+                    constraints = constraints_of(&self.chain(&schema_loc));
                 }
                 let style = match p.get("style").and_then(Value::as_str) {
                     Some("simple") => ParamStyle::Simple,

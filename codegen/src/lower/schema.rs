@@ -180,10 +180,9 @@ impl<'s> Types<'s> {
                 let ty = self.named(&target)?;
                 return Ok(nullable(ty, sibling_nullable));
             }
-            let members = vec![target, loc.clone()];
             let id = self.reserve(hint, loc, false);
             self.memo.insert(loc.clone(), (id, false));
-            self.merge(&members, id)?;
+            self.merge(loc, id)?;
             return Ok(nullable(TypeRef::Named(id), sibling_nullable));
         }
         if let Some(&(id, null)) = self.memo.get(loc) {
@@ -233,7 +232,8 @@ impl<'s> Types<'s> {
     }
 
     fn push_type(&mut self, name: String, origin: &Location, nominal: bool) -> TypeId {
-        let docs = self.obj(origin).ok().flatten().and_then(docs_of);
+        // A bare `title` that became the type's name says nothing more as its doc comment.
+        let docs = self.obj(origin).ok().flatten().and_then(docs_of).filter(|d| names::type_name(d) != name);
         self.raw.push(RawType { name, docs, origin: origin.clone(), kind: RawKind::Pending, nominal });
         TypeId(self.raw.len() - 1)
     }
@@ -273,9 +273,7 @@ impl<'s> Types<'s> {
                     .with_hint("remove it or list at least one schema"));
             }
             let id = self.slot(slot, hint, loc);
-            let mut members: Vec<Location> = (0..all.len()).map(|i| loc.join("allOf").join(i)).collect();
-            members.push(loc.clone());
-            self.merge(&members, id)?;
+            self.merge(loc, id)?;
             return Ok((TypeRef::Named(id), null));
         }
 
@@ -493,19 +491,17 @@ impl<'s> Types<'s> {
             });
         }
         let id = self.slot(slot, hint, loc);
-        let members = vec![loc.clone()];
-        self.merge(&members, id)?;
+        self.merge(loc, id)?;
         Ok(TypeRef::Named(id))
     }
 
-    /// Builds the struct `id` from the properties of `members` (an `allOf`, or one object).
-    fn merge(&mut self, members: &[Location], id: TypeId) -> Result<(), Diagnostic> {
+    /// Builds the struct `id` from the properties of the schema at `loc`: those of what its
+    /// `$ref` names and of its `allOf` members first, then its own.
+    fn merge(&mut self, loc: &Location, id: TypeId) -> Result<(), Diagnostic> {
         let mut props: IndexMap<String, Location> = IndexMap::new();
         let mut required = BTreeSet::new();
-        let mut additional = None;
-        for member in members {
-            self.collect(member, &mut props, &mut required, &mut additional, 0)?;
-        }
+        let mut additional_at = None;
+        self.collect(loc, &mut props, &mut required, &mut additional_at, 0)?;
         let struct_name = self.raw[id.0].name.clone();
         let mut scope = Scope::default();
         let mut fields = Vec::new();
@@ -539,6 +535,10 @@ impl<'s> Types<'s> {
             };
             fields.push(RawField { field, read_only: flag("readOnly"), write_only: flag("writeOnly") });
         }
+        let additional = match additional_at {
+            Some(at) => Some(self.schema(&at, &format!("{struct_name}AdditionalProperty"))?),
+            None => None,
+        };
         if fields.is_empty() && additional.is_none() {
             self.raw[id.0].kind = RawKind::Alias(TypeRef::Object);
             return Ok(());
@@ -552,7 +552,7 @@ impl<'s> Types<'s> {
         loc: &Location,
         props: &mut IndexMap<String, Location>,
         required: &mut BTreeSet<String>,
-        additional: &mut Option<TypeRef>,
+        additional: &mut Option<Location>,
         depth: usize,
     ) -> Result<(), Diagnostic> {
         if depth > 32 {
@@ -609,7 +609,7 @@ impl<'s> Types<'s> {
         }
         if let Some(Value::Object(schema)) = map.get("additionalProperties") {
             if !schema.is_empty() && map.get("properties").is_some() {
-                *additional = Some(self.schema(&loc.join("additionalProperties"), "AdditionalProperty")?);
+                *additional = Some(loc.join("additionalProperties"));
             }
         }
         if map.contains_key("oneOf") || map.contains_key("anyOf") {
@@ -731,7 +731,20 @@ impl<'s> Types<'s> {
                 }
             }
         }
-        self.components.get(target).cloned().into_iter().collect()
+        self.component_key(target).into_iter().collect()
+    }
+
+    /// The name a component has under `components/schemas` (not its Rust name), the first in
+    /// sorted order when several lead to one schema.
+    fn component_key(&self, target: &Location) -> Option<String> {
+        if !self.components.contains_key(target) {
+            return None;
+        }
+        let schemas = self.spec.root().join("components").join("schemas");
+        let Some(Value::Object(map)) = self.spec.get(&schemas) else { return None };
+        let mut keys: Vec<&String> = map.keys().collect();
+        keys.sort();
+        keys.into_iter().find(|k| self.follow(&schemas.join(k)).is_ok_and(|l| l == *target)).cloned()
     }
 }
 
