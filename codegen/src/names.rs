@@ -120,7 +120,7 @@ pub fn constant(raw: &str) -> String {
 pub fn variant(raw: &str) -> String {
     let name = pascal(raw, "V");
     if name == "Self" {
-        return "Self_".into();
+        return "SelfValue".into();
     }
     name
 }
@@ -416,7 +416,7 @@ mod tests {
         assert_eq!(server(Some("The staging cluster in Europe"), 2), "server_3");
         assert_eq!(server(None, 0), "server_1");
         assert_eq!(server(Some("Mock"), 0), "mock");
-        assert_eq!(variant("Self"), "Self_");
+        assert_eq!(variant("Self"), "SelfValue");
         assert_eq!(variant("-1"), "Minus1");
         assert_eq!(variant("1"), "V1");
         assert_eq!(variant("+"), "Plus");
