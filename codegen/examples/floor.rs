@@ -40,11 +40,8 @@ fn main() {
     let mut rust = Vec::new();
     files(Path::new(rust_dir), &["rs"], &mut rust);
     rust.sort();
-    let trees: Vec<syn::File> = rust
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .filter_map(|t| syn::parse_file(&t).ok())
-        .collect();
+    let trees: Vec<syn::File> =
+        rust.iter().filter_map(|p| std::fs::read_to_string(p).ok()).filter_map(|t| syn::parse_file(&t).ok()).collect();
     let started = Instant::now();
     let printed: usize = trees.iter().map(|f| prettyplease::unparse(f).len()).sum();
     let unparse = started.elapsed();

@@ -95,11 +95,19 @@ impl Diff {
     }
 
     /// Compares one member (field, parameter, header, body) sent by `sender`.
-    fn member(&mut self, subject: &str, name: &str, old: Option<&FieldSurface>, new: Option<&FieldSurface>, sender: Sender) {
+    fn member(
+        &mut self,
+        subject: &str,
+        name: &str,
+        old: Option<&FieldSurface>,
+        new: Option<&FieldSurface>,
+        sender: Sender,
+    ) {
         match (old, new) {
             (None, None) => {}
             (None, Some(n)) => {
-                let what = format!("`{name}` added ({}{})", if n.required { "required" } else { "optional" }, access_note(n));
+                let what =
+                    format!("`{name}` added ({}{})", if n.required { "required" } else { "optional" }, access_note(n));
                 self.directed(subject, what, sender, n.required, false);
             }
             (Some(o), None) => {
@@ -115,7 +123,8 @@ impl Diff {
                     self.directed(subject, what, sender, n.required, !n.required);
                 }
                 if o.nullable != n.nullable {
-                    let what = format!("`{name}` {}", if n.nullable { "may now be null" } else { "may no longer be null" });
+                    let what =
+                        format!("`{name}` {}", if n.nullable { "may now be null" } else { "may no longer be null" });
                     self.directed(subject, what, sender, !n.nullable, n.nullable);
                 }
             }
@@ -131,16 +140,26 @@ impl Diff {
             (None, None) => return,
         };
         if o.kind != n.kind {
-            return self.push(&subject, format!("changed from {} to {}", o.kind, n.kind), Impact::Breaking, Impact::Breaking);
+            return self.push(
+                &subject,
+                format!("changed from {} to {}", o.kind, n.kind),
+                Impact::Breaking,
+                Impact::Breaking,
+            );
         }
-        let senders: Vec<Sender> = [(Sender::Client, o.in_requests || n.in_requests), (Sender::Server, o.in_responses || n.in_responses)]
-            .into_iter()
-            .filter_map(|(s, used)| used.then_some(s))
-            .collect();
+        let senders: Vec<Sender> =
+            [(Sender::Client, o.in_requests || n.in_requests), (Sender::Server, o.in_responses || n.in_responses)]
+                .into_iter()
+                .filter_map(|(s, used)| used.then_some(s))
+                .collect();
         if o.alias != n.alias {
             self.push(
                 &subject,
-                format!("now stands for {} (was {})", n.alias.as_deref().unwrap_or("?"), o.alias.as_deref().unwrap_or("?")),
+                format!(
+                    "now stands for {} (was {})",
+                    n.alias.as_deref().unwrap_or("?"),
+                    o.alias.as_deref().unwrap_or("?")
+                ),
                 Impact::Breaking,
                 Impact::Breaking,
             );
@@ -154,7 +173,13 @@ impl Diff {
             }
             for v in n.values.iter().filter(|v| !o.values.contains(v)) {
                 // Receivers keep unknown values in the enum's catch-all variant.
-                self.directed(&subject, format!("enum value `{v}` added (old code keeps it as `Unknown`)"), *sender, false, false);
+                self.directed(
+                    &subject,
+                    format!("enum value `{v}` added (old code keeps it as `Unknown`)"),
+                    *sender,
+                    false,
+                    false,
+                );
             }
             for v in o.values.iter().filter(|v| !n.values.contains(v)) {
                 self.directed(&subject, format!("enum value `{v}` removed"), *sender, true, false);
@@ -185,7 +210,14 @@ impl Diff {
                 let what = format!("added ({} {}); servers must implement it", n.method, n.path);
                 return self.push(&subject, what, Impact::Compatible, Impact::Breaking);
             }
-            (Some(o), None) => return self.push(&subject, format!("removed ({} {})", o.method, o.path), Impact::Breaking, Impact::Breaking),
+            (Some(o), None) => {
+                return self.push(
+                    &subject,
+                    format!("removed ({} {})", o.method, o.path),
+                    Impact::Breaking,
+                    Impact::Breaking,
+                )
+            }
             (Some(o), Some(n)) => (o, n),
             (None, None) => return,
         };
@@ -263,8 +295,11 @@ pub fn diff(old: &Surface, new: &Surface) -> Report {
     for name in schemas {
         d.schema(name, old.schemas.get(name), new.schemas.get(name));
     }
-    let changes: Vec<Change> =
-        d.changes.into_iter().map(|((subject, what), (clients, servers))| Change { subject, what, clients, servers }).collect();
+    let changes: Vec<Change> = d
+        .changes
+        .into_iter()
+        .map(|((subject, what), (clients, servers))| Change { subject, what, clients, servers })
+        .collect();
     let bump = if changes.iter().any(|c| c.clients == Impact::Breaking || c.servers == Impact::Breaking) {
         Bump::Major
     } else if changes.is_empty() {

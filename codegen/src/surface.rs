@@ -111,7 +111,10 @@ impl Surface {
                         Status::Range(d) => format!("{d}XX"),
                         Status::Default => "default".into(),
                     };
-                    let body = r.body.as_ref().map(|b| b.ty.as_ref().map_or_else(|| b.content_type.clone(), |t| describe(api, t)));
+                    let body = r
+                        .body
+                        .as_ref()
+                        .map(|b| b.ty.as_ref().map_or_else(|| b.content_type.clone(), |t| describe(api, t)));
                     let headers = r
                         .headers
                         .iter()
@@ -123,7 +126,14 @@ impl Surface {
             let security = op.security.iter().map(|s| s.schemes.iter().map(|(n, _)| n.clone()).collect()).collect();
             surface.operations.insert(
                 op.id.clone(),
-                OperationSurface { method: op.method.clone(), path: op.path.clone(), params, body, responses, security },
+                OperationSurface {
+                    method: op.method.clone(),
+                    path: op.path.clone(),
+                    params,
+                    body,
+                    responses,
+                    security,
+                },
             );
         }
         let (requests, responses) = reachable(api);

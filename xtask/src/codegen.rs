@@ -101,7 +101,8 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report, Error> {
     let out_dir = root.join(OUT_DIR);
     let previous = fs::read_to_string(out_dir.join(SURFACE)).ok().and_then(|t| serde_json::from_str(&t).ok());
     let api_changes = previous.map(|old| codegen::diff::diff(&old, &codegen::surface::Surface::of(&generated.api)));
-    let mut report = Report { warnings: generated.warnings, files: generated.files.len(), api_changes, ..Report::default() };
+    let mut report =
+        Report { warnings: generated.warnings, files: generated.files.len(), api_changes, ..Report::default() };
     for diag in &mut report.warnings {
         diag.file = relative(root, &diag.file);
     }
@@ -188,8 +189,7 @@ fn leftover_generated_files(
             if files.contains_key(&rel) {
                 continue;
             }
-            let is_generated =
-                fs::read_to_string(&path).is_ok_and(|t| t.lines().take(3).any(|l| l.contains(MARKER)));
+            let is_generated = fs::read_to_string(&path).is_ok_and(|t| t.lines().take(3).any(|l| l.contains(MARKER)));
             if is_generated {
                 out.push(rel);
             }

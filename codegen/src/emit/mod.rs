@@ -16,8 +16,8 @@ use quote::quote;
 use crate::diag::Diagnostic;
 use crate::ir::{Api, Scalar, TypeRef};
 use crate::{Config, Timings};
-use std::time::Instant;
 pub(crate) use render::ident;
+use std::time::Instant;
 
 /// Every file of the generated crate, by path relative to the crate root.
 pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<BTreeMap<String, String>, Diagnostic> {
@@ -50,7 +50,9 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
 
 /// Tokens of a hand-written runtime file shipped inside every generated crate.
 fn runtime(source: &str) -> Result<proc_macro2::TokenStream, Diagnostic> {
-    source.parse().map_err(|e| Diagnostic::error("<codegen>", "", format!("internal error: runtime source does not parse: {e}")))
+    source
+        .parse()
+        .map_err(|e| Diagnostic::error("<codegen>", "", format!("internal error: runtime source does not parse: {e}")))
 }
 
 fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
