@@ -56,6 +56,8 @@ pub struct Generated {
     pub api: ir::Api,
     /// How long each stage took.
     pub timings: Timings,
+    /// Every file the spec was read from (the root and all it `$ref`s), for caches.
+    pub inputs: Vec<std::path::PathBuf>,
 }
 
 /// Wall time of each stage of [`generate`].
@@ -77,14 +79,21 @@ pub fn lower(spec_path: &Path) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics
 }
 
 fn lower_timed(spec_path: &Path, timings: &mut Timings) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    lower_inputs(spec_path, timings).map(|(api, diags, _)| (api, diags))
+}
+
+type Lowered = (ir::Api, Vec<Diagnostic>, Vec<std::path::PathBuf>);
+
+fn lower_inputs(spec_path: &Path, timings: &mut Timings) -> Result<Lowered, Diagnostics> {
     let started = Instant::now();
     let spec = load::Spec::load(spec_path).map_err(|d| Diagnostics(vec![d]))?;
+    let inputs = spec.paths();
     timings.load = started.elapsed();
     let started = Instant::now();
     let lowered = lower::lower(&spec);
     timings.lower = started.elapsed();
     match lowered.api {
-        Some(api) => Ok((api, lowered.diagnostics)),
+        Some(api) => Ok((api, lowered.diagnostics, inputs)),
         None => Err(Diagnostics(lowered.diagnostics)),
     }
 }
@@ -95,7 +104,7 @@ fn lower_timed(spec_path: &Path, timings: &mut Timings) -> Result<(ir::Api, Vec<
 /// always gives byte-identical files.
 pub fn generate(spec_path: &Path, config: &Config) -> Result<Generated, Diagnostics> {
     let mut timings = Timings::default();
-    let (api, warnings) = lower_timed(spec_path, &mut timings)?;
+    let (api, warnings, inputs) = lower_inputs(spec_path, &mut timings)?;
     let files = emit::emit(&api, config, &mut timings).map_err(|d| Diagnostics(vec![d]))?;
-    Ok(Generated { files, warnings, api, timings })
+    Ok(Generated { files, warnings, api, timings, inputs })
 }

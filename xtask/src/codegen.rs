@@ -90,15 +90,33 @@ pub fn config() -> codegen::Config {
 
 /// Regenerates (or checks) `generated/` under the workspace `root`.
 pub fn run(root: &Path, mode: Mode) -> Result<Report, Error> {
+    let cache = root.join("target").join("xtask").join("codegen-stamp.json");
+    run_with(root, &root.join(SPEC), &root.join(OUT_DIR), &config(), mode, Some(&cache))
+}
+
+/// Regenerates (or checks) `out_dir` from `spec`; paths are shown relative to `root`.
+///
+/// With a `cache` file, a run whose inputs (every spec file read last time, and the
+/// generator itself) and outputs are unchanged since the last good run skips generation.
+pub fn run_with(
+    root: &Path,
+    spec: &Path,
+    out_dir: &Path,
+    config: &codegen::Config,
+    mode: Mode,
+    cache: Option<&Path>,
+) -> Result<Report, Error> {
+    let shown_dir = relative(root, &out_dir.display().to_string());
+    if let Some(stamp) = cache.and_then(|c| Stamp::read(c)).filter(|s| s.is_current(out_dir)) {
+        return Ok(Report { warnings: stamp.warnings, files: stamp.outputs.len(), ..Report::default() });
+    }
     // Paths in diagnostics are shown relative to the workspace root.
-    let spec = root.join(SPEC);
-    let generated = codegen::generate(&spec, &config()).map_err(|mut d| {
+    let generated = codegen::generate(spec, config).map_err(|mut d| {
         for diag in &mut d.0 {
             diag.file = relative(root, &diag.file);
         }
         Error::Spec(d)
     })?;
-    let out_dir = root.join(OUT_DIR);
     let previous = fs::read_to_string(out_dir.join(SURFACE)).ok().and_then(|t| serde_json::from_str(&t).ok());
     let api_changes = previous.map(|old| codegen::diff::diff(&old, &codegen::surface::Surface::of(&generated.api)));
     let mut report =
@@ -107,14 +125,14 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report, Error> {
         diag.file = relative(root, &diag.file);
     }
     for (rel, text) in &generated.files {
-        let target = inside(&out_dir, rel)?;
-        if let Some(change) = ensure_file_contents(&target, &format!("{OUT_DIR}/{rel}"), text, mode)? {
+        let target = inside(out_dir, rel)?;
+        if let Some(change) = ensure_file_contents(&target, &format!("{shown_dir}/{rel}"), text, mode)? {
             report.changes.push(change);
         }
     }
-    for rel in leftover_generated_files(&out_dir, &generated.files)? {
+    for rel in leftover_generated_files(out_dir, &generated.files)? {
         let path = out_dir.join(&rel);
-        let shown = format!("{OUT_DIR}/{rel}");
+        let shown = format!("{shown_dir}/{rel}");
         match mode {
             Mode::Check => report
                 .changes
@@ -125,7 +143,67 @@ pub fn run(root: &Path, mode: Mode) -> Result<Report, Error> {
             }
         }
     }
+    if let Some(cache) = cache.filter(|_| !report.is_stale()) {
+        // A cache that cannot be written only costs speed next time.
+        if let Some(stamp) = Stamp::new(&generated.inputs, &generated.files, &report.warnings) {
+            let _ = stamp.write(cache);
+        }
+    }
     Ok(report)
+}
+
+/// What a good run saw: hashes of its inputs and outputs, and the generator's identity.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stamp {
+    generator: String,
+    inputs: Vec<(PathBuf, u64)>,
+    outputs: Vec<(String, u64)>,
+    warnings: Vec<codegen::Diagnostic>,
+}
+
+impl Stamp {
+    fn new(
+        inputs: &[PathBuf],
+        outputs: &std::collections::BTreeMap<String, String>,
+        warnings: &[codegen::Diagnostic],
+    ) -> Option<Stamp> {
+        Some(Stamp {
+            generator: generator_id()?,
+            inputs: inputs.iter().map(|p| (p.clone(), fs::read(p).map_or(0, |b| hash(&b)))).collect(),
+            outputs: outputs.iter().map(|(rel, text)| (rel.clone(), hash(text.as_bytes()))).collect(),
+            warnings: warnings.to_vec(),
+        })
+    }
+
+    fn read(path: &Path) -> Option<Stamp> {
+        serde_json::from_str(&fs::read_to_string(path).ok()?).ok()
+    }
+
+    fn write(&self, path: &Path) -> io::Result<()> {
+        fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+        fs::write(path, serde_json::to_string(self).map_err(io::Error::other)?)
+    }
+
+    /// Same generator, same input bytes, and `out_dir` still holds exactly what was written.
+    fn is_current(&self, out_dir: &Path) -> bool {
+        let same = |path: &Path, expected: u64| fs::read(path).is_ok_and(|b| hash(&b) == expected);
+        generator_id().is_some_and(|g| g == self.generator)
+            && self.inputs.iter().all(|(p, h)| same(p, *h))
+            && self.outputs.iter().all(|(rel, h)| same(&out_dir.join(rel), *h))
+    }
+}
+
+/// The running executable's size and modification time: a new generator build is a new id.
+fn generator_id() -> Option<String> {
+    let meta = std::env::current_exe().and_then(fs::metadata).ok()?;
+    Some(format!("{}-{:?}", meta.len(), meta.modified().ok()?))
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 fn relative(root: &Path, file: &str) -> String {
@@ -213,4 +291,53 @@ fn short_diff(old: &str, new: &str) -> String {
         let _ = writeln!(out, "{line}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC_V1: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet: {$ref: './pet.yaml'}\n";
+
+    fn setup() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("spec/openapi.yaml");
+        fs::create_dir_all(spec.parent().unwrap()).unwrap();
+        fs::write(&spec, SPEC_V1).unwrap();
+        fs::write(dir.path().join("spec/pet.yaml"), "type: object\nproperties: {name: {type: string}}\n").unwrap();
+        let out = dir.path().join("out");
+        let cache = dir.path().join("target/stamp.json");
+        (dir, spec, out, cache)
+    }
+
+    #[test]
+    fn writes_once_then_skips_and_notices_every_kind_of_change() {
+        let (dir, spec, out, cache) = setup();
+        let run = |mode| run_with(dir.path(), &spec, &out, &config(), mode, Some(&cache)).unwrap();
+        let first = run(Mode::Write);
+        assert!(first.changes.iter().all(|c| matches!(c, Change::Created(_))) && !first.changes.is_empty());
+        let models = out.join("src/models.rs");
+        let modified = fs::metadata(&models).unwrap().modified().unwrap();
+        assert!(run(Mode::Write).changes.is_empty(), "an unchanged spec rewrites nothing");
+        assert_eq!(fs::metadata(&models).unwrap().modified().unwrap(), modified);
+
+        // A change in a file reached only through `$ref` invalidates the cache.
+        fs::write(dir.path().join("spec/pet.yaml"), "type: object\nproperties: {age: {type: integer}}\n").unwrap();
+        let stale = run(Mode::Check);
+        assert!(stale.changes.iter().any(|c| matches!(c, Change::Stale(p, _) if p.ends_with("src/models.rs"))));
+        assert!(run(Mode::Write).changes.iter().any(|c| matches!(c, Change::Updated(_))));
+
+        // So does a hand edit of the output.
+        fs::write(&models, "// edited\n").unwrap();
+        assert!(run(Mode::Check).is_stale());
+        run(Mode::Write);
+        assert!(!run(Mode::Check).is_stale());
+    }
+
+    #[test]
+    fn refuses_paths_outside_the_output() {
+        assert!(inside(Path::new("out"), "../escape.rs").is_err());
+        assert!(inside(Path::new("out"), "/etc/passwd").is_err());
+        assert!(inside(Path::new("out"), "src/lib.rs").is_ok());
+    }
 }

@@ -90,6 +90,11 @@ impl Spec {
         Location { file: FileId(0), pointer: PointerBuf::root() }
     }
 
+    /// Every file read, in the order it was read.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.docs.iter().map(|d| d.path.clone()).collect()
+    }
+
     /// The node at `loc`, if the file parsed and the pointer exists.
     pub fn get(&self, loc: &Location) -> Option<&Value> {
         let value = self.docs[loc.file.index()].value.as_ref().ok()?;
