@@ -107,7 +107,7 @@ pub fn run_with(
     cache: Option<&Path>,
 ) -> Result<Report, Error> {
     let shown_dir = relative(root, &out_dir.display().to_string());
-    if let Some(stamp) = cache.and_then(|c| Stamp::read(c)).filter(|s| s.is_current(out_dir)) {
+    if let Some(stamp) = cache.and_then(Stamp::read).filter(|s| s.is_current(out_dir)) {
         return Ok(Report { warnings: stamp.warnings, files: stamp.outputs.len(), ..Report::default() });
     }
     // Paths in diagnostics are shown relative to the workspace root.
