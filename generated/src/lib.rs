@@ -2,7 +2,7 @@
 
 //! Rebilly Customers API (API version 1.0.0).
 //!
-//! Generated from `spec/openapi.yaml`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`.
+//! Generated from `spec/openapi.yaml`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`. With the `client` feature, `client` calls the API over HTTP; with the `server` feature, `server` serves it with axum.
 //!
 //! The customer part of the Rebilly REST API: list, create, read, upsert, and
 //! merge-and-delete customers.

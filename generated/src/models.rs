@@ -455,7 +455,7 @@ pub struct SelfLinkItem {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum SelfLinkItemRel {
     #[serde(rename = "self")]
-    Self_,
+    SelfValue,
     /// A value this version of the API did not list, kept as sent.
     #[serde(untagged)]
     Unknown(String),
@@ -465,7 +465,7 @@ impl SelfLinkItemRel {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Self_ => "self",
+            Self::SelfValue => "self",
             Self::Unknown(value) => value,
         }
     }

@@ -138,7 +138,7 @@ pub fn run(specs: &[PathBuf], scratch: &Path, target_dir: &Path, lock: &Path) ->
     for row in rows.iter_mut().filter(|r| r.error.is_none()) {
         let started = Instant::now();
         let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["clippy", "--quiet", "--package", &row.crate_name, "--", "-D", "warnings"])
+            .args(["clippy", "--quiet", "--all-features", "--package", &row.crate_name, "--", "-D", "warnings"])
             .current_dir(scratch)
             .env("CARGO_TARGET_DIR", target_dir)
             .env_remove("RUSTFLAGS")

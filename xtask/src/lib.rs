@@ -1,5 +1,6 @@
 //! Project automation behind `cargo xtask`, as a library so tests can run the same checks.
 
+pub mod bench;
 pub mod codegen;
 pub mod corpus;
 pub mod diff;

@@ -14,6 +14,9 @@ Commands:
   diff OLD NEW [--json FILE|-] [--fail-on breaking|any]
                       what changes between two specs (files, folders or git revisions such as
                       HEAD~1 or REV:spec/openapi.yaml), classified for clients and servers
+  bench [--runs N] [--no-peers] [--no-compile]
+                      benchmarks on Rebilly's API (needs ../shared): generation vs floor and peers,
+                      no-op regeneration, compile cost, serde overhead; writes target/bench/report.md
   corpus PATH...      generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace, print a table; fails if any fails
   help                this text
@@ -26,6 +29,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen_cmd(Mode::Write),
         ["codegen", "--check"] => codegen_cmd(Mode::Check),
         ["diff", old, new, rest @ ..] => diff_cmd(old, new, rest),
+        ["bench", rest @ ..] => bench_cmd(rest),
         ["corpus", paths @ ..] if !paths.is_empty() => corpus_cmd(paths),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
@@ -89,6 +93,48 @@ fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn bench_cmd(args: &[&str]) -> ExitCode {
+    let mut options = xtask::bench::Options { runs: 5, peers: true, compile: true };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--runs" => match rest.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => options.runs = n,
+                _ => {
+                    eprintln!("--runs takes a positive number");
+                    return ExitCode::from(2);
+                }
+            },
+            "--no-peers" => options.peers = false,
+            "--no-compile" => options.compile = false,
+            other => {
+                eprint!("unknown option `{other}`\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = project_root();
+    let shared = root.join("../shared");
+    if !shared.join("specs").is_dir() {
+        eprintln!("the benchmarks need Rebilly's API in {}/specs (see README)", shared.display());
+        return ExitCode::from(2);
+    }
+    let mut bench = xtask::bench::Bench::new(&root, &shared, options);
+    let result = bench.run();
+    let report = root.join("target/bench/report.md");
+    let _ = std::fs::write(&report, &bench.report);
+    match result {
+        Ok(()) => {
+            println!("report written to {}", report.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("bench failed: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

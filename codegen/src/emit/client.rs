@@ -1,16 +1,1456 @@
 //! The client module: an async HTTP client with one method per operation (feature `client`).
+//!
+//! Every method returns the operation's response enum from the operations module, shared
+//! with the server: `Ok` for a success status, `Err(Error::Api(..))` for an error status the
+//! spec documents (the same enum, so the typed problem body is one `match` away), and other
+//! `Error` variants for what the spec does not cover (transport failures, undocumented
+//! statuses, bodies or headers that do not decode), which keep the raw response.
+//!
+//! The runtime support (query building, header parsing, retries, pagination) is emitted only
+//! where the API uses it, so a generated crate has no dead code.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
 
-use crate::ir::Api;
+use super::ident;
+use super::models::{docs, qualified_type};
+use crate::ir::{
+    Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
+    TypeKind, TypeRef,
+};
 
 /// Lines for `[dependencies]` that the `client` feature turns on (all `optional = true`).
-pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[];
+pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
+    ("futures-util", "version = \"0.3\", default-features = false"),
+    ("percent-encoding", "version = \"2\""),
+    ("reqwest", "version = \"0.13\", default-features = false, features = [\"rustls\"]"),
+    ("tokio", "version = \"1\", features = [\"time\"]"),
+    ("tracing", "version = \"0.1\", default-features = false, features = [\"std\"]"),
+];
+
+/// Which pieces of runtime support the emitted methods use.
+#[derive(Default)]
+struct Needs {
+    /// `encode` / `segment`: percent-encoding of path segments and server variables.
+    encode: bool,
+    /// `segment`: a checked path segment.
+    segment: bool,
+    /// `join_encoded`: a list in a path.
+    join_encoded: bool,
+    /// `Query` and its `push`.
+    query: bool,
+    /// `Query::push_each`.
+    query_each: bool,
+    /// `Query::push_joined`.
+    query_joined: bool,
+    /// `Query::push_object`.
+    query_object: bool,
+    /// `json_text`: a parameter value serialised as JSON text.
+    json_text: bool,
+    /// `header_value`: a header parameter.
+    header_value: bool,
+    /// `set_json`: a JSON request body.
+    json_body: bool,
+    /// `RawResponse::header_json`.
+    header_json: bool,
+    /// `RawResponse::header_list`.
+    header_list: bool,
+    /// `Pages`: a paginated collection.
+    pages: bool,
+    /// `base64`: HTTP basic credentials.
+    base64: bool,
+}
 
 pub(crate) fn client(api: &Api) -> TokenStream {
-    let _ = api;
+    let mut needs = Needs::default();
+    let methods: Vec<TokenStream> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
+    let streams: Vec<TokenStream> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
+    let decoders: Vec<TokenStream> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
+    let servers = servers(api, &mut needs);
+    let credentials = credentials(api, &mut needs);
+    let has_security = !api.security_schemes.is_empty();
+    let retry_headers = retry_headers(api);
+    let (raw_support, support) = support(&needs);
+
+    let response_types: Vec<_> = api.operations.iter().map(|op| ident(&op.response_type)).collect();
+    let params_types: Vec<_> =
+        api.operations.iter().filter(|op| !op.params.is_empty()).map(|op| ident(&op.params_type)).collect();
+    let op_types = api
+        .operations
+        .iter()
+        .flat_map(|op| op.responses.iter().filter_map(|r| r.type_name.as_deref()).map(ident).collect::<Vec<_>>());
+    let mut imports: Vec<_> = response_types.iter().cloned().chain(params_types).chain(op_types).collect();
+    imports.sort_by_key(ToString::to_string);
+    imports.dedup_by_key(|i| i.to_string());
+    let uses_models = api.operations.iter().any(|op| {
+        op.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(mentions_named) || paginated(api, op).is_some()
+    });
+    let models_use = uses_models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
+    let operations_use = (!imports.is_empty()).then(|| quote!(use crate::operations::{#(#imports),*};));
+    let empty_use = (!api.operations.is_empty()).then(|| {
+        quote!(
+            use tracing::field::Empty;
+        )
+    });
+
+    let core: syn::File = syn::parse_str(include_str!("runtime/client_support.rs"))
+        .expect("the client runtime is valid Rust (it is compiled in every generated crate)");
+    let (core_uses, core_items): (Vec<syn::Item>, Vec<syn::Item>) =
+        core.items.into_iter().partition(|item| matches!(item, syn::Item::Use(_)));
+    let raw_impl = (!raw_support.is_empty()).then(|| quote!(impl RawResponse { #raw_support }));
+    let title = format!(" An async client for the {} (version {}), on reqwest.", api.title, api.version);
+    let credentials_field = has_security.then(|| quote!(credentials: Credentials,));
+    let credentials_init = has_security.then(|| quote!(credentials: Credentials::default(),));
+    let authorize_param = has_security.then(|| quote!(, security: &[&[&str]]));
+    let authorize = has_security.then(|| quote!(self.credentials.authorize(&mut request, security)?;));
+    let request_mut = if has_security { quote!(mut request) } else { quote!(request) };
+    let setters = setters(api);
+
     quote! {
-        //! An async client for the API.
+        #![doc = #title]
+        //!
+        //! [`Client`] has one method per operation, named after its `operationId`. A method
+        //! returns the operation's response enum from [`crate::operations`], split by status:
+        //!
+        //! - `Ok(response)`: a success status (below 400), with its typed body and headers.
+        //! - `Err(Error::Api(response))`: an error status the API documents for the operation,
+        //!   with the body and headers documented for that status.
+        //! - Any other [`Error`]: what the API does not describe (a transport failure, an
+        //!   undocumented status, a body or header that does not decode), keeping what arrived.
+        //!
+        //! Every call runs in a `tracing` span named after the operation; a [`RetryPolicy`]
+        //! makes the client wait and resend after `429 Too Many Requests`.
+        // The error keeps the typed response inline, so that a `match` can reach into it.
+        #![allow(clippy::result_large_err)]
+
+        #(#core_uses)*
+        #empty_use
+
+        #models_use
+        #operations_use
+
+        /// The HTTP client crate, for building a [`reqwest::Client`] to pass to
+        /// [`Client::with_http_client`] without depending on a second copy.
+        pub use reqwest;
+
+        #servers
+
+        /// A client of the API: a base URL, an HTTP client, credentials and a retry policy.
+        ///
+        /// Cloning is cheap: clones share the connection pool.
+        #[derive(Clone)]
+        pub struct Client {
+            base_url: String,
+            http: reqwest::Client,
+            #credentials_field
+            retry: Option<RetryPolicy>,
+        }
+
+        impl fmt::Debug for Client {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Client").field("base_url", &self.base_url).field("retry", &self.retry).finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            /// A client of the API at `base_url` (such as a URL from [`servers`]), with a
+            /// default `reqwest::Client`.
+            pub fn new(base_url: impl Into<String>) -> Self {
+                Self::with_http_client(base_url, reqwest::Client::new())
+            }
+
+            /// A client of the API at `base_url` that sends its requests through `http`, the
+            /// caller's own client with its timeouts, proxies, TLS settings and default headers.
+            pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+                let base_url = base_url.into().trim_end_matches('/').to_string();
+                Client { base_url, http, #credentials_init retry: None }
+            }
+
+            #setters
+
+            /// Waits and resends a request answered with `429 Too Many Requests`, as `policy`
+            /// says. Without it, a 429 is returned at once.
+            pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+
+            /// The base URL that operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                &self.base_url
+            }
+
+            /// The underlying HTTP client.
+            pub fn http_client(&self) -> &reqwest::Client {
+                &self.http
+            }
+
+            #(#methods)*
+
+            #(#streams)*
+
+            /// A request for `path` below the base URL with `query` (both already encoded),
+            /// accepting the media types `accept`.
+            fn request(&self, method: Method, path: &str, query: &str, accept: Option<&'static str>) -> Result<reqwest::Request, InvalidRequest> {
+                let mut url = format!("{}{path}", self.base_url);
+                if !query.is_empty() {
+                    url.push('?');
+                    url.push_str(query);
+                }
+                let url = reqwest::Url::parse(&url).map_err(|e| InvalidRequest(format!("`{url}` is not a valid URL: {e}")))?;
+                let mut request = reqwest::Request::new(method, url);
+                if let Some(accept) = accept {
+                    request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+                }
+                Ok(request)
+            }
+
+            /// Authorizes and sends `request` in `span`, retrying as the policy says, and
+            /// decodes the answer.
+            async fn execute<R: ApiResponse>(&self, #request_mut: reqwest::Request #authorize_param, span: tracing::Span) -> Result<R, Error<R>> {
+                #authorize
+                let raw = self.send(request).instrument(span.clone()).await?;
+                span.record("status", raw.status.as_u16());
+                let response = match R::decode(&raw) {
+                    Ok(Some(response)) => response,
+                    Ok(None) => return Err(Error::UnexpectedStatus(raw)),
+                    Err(error) => return Err(Error::Decode { response: raw, error }),
+                };
+                if raw.status.is_client_error() || raw.status.is_server_error() {
+                    Err(Error::Api(response))
+                } else {
+                    Ok(response)
+                }
+            }
+
+            /// Sends `request`; after a 429, waits and sends it again while the retry policy allows.
+            async fn send(&self, mut request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
+                let mut attempt = 0;
+                loop {
+                    let again = self.retry.as_ref().and_then(|_| request.try_clone());
+                    let raw = RawResponse::read(self.http.execute(request).await?).await?;
+                    if raw.status != StatusCode::TOO_MANY_REQUESTS {
+                        return Ok(raw);
+                    }
+                    let asked = retry_after(&raw.headers);
+                    let delay = self.retry.as_ref().and_then(|policy| policy.delay(attempt, asked));
+                    let (Some(delay), Some(again)) = (delay, again) else {
+                        return Ok(raw);
+                    };
+                    attempt += 1;
+                    tracing::warn!(attempt, ?delay, "429 Too Many Requests; retrying");
+                    tokio::time::sleep(delay).await;
+                    request = again;
+                }
+            }
+        }
+
+        #credentials
+
+        /// Headers that name a retry time, the standard one first.
+        const RETRY_AFTER_HEADERS: &[&str] = &[#(#retry_headers),*];
+
+        #(#core_items)*
+
+        #raw_impl
+
+        #support
+
+        #(#decoders)*
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers and credentials
+
+fn servers(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
+    if api.servers.is_empty() {
+        return None;
+    }
+    let fns = api.servers.iter().map(|s| server_fn(s, needs));
+    Some(quote! {
+        /// Base URLs of the servers the API lists, for [`Client::new`].
+        pub mod servers {
+            #(#fns)*
+        }
+    })
+}
+
+fn server_fn(server: &Server, needs: &mut Needs) -> TokenStream {
+    let name = ident(&server.name);
+    let mut text = server.description.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{}`", server.url));
+    let used: Vec<_> =
+        server.variables.iter().filter(|v| server.url.contains(&format!("{{{}}}", v.wire_name))).collect();
+    for v in &used {
+        let mut line = format!("\n- `{}`", v.name);
+        if let Some(d) = &v.docs {
+            line.push_str(&format!(": {}", d.trim()));
+        }
+        if !v.allowed.is_empty() {
+            let list = v.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+            line.push_str(&format!(" One of {list}."));
+        }
+        line.push_str(&format!(" The spec's default is `{}`.", v.default));
+        if text.ends_with('`') {
+            text.push('\n');
+        }
+        text.push_str(&line);
+    }
+    let doc = docs(Some(&text));
+    let (format, args) = template(&server.url, |var| {
+        let v = used.iter().find(|v| v.wire_name == var)?;
+        let arg = ident(&v.name);
+        Some(quote!(super::encode(#arg)))
+    });
+    let params = used.iter().map(|v| {
+        let arg = ident(&v.name);
+        quote!(#arg: &str)
+    });
+    if args.is_empty() {
+        quote! {
+            #doc
+            pub fn #name() -> String {
+                #format.to_string()
+            }
+        }
+    } else {
+        needs.encode = true;
+        quote! {
+            #doc
+            pub fn #name(#(#params),*) -> String {
+                format!(#format, #(#args),*)
+            }
+        }
+    }
+}
+
+/// A `format!` string for a `{var}` template (literal braces doubled) and the argument of each
+/// placeholder, in order.
+fn template(url: &str, mut arg: impl FnMut(&str) -> Option<TokenStream>) -> (String, Vec<TokenStream>) {
+    let mut format = String::new();
+    let mut args = Vec::new();
+    let mut rest = url;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let var = &rest[start + 1..start + len];
+        format.push_str(&rest[..start].replace('}', "}}"));
+        match arg(var) {
+            Some(a) => {
+                format.push_str("{}");
+                args.push(a);
+            }
+            None => format.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    format.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    (format, args)
+}
+
+/// `with_<scheme>` methods on the client.
+fn setters(api: &Api) -> TokenStream {
+    let items = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name);
+        let method = format_ident!("with_{}", crate::names::unraw(&s.name));
+        let how = match &s.kind {
+            SecurityKind::ApiKey { location, name } => {
+                format!("an API key in the `{name}` {}", location.as_str())
+            }
+            SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({f}) in `Authorization`"),
+            SecurityKind::Bearer { format: None } | SecurityKind::OAuth2 => "a bearer token in `Authorization`".into(),
+            SecurityKind::Basic => "a user name and password in `Authorization: Basic`".into(),
+        };
+        let mut text = format!("Authenticates with `{}`: {how}.", s.wire_name);
+        if let Some(d) = &s.docs {
+            text.push_str(&format!("\n\n{}", d.trim()));
+        }
+        text.push_str("\n\nIt is sent only with the operations whose security accepts it.");
+        let doc = docs(Some(&text));
+        match &s.kind {
+            SecurityKind::Basic => quote! {
+                #doc
+                pub fn #method(mut self, user: &str, password: &str) -> Self {
+                    self.credentials.#field = Some(format!("Basic {}", base64(format!("{user}:{password}").as_bytes())));
+                    self
+                }
+            },
+            SecurityKind::ApiKey { .. } => quote! {
+                #doc
+                pub fn #method(mut self, key: impl Into<String>) -> Self {
+                    self.credentials.#field = Some(key.into());
+                    self
+                }
+            },
+            SecurityKind::Bearer { .. } | SecurityKind::OAuth2 => quote! {
+                #doc
+                pub fn #method(mut self, token: impl Into<String>) -> Self {
+                    self.credentials.#field = Some(format!("Bearer {}", token.into()));
+                    self
+                }
+            },
+        }
+    });
+    quote!(#(#items)*)
+}
+
+/// The `Credentials` struct and how it authorizes a request.
+fn credentials(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
+    if api.security_schemes.is_empty() {
+        return None;
+    }
+    let fields = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name);
+        let doc = format!(" `{}`.", s.wire_name);
+        quote!(#[doc = #doc] #field: Option<String>,)
+    });
+    let debug_fields = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name);
+        let label = crate::names::unraw(&s.name);
+        quote!(.field(#label, &self.#field.as_ref().map(|_| "<redacted>")))
+    });
+    let has = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name);
+        let wire = &s.wire_name;
+        quote!(#wire => self.#field.is_some(),)
+    });
+    let mut uses_cookie = false;
+    let apply = api.security_schemes.iter().map(|s| {
+        let field = ident(&s.name);
+        let wire = &s.wire_name;
+        let insert = match &s.kind {
+            SecurityKind::ApiKey { location: ParamLocation::Query, name } => quote! {
+                request.url_mut().query_pairs_mut().append_pair(#name, value);
+            },
+            SecurityKind::ApiKey { location: ParamLocation::Cookie, name } => {
+                uses_cookie = true;
+                let prefix = format!("{name}=");
+                quote! {
+                    let cookie = format!("{}{}", #prefix, encode(value));
+                    request.headers_mut().append(reqwest::header::COOKIE, secret(&cookie)?);
+                }
+            }
+            SecurityKind::ApiKey { name, .. } => {
+                let header = header_name(name);
+                quote!(request.headers_mut().insert(#header, secret(value)?);)
+            }
+            SecurityKind::Bearer { .. } | SecurityKind::OAuth2 | SecurityKind::Basic => {
+                quote!(request.headers_mut().insert(reqwest::header::AUTHORIZATION, secret(value)?);)
+            }
+        };
+        quote! {
+            #wire => {
+                if let Some(value) = &self.#field {
+                    #insert
+                }
+            }
+        }
+    });
+    let apply: Vec<_> = apply.collect();
+    needs.encode |= uses_cookie;
+    needs.base64 = api.security_schemes.iter().any(|s| s.kind == SecurityKind::Basic);
+    Some(quote! {
+        /// The credentials the client holds, by security scheme.
+        #[derive(Clone, Default)]
+        struct Credentials {
+            #(#fields)*
+        }
+
+        impl fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Credentials") #(#debug_fields)* .finish()
+            }
+        }
+
+        impl Credentials {
+            /// Whether the client holds a credential for the scheme named `scheme`.
+            fn has(&self, scheme: &str) -> bool {
+                match scheme {
+                    #(#has)*
+                    _ => false,
+                }
+            }
+
+            /// Adds to `request` the credentials of the first of `alternatives` (each a set of
+            /// schemes to use together) that the client holds all of; nothing if it holds none.
+            fn authorize(&self, request: &mut reqwest::Request, alternatives: &[&[&str]]) -> Result<(), InvalidRequest> {
+                let Some(schemes) = alternatives.iter().find(|schemes| schemes.iter().all(|s| self.has(s))) else {
+                    return Ok(());
+                };
+                for scheme in *schemes {
+                    match *scheme {
+                        #(#apply)*
+                        _ => {}
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        /// A credential as a header value that debug output does not show.
+        fn secret(value: &str) -> Result<HeaderValue, InvalidRequest> {
+            let mut value = HeaderValue::from_str(value)
+                .map_err(|_| InvalidRequest("a credential is not a valid header value".into()))?;
+            value.set_sensitive(true);
+            Ok(value)
+        }
+    })
+}
+
+/// A `HeaderName` expression: `from_static` when the name is a valid token.
+fn header_name(name: &str) -> TokenStream {
+    let lower = name.to_ascii_lowercase();
+    let token =
+        !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if token {
+        quote!(reqwest::header::HeaderName::from_static(#lower))
+    } else {
+        // Not a valid header name: the request fails to build with this message.
+        let msg = format!("`{name}` is not a valid header name");
+        quote!(reqwest::header::HeaderName::from_bytes(#name.as_bytes()).map_err(|_| InvalidRequest(#msg.into()))?)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+/// The security alternatives of an operation, as wire names.
+fn security_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
+    if api.security_schemes.is_empty() {
+        return None;
+    }
+    let alternatives = op.security.iter().map(|alt| {
+        let names = alt.schemes.iter().map(|(name, _)| name);
+        quote!(&[#(#names),*])
+    });
+    Some(quote!(, &[#(#alternatives),*]))
+}
+
+fn security_text(op: &Operation) -> String {
+    if op.security.is_empty() {
+        return "Sends no credentials.".into();
+    }
+    let alts: Vec<String> = op
+        .security
+        .iter()
+        .map(|alt| {
+            if alt.schemes.is_empty() {
+                "none".into()
+            } else {
+                alt.schemes.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(" and ")
+            }
+        })
+        .collect();
+    format!("Credentials: {}.", alts.join(" or "))
+}
+
+fn method_docs(op: &Operation, extra: &str) -> TokenStream {
+    let mut text = String::new();
+    if let Some(s) = &op.summary {
+        text.push_str(s.trim());
+        if !text.ends_with(['.', '!', '?']) {
+            text.push('.');
+        }
+    }
+    if let Some(d) = &op.description {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(d.trim());
+    }
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}` (`{}`). {}", op.method, op.path, op.id, security_text(op)));
+    if !extra.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(extra);
+    }
+    if op.deprecated {
+        text.push_str("\n\nDeprecated.");
+    }
+    docs(Some(&text))
+}
+
+fn method(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
+    let name = ident(&op.name);
+    let response = ident(&op.response_type);
+    let params_ty = ident(&op.params_type);
+
+    let mut args = Vec::new();
+    if !op.params.is_empty() {
+        args.push(quote!(params: &#params_ty));
+    }
+    let mut body_stmt = None;
+    if let Some(body) = &op.body {
+        let (arg_ty, stmt) = request_body(api, body, needs);
+        let arg_ty = if body.required { arg_ty } else { quote!(Option<#arg_ty>) };
+        args.push(quote!(body: #arg_ty));
+        body_stmt = Some(if body.required { stmt } else { quote!(if let Some(body) = body { #stmt }) });
+    }
+
+    // Path: each segment into a local named after its parameter, then `format!`.
+    let mut segments = Vec::new();
+    let (format, path_args) = template(&op.path, |var| {
+        let p = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == var)?;
+        let local = if LOCALS.contains(&crate::names::unraw(&p.name)) {
+            format_ident!("{}_segment", crate::names::unraw(&p.name))
+        } else {
+            ident(&p.name)
+        };
+        segments.push(path_value(api, p, &local, needs));
+        Some(quote!(#local))
+    });
+    let (path_stmt, path) = if path_args.is_empty() {
+        (None, quote!(#format))
+    } else {
+        // Inline the locals into the format string: `format!("/customers/{id}")`.
+        let mut inline = String::new();
+        let mut args = path_args.iter();
+        let mut rest = format.as_str();
+        while let Some(at) = rest.find("{}") {
+            inline.push_str(&rest[..at]);
+            inline.push_str(&format!("{{{}}}", args.next().map(ToString::to_string).unwrap_or_default()));
+            rest = &rest[at + 2..];
+        }
+        inline.push_str(rest);
+        let raw = path_args.iter().any(|a| a.to_string().starts_with("r#"));
+        let path = if raw { quote!(format!(#format, #(#path_args),*)) } else { quote!(format!(#inline)) };
+        (Some(quote!(#(#segments)* let path = #path;)), quote!(&path))
+    };
+
+    // Query, headers, cookies.
+    let query_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let (query_stmts, query_arg) = if query_params.is_empty() {
+        (None, quote!(""))
+    } else {
+        needs.query = true;
+        let pushes = query_params.iter().map(|p| query_push(api, p, needs));
+        (
+            Some(quote! {
+                let mut query = Query::default();
+                #(#pushes)*
+            }),
+            quote!(&query.0),
+        )
+    };
+    let header_stmts: Vec<TokenStream> =
+        op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| header_param(api, p, needs)).collect();
+    let cookie_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
+    let cookie_stmts = (!cookie_params.is_empty()).then(|| {
+        needs.encode = true;
+        needs.header_value = true;
+        let pushes = cookie_params.iter().map(|p| {
+            let wire = &p.wire_name;
+            let text = single_text(api, p, needs);
+            let format = format!("{}={{}}", wire.replace('{', "{{").replace('}', "}}"));
+            with_value(p, |v, is_ref| {
+                let text = text(v, is_ref);
+                quote!(cookies.push(format!(#format, encode(#text)));)
+            })
+        });
+        let pushes: Vec<_> = pushes.collect();
+        quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #(#pushes)*
+            if !cookies.is_empty() {
+                request.headers_mut().insert(reqwest::header::COOKIE, header_value(&cookies.join("; "))?);
+            }
+        }
+    });
+
+    let accept = match accept(op) {
+        Some(a) => quote!(Some(#a)),
+        None => quote!(None),
+    };
+    let mutates = body_stmt.is_some() || !header_stmts.is_empty() || cookie_stmts.is_some();
+    let request_binding = if mutates { quote!(let mut request) } else { quote!(let request) };
+    let method_const = method_tokens(&op.method);
+    let security = security_arg(api, op);
+    let span_name = &op.id;
+    let method_str = &op.method;
+    let template = &op.path;
+    let doc = method_docs(op, "");
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#response, Error<#response>> {
+            let span = tracing::info_span!(#span_name, method = #method_str, path = #template, status = Empty);
+            #path_stmt
+            #query_stmts
+            #request_binding = self.request(#method_const, #path, #query_arg, #accept)?;
+            #(#header_stmts)*
+            #cookie_stmts
+            #body_stmt
+            self.execute(request #security, span).await
+        }
+    }
+}
+
+fn method_tokens(method: &str) -> TokenStream {
+    match method {
+        "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE" => {
+            let m = format_ident!("{method}");
+            quote!(Method::#m)
+        }
+        other => {
+            let msg = format!("`{other}` is not an HTTP method");
+            quote!(Method::from_bytes(#other.as_bytes()).map_err(|_| InvalidRequest(#msg.into()))?)
+        }
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let m = content_type.split(';').next().unwrap_or(content_type).trim();
+    m == "application/json" || m.ends_with("+json")
+}
+
+/// Whether `HeaderValue::from_static` takes `text` (visible ASCII and spaces).
+fn static_header_value(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+}
+
+/// The `Accept` header: the media types of the documented response bodies.
+fn accept(op: &Operation) -> Option<String> {
+    let mut types: Vec<&str> = Vec::new();
+    for r in &op.responses {
+        if let Some(b) = &r.body {
+            if !types.contains(&b.content_type.as_str()) && static_header_value(&b.content_type) {
+                types.push(&b.content_type);
+            }
+        }
+    }
+    (!types.is_empty()).then(|| types.join(", "))
+}
+
+/// The argument type of a request body and the statement that puts it on the request.
+fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (TokenStream, TokenStream) {
+    let content_type =
+        if static_header_value(&body.content_type) { body.content_type.as_str() } else { "application/octet-stream" };
+    let ty = body.ty.as_ref();
+    let is_text = ty.is_some_and(|t| matches!(resolve(api, t), TypeRef::Scalar(Scalar::String)));
+    if is_json(content_type) {
+        needs.json_body = true;
+        let t = match ty {
+            Some(t) => qualified_type(api, t, &quote!(models::)),
+            None => quote!(serde_json::Value),
+        };
+        (quote!(&#t), quote!(set_json(&mut request, #content_type, body)?;))
+    } else {
+        let (arg, value) = if is_text || ty.is_none() && content_type.starts_with("text/") {
+            (quote!(&str), quote!(body.to_owned()))
+        } else {
+            (quote!(Vec<u8>), quote!(body))
+        };
+        let set = quote! {
+            request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(#content_type));
+            *request.body_mut() = Some(#value.into());
+        };
+        (arg, set)
+    }
+}
+
+/// Follows aliases to the type a name stands for.
+fn resolve<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut ty = ty;
+    for _ in 0..32 {
+        match ty {
+            TypeRef::Named(id) => match &api.type_def(*id).kind {
+                TypeKind::Alias(t) => ty = t,
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
+}
+
+fn mentions_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => mentions_named(t),
+        _ => false,
+    }
+}
+
+/// How to get the text of a single value.
+enum Text {
+    /// It is a `String`.
+    Itself,
+    /// A method giving its text (`.as_str()`, `.to_string()`), and whether it gives a `String`.
+    Call(TokenStream, bool),
+}
+
+impl Text {
+    /// The text of `v` as a `&str` argument; `is_ref` says whether `v` is a reference
+    /// (`value` bound by `if let`) or a place (`params.id`).
+    fn arg(&self, v: &TokenStream, is_ref: bool) -> TokenStream {
+        match self {
+            Text::Itself if is_ref => quote!(#v),
+            Text::Itself => quote!(&#v),
+            Text::Call(call, false) => quote!(#v #call),
+            Text::Call(call, true) => quote!(&#v #call),
+        }
+    }
+}
+
+/// The text of a single value of type `ty`; `None` for lists, objects and unions.
+fn text_of(api: &Api, ty: &TypeRef) -> Option<Text> {
+    Some(match resolve(api, ty.strip_null().0) {
+        TypeRef::Scalar(Scalar::String) => Text::Itself,
+        TypeRef::Scalar(Scalar::DateTime) => {
+            Text::Call(quote!(.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)), true)
+        }
+        TypeRef::Scalar(_) => Text::Call(quote!(.to_string()), true),
+        TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => {
+            Text::Call(quote!(.as_str()), false)
+        }
+        _ => None?,
+    })
+}
+
+/// The text of a list: an `IntoIterator` of `AsRef<str>` over `v`, when its items have a text.
+fn list_text(api: &Api, ty: &TypeRef, v: &TokenStream, is_ref: bool) -> Option<TokenStream> {
+    Some(match item_text(api, ty)? {
+        Text::Itself if is_ref => quote!(#v),
+        Text::Itself => quote!(&#v),
+        Text::Call(call, _) => quote!(#v.iter().map(|v| v #call)),
+    })
+}
+
+/// A closure giving the `&str` text of a parameter value, through JSON for structured types.
+fn single_text<'a>(api: &'a Api, p: &'a Param, needs: &mut Needs) -> impl Fn(&TokenStream, bool) -> TokenStream + 'a {
+    let text = text_of(api, &p.ty);
+    if text.is_none() {
+        needs.json_text = true;
+    }
+    move |v: &TokenStream, is_ref: bool| match &text {
+        Some(t) => t.arg(v, is_ref),
+        None if is_ref => quote!(&json_text(#v)?),
+        None => quote!(&json_text(&#v)?),
+    }
+}
+
+/// Builds the statement for a parameter's value, inside the `if let` an optional or nullable
+/// parameter needs; `build` gets the value expression and whether it is a reference.
+fn with_value(p: &Param, build: impl FnOnce(&TokenStream, bool) -> TokenStream) -> TokenStream {
+    let name = ident(&p.name);
+    let (_, nullable) = p.ty.strip_null();
+    let value = quote!(value);
+    match (p.required, nullable) {
+        (true, false) => build(&quote!(params.#name), false),
+        (true, true) | (false, false) => {
+            let stmt = build(&value, true);
+            quote! {
+                if let Some(value) = &params.#name {
+                    #stmt
+                }
+            }
+        }
+        (false, true) => {
+            let stmt = build(&value, true);
+            quote! {
+                if let Some(Some(value)) = &params.#name {
+                    #stmt
+                }
+            }
+        }
+    }
+}
+
+/// The text of the items of a list type, when it is a list of single values.
+fn item_text(api: &Api, ty: &TypeRef) -> Option<Text> {
+    let TypeRef::Array(item) = resolve(api, ty.strip_null().0) else { return None };
+    text_of(api, item)
+}
+
+/// Names of the locals a method body uses, which path parameters' locals must not shadow.
+const LOCALS: &[&str] = &["body", "cookies", "params", "path", "query", "request", "span", "value"];
+
+/// The statements putting the (encoded) text of a path parameter in `local`.
+fn path_value(api: &Api, p: &Param, local: &proc_macro2::Ident, needs: &mut Needs) -> TokenStream {
+    needs.encode = true;
+    let name = ident(&p.name);
+    let wire = &p.wire_name;
+    let value = quote!(params.#name);
+    let text = match list_text(api, &p.ty, &value, false) {
+        Some(list) => {
+            needs.join_encoded = true;
+            let sep = if p.explode && p.style == ParamStyle::Label { "." } else { "," };
+            quote!(let #local = join_encoded(#list, #sep);)
+        }
+        None => {
+            needs.segment = true;
+            let text = single_text(api, p, needs)(&value, false);
+            quote!(let #local = segment(#wire, #text)?;)
+        }
+    };
+    let prefix = match p.style {
+        ParamStyle::Label => ".".to_string(),
+        ParamStyle::Matrix => format!(";{}=", wire.replace('{', "{{").replace('}', "}}")),
+        _ => return text,
+    };
+    let format = format!("{prefix}{{}}");
+    quote! {
+        #text
+        let #local = format!(#format, #local);
+    }
+}
+
+/// The statements adding a query parameter.
+fn query_push(api: &Api, p: &Param, needs: &mut Needs) -> TokenStream {
+    let wire = &p.wire_name;
+    let is_list = item_text(api, &p.ty).is_some();
+    if let Some(text) = text_of(api, &p.ty) {
+        return with_value(p, |v, is_ref| {
+            let text = text.arg(v, is_ref);
+            quote!(query.push(#wire, #text);)
+        });
+    }
+    if is_list {
+        let each =
+            p.explode && matches!(p.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited);
+        if each {
+            needs.query_each = true;
+        } else {
+            needs.query_joined = true;
+        }
+        let sep = match p.style {
+            ParamStyle::SpaceDelimited => "%20",
+            ParamStyle::PipeDelimited => "%7C",
+            _ => ",",
+        };
+        return with_value(p, |v, is_ref| {
+            let list = list_text(api, &p.ty, v, is_ref).unwrap_or_default();
+            if each {
+                quote!(query.push_each(#wire, #list);)
+            } else {
+                quote!(query.push_joined(#wire, #list, #sep);)
+            }
+        });
+    }
+    needs.query_object = true;
+    let deep = p.style == ParamStyle::DeepObject;
+    let explode = p.explode;
+    with_value(p, |v, is_ref| {
+        let v = if is_ref { quote!(#v) } else { quote!(&#v) };
+        quote!(query.push_object(#wire, #v, #explode, #deep)?;)
+    })
+}
+
+/// The statements adding a header parameter.
+fn header_param(api: &Api, p: &Param, needs: &mut Needs) -> TokenStream {
+    needs.header_value = true;
+    let header = header_name(&p.wire_name);
+    let set = |text: TokenStream| quote!(request.headers_mut().insert(#header, header_value(#text)?););
+    match item_text(api, &p.ty) {
+        Some(Text::Itself) => with_value(p, |v, _| set(quote!(&#v.join(",")))),
+        Some(Text::Call(call, _)) => {
+            with_value(p, |v, _| set(quote!(&#v.iter().map(|v| v #call).collect::<Vec<_>>().join(","))))
+        }
+        None => {
+            let single = single_text(api, p, needs);
+            with_value(p, |v, is_ref| set(single(v, is_ref)))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses
+
+/// The headers that carry a retry time: `retry-after`, then any documented header named so.
+fn retry_headers(api: &Api) -> Vec<String> {
+    let mut names = vec!["retry-after".to_string()];
+    for op in &api.operations {
+        for r in &op.responses {
+            for h in &r.headers {
+                let lower = h.wire_name.to_ascii_lowercase();
+                if lower.contains("retry-after") && !names.contains(&lower) {
+                    names.push(lower);
+                }
+            }
+        }
+    }
+    names[1..].sort();
+    names
+}
+
+fn is_retry_header(h: &Header) -> bool {
+    h.wire_name.to_ascii_lowercase().contains("retry-after")
+}
+
+/// `impl ApiResponse` for an operation's response enum.
+fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
+    let response = ident(&op.response_type);
+    let has_default = op.responses.iter().any(|r| r.status == Status::Default);
+    let arms = op.responses.iter().map(|r| decode_arm(api, r, needs));
+    let fallback = (!has_default).then(|| quote!(_ => return Ok(None),));
+    let retry_arms: Vec<TokenStream> = op.responses.iter().filter_map(|r| retry_arm(api, r)).collect();
+    let retry = (!retry_arms.is_empty()).then(|| {
+        quote! {
+            fn retry_after(&self) -> Option<Duration> {
+                match self {
+                    #(#retry_arms)*
+                    _ => None,
+                }
+            }
+        }
+    });
+    quote! {
+        impl ApiResponse for #response {
+            fn decode(raw: &RawResponse) -> Result<Option<Self>, DecodeError> {
+                let response = match raw.status.as_u16() {
+                    #(#arms)*
+                    #fallback
+                };
+                Ok(Some(response))
+            }
+
+            fn status_code(&self) -> u16 {
+                self.status()
+            }
+
+            #retry
+        }
+    }
+}
+
+fn decode_arm(api: &Api, r: &Response, needs: &mut Needs) -> TokenStream {
+    let variant = ident(&r.name);
+    let pattern = match r.status {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        Status::Range(d) => {
+            let lo = Literal::u16_unsuffixed(u16::from(d) * 100);
+            let hi = Literal::u16_unsuffixed(u16::from(d) * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        Status::Default => quote!(_),
+    };
+    let body = r.body.as_ref().map(|b| body_decode(api, b));
+    let value = match (&r.type_name, &body) {
+        (Some(type_name), _) => {
+            let t = ident(type_name);
+            let body_field = body.as_ref().map(|b| quote!(body: #b,));
+            let headers = r.headers.iter().map(|h| header_decode(api, h, needs));
+            Some(quote!(#t { #body_field #(#headers)* }))
+        }
+        (None, Some(b)) => Some(b.clone()),
+        (None, None) => None,
+    };
+    let field = if r.type_name.is_some() { quote!(response) } else { quote!(body) };
+    let built = match (r.status, value) {
+        (Status::Code(_), Some(v)) => quote!(Self::#variant(#v)),
+        (Status::Code(_), None) => quote!(Self::#variant),
+        (_, Some(v)) => quote!(Self::#variant { status: raw.status.as_u16(), #field: #v }),
+        (_, None) => quote!(Self::#variant { status: raw.status.as_u16() }),
+    };
+    quote!(#pattern => #built,)
+}
+
+fn body_decode(api: &Api, b: &Body) -> TokenStream {
+    let text = match &b.ty {
+        None => !is_json(&b.content_type),
+        Some(t) => !is_json(&b.content_type) && matches!(resolve(api, t), TypeRef::Scalar(Scalar::String)),
+    };
+    if text {
+        quote!(raw.text().into_owned())
+    } else {
+        quote!(raw.json()?)
+    }
+}
+
+fn header_decode(api: &Api, h: &Header, needs: &mut Needs) -> TokenStream {
+    let field = ident(&h.name);
+    let wire = &h.wire_name;
+    let (ty, _) = h.ty.strip_null();
+    let read = match resolve(api, ty) {
+        TypeRef::Scalar(_) => quote!(raw.header(#wire)?),
+        TypeRef::Array(item) if matches!(resolve(api, item), TypeRef::Scalar(_)) => {
+            needs.header_list = true;
+            quote!(raw.header_list(#wire)?)
+        }
+        _ => {
+            needs.header_json = true;
+            quote!(raw.header_json(#wire)?)
+        }
+    };
+    if h.required {
+        quote!(#field: #read.ok_or(DecodeError::MissingHeader(#wire))?,)
+    } else {
+        quote!(#field: #read,)
+    }
+}
+
+/// A `retry_after` arm for a response with a typed retry header.
+fn retry_arm(api: &Api, r: &Response) -> Option<TokenStream> {
+    r.type_name.as_ref()?;
+    let h = r.headers.iter().find(|h| is_retry_header(h))?;
+    let field = ident(&h.name);
+    let value = quote!(response.#field);
+    let (ty, _) = h.ty.strip_null();
+    let required = h.required;
+    let delay = match resolve(api, ty) {
+        TypeRef::Scalar(Scalar::U64) if required => quote!(Some(retry_delay(#value))),
+        TypeRef::Scalar(Scalar::U64) => quote!(#value.map(retry_delay)),
+        TypeRef::Scalar(Scalar::U32) if required => quote!(Some(retry_delay(#value.into()))),
+        TypeRef::Scalar(Scalar::U32) => quote!(#value.map(|v| retry_delay(v.into()))),
+        TypeRef::Scalar(Scalar::I64 | Scalar::I32) if required => {
+            quote!(u64::try_from(#value).ok().map(retry_delay))
+        }
+        TypeRef::Scalar(Scalar::I64 | Scalar::I32) => {
+            quote!(#value.and_then(|v| u64::try_from(v).ok()).map(retry_delay))
+        }
+        TypeRef::Scalar(Scalar::String) if required => quote!(parse_retry_after(&#value)),
+        TypeRef::Scalar(Scalar::String) => quote!(#value.as_deref().and_then(parse_retry_after)),
+        _ => return None,
+    };
+    let variant = ident(&r.name);
+    let pattern = match r.status {
+        Status::Code(_) => quote!(Self::#variant(response)),
+        _ => quote!(Self::#variant { response, .. }),
+    };
+    Some(quote!(#pattern => #delay,))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pagination
+
+/// For a limit/offset collection: the `offset` parameter, the success response whose body is
+/// the page (an array), and its total-count header if it documents one.
+struct Paging<'a> {
+    offset: &'a Param,
+    page: &'a Response,
+    item: &'a TypeRef,
+    total: Option<&'a Header>,
+}
+
+fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
+    let int =
+        |t: &TypeRef| matches!(resolve(api, t), TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64));
+    let query = |name: &str| {
+        op.params
+            .iter()
+            .find(|p| p.location == ParamLocation::Query && p.wire_name == name && !p.required && int(&p.ty))
+    };
+    let offset = query("offset")?;
+    query("limit")?;
+    let mut success = op.responses.iter().filter(|r| matches!(r.status, Status::Code(200..=299)));
+    let page = success.next()?;
+    if success.next().is_some() {
+        return None;
+    }
+    let TypeRef::Array(item) = resolve(api, page.body.as_ref()?.ty.as_ref()?) else { return None };
+    let total = page.headers.iter().find(|h| h.wire_name.to_ascii_lowercase().contains("total") && int(&h.ty));
+    if total.is_some() && page.type_name.is_none() {
+        return None;
+    }
+    Some(Paging { offset, page, item, total })
+}
+
+/// `<operation>_stream`: every item of a paginated collection.
+fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<TokenStream> {
+    let paging = paginated(api, op)?;
+    needs.pages = true;
+    let name = format_ident!("{}_stream", crate::names::unraw(&op.name));
+    let call = ident(&op.name);
+    let response = ident(&op.response_type);
+    let params_ty = ident(&op.params_type);
+    let item = qualified_type(api, paging.item, &quote!(models::));
+    let offset = ident(&paging.offset.name);
+    let offset_ty = qualified_type(api, &paging.offset.ty, &quote!(models::));
+    let variant = ident(&paging.page.name);
+    let status = matches!(paging.page.status, Status::Code(_));
+    let pattern = match (status, paging.page.type_name.is_some()) {
+        (true, _) => quote!(#response::#variant(page)),
+        (false, true) => quote!(#response::#variant { response: page, .. }),
+        (false, false) => quote!(#response::#variant { body: page, .. }),
+    };
+    let (items, done) = match (paging.page.type_name.is_some(), paging.total) {
+        (true, Some(total)) => {
+            let field = ident(&total.name);
+            let total_ty = qualified_type(api, &total.ty, &quote!(models::));
+            let compare = if total_ty.to_string() == offset_ty.to_string() {
+                quote!(next >= total)
+            } else {
+                quote!(i128::from(next) >= i128::from(total))
+            };
+            let total_value = if total.required { quote!(Some(page.#field)) } else { quote!(page.#field) };
+            (quote!(page.body), quote!(page.body.is_empty() || #total_value.is_some_and(|total| #compare)))
+        }
+        (true, None) => (quote!(page.body), quote!(page.body.is_empty())),
+        (false, _) => (quote!(page), quote!(page.is_empty())),
+    };
+    let total_text = match paging.total {
+        Some(t) => format!(" or once `{}` items have been seen", t.wire_name),
+        None => String::new(),
+    };
+    let extra = format!(
+        "Every item of the collection, page after page: a stream that requests the next page (advancing `{}` by the length of the page) only when the items fetched so far are used up. It ends after an empty page{total_text}; an error is the last item.\n\nThe other parameters apply to every page; `limit` sets the page size and `{}` where to start.",
+        paging.offset.wire_name, paging.offset.wire_name
+    );
+    let doc = method_docs(op, &extra);
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    // Another success status carries no page: the end.
+    let other_success = (op.responses.len() > 1).then(|| quote!(Ok(_) => pages.done = true,));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    Some(quote! {
+        #doc
+        #deprecated
+        #allow
+        pub fn #name(&self, params: #params_ty) -> impl futures_util::Stream<Item = Result<#item, Error<#response>>> + Send + 'static {
+            let pages = Pages { client: self.clone(), params, items: Vec::new().into_iter(), done: false };
+            futures_util::stream::unfold(pages, |mut pages| async move {
+                loop {
+                    if let Some(item) = pages.items.next() {
+                        return Some((Ok(item), pages));
+                    }
+                    if pages.done {
+                        return None;
+                    }
+                    match pages.client.#call(&pages.params).await {
+                        Ok(#pattern) => {
+                            let next = pages.params.#offset.unwrap_or(0) + #items.len() as #offset_ty;
+                            pages.done = #done;
+                            pages.params.#offset = Some(next);
+                            pages.items = #items.into_iter();
+                        }
+                        #other_success
+                        Err(error) => {
+                            pages.done = true;
+                            return Some((Err(error), pages));
+                        }
+                    }
+                }
+            })
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime support, emitted where used
+
+/// Private methods of `RawResponse`, and private items of the module.
+fn support(needs: &Needs) -> (TokenStream, TokenStream) {
+    let encode = needs.encode || needs.query || needs.segment || needs.join_encoded;
+    let mut items = Vec::new();
+    // Methods of `RawResponse` (this is spliced into its impl block).
+    if needs.header_list {
+        items.push(quote! {
+            /// The header `name` as a comma-separated list of `T`.
+            fn header_list<T>(&self, name: &'static str) -> Result<Option<Vec<T>>, DecodeError>
+            where
+                T: std::str::FromStr,
+                T::Err: fmt::Display,
+            {
+                let Some(text) = self.header::<String>(name)? else { return Ok(None) };
+                text.split(',')
+                    .map(|item| item.trim().parse().map_err(|e| DecodeError::Header { name, reason: format!("`{item}`: {e}") }))
+                    .collect::<Result<Vec<T>, _>>()
+                    .map(Some)
+            }
+        });
+    }
+    if needs.header_json {
+        items.push(quote! {
+            /// The header `name` read as the JSON string it holds (enumerations and the like).
+            fn header_json<T: serde::de::DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, DecodeError> {
+                let Some(text) = self.header::<String>(name)? else { return Ok(None) };
+                serde_json::from_value(serde_json::Value::String(text.clone()))
+                    .or_else(|_| serde_json::from_str(&text))
+                    .map(Some)
+                    .map_err(|e| DecodeError::Header { name, reason: format!("`{text}`: {e}") })
+            }
+        });
+    }
+    let raw_methods = quote!(#(#items)*);
+    let mut free = Vec::new();
+    if encode {
+        free.push(quote! {
+            /// `text` percent-encoded as a path segment or query component: everything but
+            /// RFC 3986's unreserved characters.
+            fn encode(text: &str) -> percent_encoding::PercentEncode<'_> {
+                const RESERVED: &percent_encoding::AsciiSet =
+                    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+                percent_encoding::utf8_percent_encode(text, RESERVED)
+            }
+        });
+    }
+    if needs.segment {
+        free.push(quote! {
+            /// The path parameter `name` as an encoded path segment; an empty, `.` or `..`
+            /// value would name another resource, so it is refused.
+            fn segment(name: &str, value: &str) -> Result<String, InvalidRequest> {
+                if matches!(value, "" | "." | "..") {
+                    return Err(InvalidRequest(format!("path parameter `{name}` cannot be `{value}`")));
+                }
+                Ok(encode(value).to_string())
+            }
+        });
+    }
+    if needs.join_encoded {
+        free.push(quote! {
+            /// `values` percent-encoded one by one and joined by `separator`.
+            fn join_encoded<T: AsRef<str>>(values: impl IntoIterator<Item = T>, separator: &str) -> String {
+                values.into_iter().map(|v| encode(v.as_ref()).to_string()).collect::<Vec<_>>().join(separator)
+            }
+        });
+    }
+    if needs.json_text {
+        free.push(quote! {
+            /// A parameter value that is not a plain scalar, as JSON text (strings unquoted).
+            fn json_text<T: serde::Serialize>(value: &T) -> Result<String, InvalidRequest> {
+                match serde_json::to_value(value) {
+                    Ok(serde_json::Value::String(text)) => Ok(text),
+                    Ok(other) => Ok(other.to_string()),
+                    Err(e) => Err(InvalidRequest(format!("a parameter does not serialize: {e}"))),
+                }
+            }
+        });
+    }
+    if needs.header_value {
+        free.push(quote! {
+            /// `text` as a header value.
+            fn header_value(text: &str) -> Result<HeaderValue, InvalidRequest> {
+                HeaderValue::from_str(text).map_err(|_| InvalidRequest(format!("`{text}` is not a valid header value")))
+            }
+        });
+    }
+    if needs.json_body {
+        free.push(quote! {
+            /// Puts `body` on `request` as JSON.
+            fn set_json<T: serde::Serialize>(request: &mut reqwest::Request, content_type: &'static str, body: &T) -> Result<(), InvalidRequest> {
+                let bytes = serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body does not serialize: {e}")))?;
+                request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+                *request.body_mut() = Some(bytes.into());
+                Ok(())
+            }
+        });
+    }
+    if needs.base64 {
+        free.push(quote! {
+            /// Standard base64 with padding, for `Authorization: Basic`.
+            fn base64(bytes: &[u8]) -> String {
+                const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+                let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+                for chunk in bytes.chunks(3) {
+                    let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+                    for i in 0..4 {
+                        if i <= chunk.len() {
+                            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+                        } else {
+                            out.push('=');
+                        }
+                    }
+                }
+                out
+            }
+        });
+    }
+    if needs.query {
+        let each = needs.query_each.then(|| {
+            quote! {
+                /// `name=a&name=b`: an exploded list.
+                fn push_each<T: AsRef<str>>(&mut self, name: &str, values: impl IntoIterator<Item = T>) {
+                    for value in values {
+                        self.push(name, value.as_ref());
+                    }
+                }
+            }
+        });
+        let joined = needs.query_joined.then(|| {
+            quote! {
+                /// `name=a,b`: a list joined by `delimiter` (already encoded).
+                fn push_joined<T: AsRef<str>>(&mut self, name: &str, values: impl IntoIterator<Item = T>, delimiter: &str) {
+                    self.start(name);
+                    for (i, value) in values.into_iter().enumerate() {
+                        if i > 0 {
+                            self.0.push_str(delimiter);
+                        }
+                        self.0.extend(encode(value.as_ref()));
+                    }
+                }
+            }
+        });
+        let object = needs.query_object.then(|| {
+            quote! {
+                /// An object: `key=value&...` (form, exploded), `name=key,value,...` (form) or
+                /// `name[key]=value&...` (deepObject). Values that are not objects go as one value.
+                fn push_object<T: serde::Serialize>(&mut self, name: &str, value: &T, explode: bool, deep: bool) -> Result<(), InvalidRequest> {
+                    let value = serde_json::to_value(value)
+                        .map_err(|e| InvalidRequest(format!("query parameter `{name}` does not serialize: {e}")))?;
+                    let text = |v: &serde_json::Value| match v {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let serde_json::Value::Object(members) = value else {
+                        self.push(name, &text(&value));
+                        return Ok(());
+                    };
+                    if deep {
+                        for (key, v) in &members {
+                            self.push(&format!("{name}[{key}]"), &text(v));
+                        }
+                    } else if explode {
+                        for (key, v) in &members {
+                            self.push(key, &text(v));
+                        }
+                    } else {
+                        let list: Vec<String> = members.iter().flat_map(|(k, v)| [k.clone(), text(v)]).collect();
+                        self.push(name, &list.join(","));
+                    }
+                    Ok(())
+                }
+            }
+        });
+        free.push(quote! {
+            /// A query string, built parameter by parameter, percent-encoded.
+            #[derive(Default)]
+            struct Query(String);
+
+            impl Query {
+                /// Starts `name=`.
+                fn start(&mut self, name: &str) {
+                    if !self.0.is_empty() {
+                        self.0.push('&');
+                    }
+                    self.0.extend(encode(name));
+                    self.0.push('=');
+                }
+
+                /// `name=value`.
+                fn push(&mut self, name: &str, value: &str) {
+                    self.start(name);
+                    self.0.extend(encode(value));
+                }
+
+                #each
+                #joined
+                #object
+            }
+        });
+    }
+    if needs.pages {
+        free.push(quote! {
+            /// The state of a collection stream: the next page's parameters and the items left.
+            struct Pages<P, T> {
+                client: Client,
+                params: P,
+                items: std::vec::IntoIter<T>,
+                done: bool,
+            }
+        });
+    }
+    (raw_methods, quote!(#(#free)*))
 }

@@ -58,7 +58,7 @@ fn runtime(source: &str) -> Result<proc_macro2::TokenStream, Diagnostic> {
 fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
     let mut docs = vec![format!(" {} (API version {}).", api.title, api.version), String::new()];
     docs.push(format!(
-        " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`.",
+        " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`. With the `client` feature, `client` calls the API over HTTP; with the `server` feature, `server` serves it with axum.",
         config.source_label
     ));
     if let Some(d) = &api.description {
@@ -83,7 +83,7 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
 }
 
 fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
-    let uses_chrono = api.types.iter().any(|t| mentions_time(&t.kind));
+    let uses_chrono = uses_time(api);
     let mut deps = String::new();
     if uses_chrono {
         deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
@@ -128,7 +128,8 @@ fn toml_comment(header: &str) -> String {
     header.lines().map(|l| format!("#{}", l.trim_start_matches("//"))).collect::<Vec<_>>().join("\n")
 }
 
-fn mentions_time(kind: &crate::ir::TypeKind) -> bool {
+/// Whether any emitted type holds a date or date-time (so the crate needs chrono).
+fn uses_time(api: &Api) -> bool {
     fn time(t: &TypeRef) -> bool {
         match t {
             TypeRef::Scalar(Scalar::DateTime | Scalar::Date) => true,
@@ -136,12 +137,20 @@ fn mentions_time(kind: &crate::ir::TypeKind) -> bool {
             _ => false,
         }
     }
-    match kind {
+    let in_types = api.types.iter().any(|def| match &def.kind {
         crate::ir::TypeKind::Struct(s) => {
             s.fields.iter().any(|f| time(&f.ty)) || s.additional.as_ref().is_some_and(time)
         }
         crate::ir::TypeKind::Union(u) => u.variants.iter().any(|v| time(&v.ty)),
         crate::ir::TypeKind::Alias(t) => time(t),
         crate::ir::TypeKind::Enum(_) => false,
-    }
+    });
+    let in_operations = api.operations.iter().chain(api.webhooks.iter().map(|w| &w.operation)).any(|op| {
+        op.params.iter().any(|p| time(&p.ty))
+            || op.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(time)
+            || op.responses.iter().any(|r| {
+                r.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(time) || r.headers.iter().any(|h| time(&h.ty))
+            })
+    });
+    in_types || in_operations
 }

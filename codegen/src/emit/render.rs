@@ -29,6 +29,7 @@ fn space_items(code: &str) -> String {
             let p_indent = p.len() - p.trim_start().len();
             let item_level = indent == p_indent && (indent == 0 || indent == 4);
             let ends_item = p.trim() == "}"
+                || (indent == 0 && p.ends_with('}') && !p.starts_with("//"))
                 || (indent == 0
                     && p.ends_with(';')
                     && !p.starts_with("//")

@@ -1,16 +1,917 @@
 //! The server module: a trait with one method per operation and an axum router (feature `server`).
+//!
+//! The router is table-driven: every operation gets a static `Operation` (its parameters and
+//! body as validation schemas, and the media types of the errors it documents), every named
+//! request type a static `Schema`, and a short handler that authenticates, extracts and calls
+//! the trait. The shared machinery is `runtime/server_support.rs`, copied into each crate.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use std::collections::BTreeSet;
 
-use crate::ir::Api;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::ident;
+use super::models::{docs, qualified_type};
+use super::operations::body_type;
+use crate::ir::{
+    Api, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, SecurityScheme,
+    Status, TypeId, TypeKind, TypeRef,
+};
+use crate::names::{self, Scope};
 
 /// Lines for `[dependencies]` that the `server` feature turns on (all `optional = true`).
-pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[];
+pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
+    ("axum", "version = \"0.8\", default-features = false"),
+    ("form_urlencoded", "version = \"1\""),
+    ("regress", "version = \"0.10\""),
+];
+
+/// Names the generated module defines itself; handlers must not take them.
+const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", "schemas"];
 
 pub(crate) fn server(api: &Api) -> TokenStream {
-    let _ = api;
+    let support: TokenStream = include_str!("runtime/server_support.rs")
+        .parse()
+        .expect("the server runtime is valid Rust (it is compiled in every generated crate)");
+    let mut schemas = Schemas::new(api);
+    let used = used_schemes(api);
+    let mut consts = Scope::with_reserved(RESERVED.iter().copied());
+    let scheme_consts: Vec<(&SecurityScheme, Ident)> =
+        used.iter().map(|s| (*s, ident(&consts.claim(&names::constant(&s.name))))).collect();
+    let mut handler_scope = Scope::with_reserved(RESERVED.iter().copied());
+
+    let mut methods = Vec::new();
+    let mut handlers = Vec::new();
+    let mut renders = Vec::new();
+    let mut routes: Vec<(&str, Vec<(&str, Ident)>)> = Vec::new();
+    for op in &api.operations {
+        let handler = ident(&handler_scope.claim(&op.name));
+        let op_const = ident(&consts.claim(&names::constant(&op.name)));
+        methods.push(trait_method(api, op));
+        handlers.push(handler_fn(api, op, &handler, &op_const, &scheme_consts, &mut schemas));
+        renders.push(render_impl(api, op));
+        match routes.iter_mut().find(|(path, _)| *path == op.path) {
+            Some((_, list)) => list.push((&op.method, handler)),
+            None => routes.push((&op.path, vec![(&op.method, handler)])),
+        }
+    }
+    let routes: Vec<TokenStream> = routes.iter().map(|(path, list)| {
+        let axum_path = path.to_string();
+        let calls = list.iter().map(|(method, handler)| {
+            let m = format_ident!("{}", method.to_ascii_lowercase());
+            quote!(.#m(#handler::<A>))
+        });
+        let mut allow: Vec<&str> = list.iter().map(|(m, _)| *m).collect();
+        if allow.contains(&"GET") && !allow.contains(&"HEAD") {
+            // axum answers HEAD wherever there is a GET.
+            allow.push("HEAD");
+        }
+        let allow = allow.join(", ");
+        quote! {
+            .route(#axum_path, MethodRouter::new() #(#calls)* .fallback(|| async { support::method_not_allowed(#allow) }))
+        }
+    }).collect();
+
+    let secured = !used.is_empty();
+    let credential = secured.then(|| credential_enum(&used));
+    let scheme_defs = scheme_consts.iter().map(|(s, name)| {
+        let source = match &s.kind {
+            SecurityKind::ApiKey { location: ParamLocation::Header, name } => quote!(Source::Header(#name)),
+            SecurityKind::ApiKey { location: ParamLocation::Query, name } => quote!(Source::Query(#name)),
+            SecurityKind::ApiKey { location: _, name } => quote!(Source::Cookie(#name)),
+            SecurityKind::Bearer { .. } | SecurityKind::OAuth2 => quote!(Source::Bearer),
+            SecurityKind::Basic => quote!(Source::Basic),
+        };
+        let variant = ident(&s.variant);
+        let doc = format!(" The `{}` security scheme.", s.wire_name);
+        quote! {
+            #[doc = #doc]
+            const #name: Scheme<Credential> = Scheme { source: #source, credential: Credential::#variant };
+        }
+    });
+    let principal = secured.then(|| {
+        quote! {
+            /// What an accepted credential stands for (a user, an account, the credential itself):
+            /// the secured operations receive it.
+            type Principal: Send;
+
+            /// Checks a credential presented with a request to a secured operation, before the
+            /// operation's method runs; `None` rejects it and the caller gets 401.
+            ///
+            /// When an operation accepts several schemes, each credential presented is checked
+            /// in the order the spec lists them, until one is accepted.
+            fn authenticate(&self, credential: Credential) -> impl Future<Output = Option<Self::Principal>> + Send;
+        }
+    });
+    let authenticate = secured.then(|| {
+        quote! {
+            /// The principal for the first alternative whose credentials are all presented and
+            /// accepted (the principal of its first scheme).
+            async fn authenticate<A: Api>(api: &A, parts: &Parts, alternatives: &[&[Scheme<Credential>]]) -> Option<A::Principal> {
+                'alternatives: for schemes in alternatives {
+                    let mut principal = None;
+                    for scheme in *schemes {
+                        let Some(credential) = scheme.credential(parts) else { continue 'alternatives };
+                        match api.authenticate(credential).await {
+                            Some(accepted) => {
+                                principal.get_or_insert(accepted);
+                            }
+                            None => continue 'alternatives,
+                        }
+                    }
+                    if principal.is_some() {
+                        return principal;
+                    }
+                }
+                None
+            }
+        }
+    });
+    let op_types = operation_type_uses(api);
+    let op_types_use = (!op_types.is_empty()).then(|| quote!(use crate::operations::{#(#op_types),*};));
+    let schema_mod = schemas.module();
+    let items = quote! {
+        #(#scheme_defs)*
+        #authenticate
+        #(#handlers)*
+        #(#renders)*
+    };
+    // Import what the items use, and nothing else.
+    let routes = quote!(#(#routes)*);
+    let used = identifiers(&[&items, &routes, &quote!(#(#methods)*), &principal.clone().unwrap_or_default()]);
+    let only_used = |names: &[&str]| -> Vec<Ident> {
+        names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}")).collect()
+    };
+    let future_use = used.contains("Future").then(|| {
+        quote!(
+            use std::future::Future;
+        )
+    });
+    let parts_use = used.contains("Parts").then(|| {
+        quote!(
+            use axum::http::request::Parts;
+        )
+    });
+    let extract_uses = only_used(&["Request", "State"]);
+    let response_uses = only_used(&["IntoResponse", "Response"]);
+    let response_use = (!response_uses.is_empty()).then(|| quote!(use axum::response::{#(#response_uses),*};));
+    let method_router_use = used.contains("MethodRouter").then(|| {
+        quote!(
+            use axum::routing::MethodRouter;
+        )
+    });
+    let support_names = [
+        "ErrorMedia",
+        "Format",
+        "IntFormat",
+        "Operation",
+        "Param",
+        "Rejection",
+        "RequestBody",
+        "Schema",
+        "Scheme",
+        "Source",
+        "Style",
+    ];
+    let support_uses = support_names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}"));
+    let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
     quote! {
-        //! Server stubs for the API.
+        #![doc = #title]
+        //!
+        //! The router authenticates every request to a secured operation through
+        //! [`Api::authenticate`] before anything else, then reads the parameters and the body
+        //! and checks them against the spec's constraints, answering 422 with every invalid
+        //! field named (`invalidFields`, in dot notation) before the operation's method runs.
+        //! What the spec does not document (a malformed JSON body, an unknown path, a method
+        //! the path lacks, a body over [`Config::body_limit`]) is answered with RFC 9457
+        //! `application/problem+json`.
+        //!
+        //! ```ignore
+        //! let app = customers_api::server::router(MyApi::default());
+        //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+        //! axum::serve(listener, app).await?;
+        //! ```
+
+        #future_use
+        use std::sync::Arc;
+
+        use axum::extract::{DefaultBodyLimit, #(#extract_uses),*};
+        #parts_use
+        #response_use
+        #method_router_use
+        use axum::Router;
+
+        #op_types_use
+        use support::{#(#support_uses),*};
+
+        #credential
+
+        /// The API as a server implements it: one method per operation.
+        ///
+        /// Each method receives typed, validated input and returns the operation's response
+        /// enum, whose variants are the responses the spec documents.
+        pub trait Api: Send + Sync + 'static {
+            #principal
+            #(#methods)*
+        }
+
+        /// How the router treats requests.
+        #[derive(Clone, Debug)]
+        pub struct Config {
+            /// Largest request body accepted, in bytes; larger ones are answered with 413.
+            pub body_limit: usize,
+        }
+
+        impl Default for Config {
+            fn default() -> Self {
+                Config { body_limit: 1024 * 1024 }
+            }
+        }
+
+        /// An axum router serving `api` with the default [`Config`].
+        pub fn router<A: Api>(api: A) -> Router {
+            router_with(api, Config::default())
+        }
+
+        /// An axum router serving `api`.
+        pub fn router_with<A: Api>(api: A, config: Config) -> Router {
+            Router::new()
+                #routes
+                .fallback(support::not_found)
+                .layer(DefaultBodyLimit::max(config.body_limit))
+                .with_state(Arc::new(api))
+        }
+
+        #items
+
+        #schema_mod
+
+        mod support {
+            #support
+        }
+    }
+}
+
+/// The schemes some operation requires, in declaration order.
+fn used_schemes(api: &Api) -> Vec<&SecurityScheme> {
+    let used: BTreeSet<&str> = api
+        .operations
+        .iter()
+        .flat_map(|op| &op.security)
+        .flat_map(|req| &req.schemes)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    api.security_schemes.iter().filter(|s| used.contains(s.wire_name.as_str())).collect()
+}
+
+fn credential_enum(schemes: &[&SecurityScheme]) -> TokenStream {
+    let variants = schemes.iter().map(|s| {
+        let how = match &s.kind {
+            SecurityKind::ApiKey { location, name } => format!("the `{name}` {}", location_noun(*location)),
+            SecurityKind::Bearer { format: Some(f) } => format!("`Authorization: Bearer <token>` ({f})"),
+            SecurityKind::Bearer { format: None } | SecurityKind::OAuth2 => "`Authorization: Bearer <token>`".into(),
+            SecurityKind::Basic => "`Authorization: Basic <credentials>`, still base64-encoded".into(),
+        };
+        let mut text = format!("`{}`: {how}.", s.wire_name);
+        if let Some(d) = &s.docs {
+            text = format!("{text}\n\n{d}");
+        }
+        let docs = docs(Some(&text));
+        let variant = ident(&s.variant);
+        quote!(#docs #variant(String),)
+    });
+    quote! {
+        /// A credential presented with a request, by security scheme.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Credential {
+            #(#variants)*
+        }
+    }
+}
+
+fn location_noun(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Header => "header",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Cookie => "cookie",
+        ParamLocation::Path => "path parameter",
+    }
+}
+
+/// How an operation's caller must authenticate.
+#[derive(Clone, Copy)]
+enum Auth {
+    None,
+    Required,
+    Optional,
+}
+
+fn auth_of(op: &Operation) -> Auth {
+    if op.security.is_empty() {
+        Auth::None
+    } else if op.security.iter().any(|r| r.schemes.is_empty()) {
+        Auth::Optional
+    } else {
+        Auth::Required
+    }
+}
+
+fn operation_type_uses(api: &Api) -> Vec<Ident> {
+    let mut out = Vec::new();
+    for op in &api.operations {
+        if !op.params.is_empty() {
+            out.push(ident(&op.params_type));
+        }
+        out.push(ident(&op.response_type));
+    }
+    out
+}
+
+fn request_body_type(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let t = match &body.ty {
+        Some(ty) => qualified_type(api, ty, &quote!(crate::models::)),
+        None if is_json(&body.content_type) => quote!(serde_json::Value),
+        None => quote!(String),
+    };
+    Some(if body.required { t } else { quote!(Option<#t>) })
+}
+
+fn trait_method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let mut text = format!("`{} {}`", op.method, op.path);
+    if let Some(s) = &op.summary {
+        text = format!("{text}: {s}");
+    }
+    if let Some(d) = &op.description {
+        text = format!("{text}\n\n{d}");
+    }
+    if op.deprecated {
+        text.push_str("\n\nDeprecated.");
+    }
+    let docs = docs(Some(&text));
+    let principal = match auth_of(op) {
+        Auth::None => None,
+        Auth::Required => Some(quote!(principal: Self::Principal,)),
+        Auth::Optional => Some(quote!(principal: Option<Self::Principal>,)),
+    };
+    let params = (!op.params.is_empty()).then(|| {
+        let t = ident(&op.params_type);
+        quote!(params: #t,)
+    });
+    let body = request_body_type(api, op).map(|t| quote!(body: #t,));
+    let response = ident(&op.response_type);
+    quote! {
+        #docs
+        fn #name(&self, #principal #params #body) -> impl Future<Output = #response> + Send;
+    }
+}
+
+fn handler_fn(
+    api: &Api,
+    op: &Operation,
+    handler: &Ident,
+    op_const: &Ident,
+    schemes: &[(&SecurityScheme, Ident)],
+    schemas: &mut Schemas<'_>,
+) -> TokenStream {
+    let method = ident(&op.name);
+    let auth = auth_of(op);
+    let extract = !op.params.is_empty() || op.body.is_some();
+    let needs_parts = extract || !matches!(auth, Auth::None);
+
+    let alternatives = op.security.iter().filter(|r| !r.schemes.is_empty()).map(|r| {
+        let names = r
+            .schemes
+            .iter()
+            .filter_map(|(wire, _)| schemes.iter().find(|(s, _)| s.wire_name == *wire).map(|(_, name)| name));
+        quote!(&[#(#names),*])
+    });
+    let mut challenges: Vec<&str> = Vec::new();
+    for (wire, _) in op.security.iter().flat_map(|r| &r.schemes) {
+        let challenge = match schemes.iter().find(|(s, _)| s.wire_name == *wire).map(|(s, _)| &s.kind) {
+            Some(SecurityKind::Bearer { .. } | SecurityKind::OAuth2) => "Bearer",
+            Some(SecurityKind::Basic) => "Basic",
+            _ => continue,
+        };
+        if !challenges.contains(&challenge) {
+            challenges.push(challenge);
+        }
+    }
+    let authenticate = match auth {
+        Auth::None => None,
+        Auth::Required => Some(quote! {
+            let principal = authenticate(&*api, &parts, &[#(#alternatives),*])
+                .await
+                .ok_or_else(|| #op_const.unauthorized(&[#(#challenges),*]))?;
+        }),
+        Auth::Optional => Some(quote! {
+            let principal = authenticate(&*api, &parts, &[#(#alternatives),*]).await;
+        }),
+    };
+    let split = if extract {
+        quote!(let (parts, body) = request.into_parts();)
+    } else {
+        quote!(let (parts, _) = request.into_parts();)
+    };
+    let input = extract.then(|| quote!(let mut input = #op_const.extract(parts, body).await?;));
+    let params = (!op.params.is_empty()).then(|| {
+        let t = ident(&op.params_type);
+        let fields = op.params.iter().map(|p| {
+            let name = ident(&p.name);
+            let wire = &p.wire_name;
+            let getter = match p.location {
+                ParamLocation::Path => quote!(path),
+                ParamLocation::Query => quote!(query),
+                ParamLocation::Header => quote!(header),
+                ParamLocation::Cookie => quote!(cookie),
+            };
+            quote!(#name: input.#getter(#wire)?,)
+        });
+        quote!(let params = #t { #(#fields)* };)
+    });
+    let body = op.body.as_ref().map(|_| quote!(let body = input.body()?;));
+    let args = [
+        (!matches!(auth, Auth::None)).then(|| quote!(principal)),
+        (!op.params.is_empty()).then(|| quote!(params)),
+        op.body.as_ref().map(|_| quote!(body)),
+    ]
+    .into_iter()
+    .flatten();
+    let request_arg = needs_parts.then(|| quote!(, request: Request));
+    let split = needs_parts.then_some(split);
+    let doc = format!(" `{} {}` (`{}`).", op.method, op.path, op.id);
+    // The static serves extraction and the 401 answer; an operation with neither needs none.
+    let uses_static = extract || matches!(auth, Auth::Required);
+    let static_def = uses_static.then(|| operation_static(api, op, op_const, schemas));
+    quote! {
+        #static_def
+
+        #[doc = #doc]
+        async fn #handler<A: Api>(State(api): State<Arc<A>> #request_arg) -> Result<Response, Rejection> {
+            #split
+            #authenticate
+            #input
+            #params
+            #body
+            Ok(api.#method(#(#args),*).await.into_response())
+        }
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The documented JSON media type of the response for `code` (or its range, or `default`).
+fn error_media(op: &Operation, code: u16) -> TokenStream {
+    let documented = op
+        .responses
+        .iter()
+        .find(|r| r.status == Status::Code(code))
+        .or_else(|| op.responses.iter().find(|r| r.status == Status::Range((code / 100) as u8)))
+        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default));
+    match documented.and_then(|r| r.body.as_ref()).map(|b| b.content_type.as_str()).filter(|ct| is_json(ct)) {
+        Some(ct) => quote!(Some(#ct)),
+        None => quote!(None),
+    }
+}
+
+fn operation_static(api: &Api, op: &Operation, name: &Ident, schemas: &mut Schemas<'_>) -> TokenStream {
+    let params: Vec<TokenStream> = op.params.iter().map(|p| param(p, schemas)).collect();
+    let body = match &op.body {
+        Some(b) => {
+            let schema = match &b.ty {
+                Some(ty) => schemas.expr(ty, &Constraints::default(), &quote!(schemas::)),
+                None => quote!(Schema::any()),
+            };
+            if b.required {
+                quote!(Some(RequestBody::required(#schema)))
+            } else {
+                quote!(Some(RequestBody::optional(#schema)))
+            }
+        }
+        None => quote!(None),
+    };
+    let _ = api;
+    let unauthorized = error_media(op, 401);
+    let not_found = error_media(op, 404);
+    let unprocessable = error_media(op, 422);
+    let bad_request = error_media(op, 400);
+    quote! {
+        static #name: Operation = Operation {
+            params: &[#(#params),*],
+            body: #body,
+            errors: ErrorMedia {
+                unauthorized: #unauthorized,
+                not_found: #not_found,
+                unprocessable: #unprocessable,
+                bad_request: #bad_request,
+            },
+        };
+    }
+}
+
+fn param(p: &Param, schemas: &mut Schemas<'_>) -> TokenStream {
+    let wire = &p.wire_name;
+    let schema = schemas.expr(&p.ty, &p.constraints, &quote!(schemas::));
+    let (ctor, default_style, default_explode) = match p.location {
+        ParamLocation::Path => (quote!(path), ParamStyle::Simple, false),
+        ParamLocation::Query => (quote!(query), ParamStyle::Form, true),
+        ParamLocation::Header => (quote!(header), ParamStyle::Simple, false),
+        ParamLocation::Cookie => (quote!(cookie), ParamStyle::Form, true),
+    };
+    let required = (p.required && p.location != ParamLocation::Path).then(|| quote!(.required()));
+    let style = (p.style != default_style || p.explode != default_explode).then(|| {
+        let s = match p.style {
+            ParamStyle::Simple => quote!(Simple),
+            ParamStyle::Form => quote!(Form),
+            ParamStyle::Label => quote!(Label),
+            ParamStyle::Matrix => quote!(Matrix),
+            ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+            ParamStyle::PipeDelimited => quote!(PipeDelimited),
+            ParamStyle::DeepObject => quote!(DeepObject),
+        };
+        let explode = p.explode;
+        quote!(.style(Style::#s, #explode))
+    });
+    let default = p.constraints.default.as_ref().filter(|_| !p.required).map(|d| quote!(.default(#d)));
+    quote!(Param::#ctor(#wire, #schema) #required #style #default)
+}
+
+/// The validation schemas of the request side: one static per named type that a parameter
+/// or request body reaches, and one per distinct `pattern`.
+struct Schemas<'a> {
+    api: &'a Api,
+    /// Static name of each reachable struct, enum or union.
+    statics: Vec<(TypeId, Ident)>,
+    /// Distinct patterns in order of first use, with their static names.
+    patterns: Vec<(String, Ident)>,
+    scope: Scope,
+}
+
+impl<'a> Schemas<'a> {
+    fn new(api: &'a Api) -> Self {
+        let mut reachable = BTreeSet::new();
+        for op in &api.operations {
+            for p in &op.params {
+                reach(api, &p.ty, &mut reachable);
+            }
+            if let Some(ty) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
+                reach(api, ty, &mut reachable);
+            }
+        }
+        let mut scope = Scope::default();
+        // Sorted by type name (the order of `api.types`), so the output is stable.
+        let statics = reachable
+            .into_iter()
+            .filter(|id| !matches!(api.type_def(*id).kind, TypeKind::Alias(_)))
+            .map(|id| (id, ident(&scope.claim(&names::constant(&api.type_def(id).name)))))
+            .collect();
+        Schemas { api, statics, patterns: Vec::new(), scope }
+    }
+
+    fn static_name(&self, id: TypeId) -> Option<&Ident> {
+        self.statics.iter().find(|(t, _)| *t == id).map(|(_, name)| name)
+    }
+
+    fn pattern(&mut self, source: &str) -> Option<Ident> {
+        // Only patterns that compile as ECMA-262 (Unicode mode) are checked; the spec's lint
+        // is the place to catch the others.
+        regress::Regex::with_flags(source, "u").ok()?;
+        if let Some((_, name)) = self.patterns.iter().find(|(p, _)| p == source) {
+            return Some(name.clone());
+        }
+        let name = ident(&self.scope.claim(&format!("PATTERN_{}", self.patterns.len() + 1)));
+        self.patterns.push((source.to_string(), name.clone()));
+        Some(name)
+    }
+
+    /// A `Schema` expression for a use of `ty` with the constraints written beside it;
+    /// statics are named behind `path` (`schemas::` outside the schemas module).
+    fn expr(&mut self, ty: &TypeRef, constraints: &Constraints, path: &TokenStream) -> TokenStream {
+        self.expr_at(ty, constraints, path, 0)
+    }
+
+    fn expr_at(&mut self, ty: &TypeRef, c: &Constraints, path: &TokenStream, depth: usize) -> TokenStream {
+        let (inner, nullable) = ty.strip_null();
+        let mut implied_format = None;
+        let base = match inner {
+            _ if depth > 32 => quote!(Schema::any()),
+            TypeRef::Named(id) => match (&self.api.type_def(*id).kind, self.static_name(*id)) {
+                (TypeKind::Alias(target), _) => {
+                    let target = target.clone();
+                    let e = self.expr_at(&target, &Constraints::default(), path, depth + 1);
+                    // The alias may itself be nullable.
+                    quote!(#e)
+                }
+                (_, Some(name)) => {
+                    let name = name.clone();
+                    quote!(Schema::reference(&#path #name))
+                }
+                (_, None) => quote!(Schema::any()),
+            },
+            TypeRef::Scalar(s) => match s {
+                Scalar::String => quote!(Schema::string()),
+                Scalar::Bool => quote!(Schema::boolean()),
+                Scalar::I32 => quote!(Schema::integer(IntFormat::I32)),
+                Scalar::I64 => quote!(Schema::integer(IntFormat::I64)),
+                Scalar::U32 => quote!(Schema::integer(IntFormat::U32)),
+                Scalar::U64 => quote!(Schema::integer(IntFormat::U64)),
+                Scalar::F32 | Scalar::F64 => quote!(Schema::number()),
+                Scalar::DateTime => {
+                    implied_format = Some(quote!(DateTime));
+                    quote!(Schema::string())
+                }
+                Scalar::Date => {
+                    implied_format = Some(quote!(Date));
+                    quote!(Schema::string())
+                }
+            },
+            TypeRef::Array(items) => {
+                let items = self.expr_at(items, &Constraints::default(), path, depth + 1);
+                quote!(Schema::array(&#items))
+            }
+            TypeRef::Map(values) => {
+                let values = self.expr_at(values, &Constraints::default(), path, depth + 1);
+                quote!(Schema::map(&#values))
+            }
+            TypeRef::Nullable(_) | TypeRef::Any => quote!(Schema::any()),
+            TypeRef::Object => quote!(Schema::any_object()),
+        };
+        let mut calls = Vec::new();
+        if nullable {
+            calls.push(quote!(.nullable()));
+        }
+        if let Some(n) = c.min_length {
+            let n = Literal::u64_unsuffixed(n);
+            calls.push(quote!(.min_length(#n)));
+        }
+        if let Some(n) = c.max_length {
+            let n = Literal::u64_unsuffixed(n);
+            calls.push(quote!(.max_length(#n)));
+        }
+        if let Some(name) = c.pattern.as_deref().and_then(|p| self.pattern(p)) {
+            calls.push(quote!(.pattern(&#path #name)));
+        }
+        let format = match c.format.as_deref() {
+            Some("date-time") => Some(quote!(DateTime)),
+            Some("date") => Some(quote!(Date)),
+            Some("email") => Some(quote!(Email)),
+            Some("uuid") => Some(quote!(Uuid)),
+            Some("uri") => Some(quote!(Uri)),
+            Some("ipv4") => Some(quote!(Ipv4)),
+            Some("ipv6") => Some(quote!(Ipv6)),
+            _ => None,
+        }
+        .or(implied_format);
+        if let Some(f) = format {
+            calls.push(quote!(.format(Format::#f)));
+        }
+        if let Some((n, exclusive)) = c.minimum {
+            let n = Literal::f64_unsuffixed(n);
+            calls.push(if exclusive { quote!(.exclusive_minimum(#n)) } else { quote!(.minimum(#n)) });
+        }
+        if let Some((n, exclusive)) = c.maximum {
+            let n = Literal::f64_unsuffixed(n);
+            calls.push(if exclusive { quote!(.exclusive_maximum(#n)) } else { quote!(.maximum(#n)) });
+        }
+        if let Some(n) = c.min_items {
+            let n = Literal::u64_unsuffixed(n);
+            calls.push(quote!(.min_items(#n)));
+        }
+        if let Some(n) = c.max_items {
+            let n = Literal::u64_unsuffixed(n);
+            calls.push(quote!(.max_items(#n)));
+        }
+        if let Some(json) = &c.fixed {
+            calls.push(quote!(.fixed(#json)));
+        }
+        quote!(#base #(#calls)*)
+    }
+
+    /// `mod schemas`: the statics of the named request types and the patterns.
+    fn module(&mut self) -> TokenStream {
+        let empty = TokenStream::new();
+        let mut items = Vec::new();
+        for (id, name) in self.statics.clone() {
+            let def = self.api.type_def(id);
+            let body = match &def.kind {
+                TypeKind::Struct(s) => {
+                    let properties: Vec<TokenStream> = s
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            let wire = &f.wire_name;
+                            let schema = self.expr(&f.ty, &f.constraints, &empty);
+                            if f.required {
+                                quote!(Property::required(#wire, #schema))
+                            } else {
+                                quote!(Property::optional(#wire, #schema))
+                            }
+                        })
+                        .collect();
+                    match &s.additional {
+                        Some(extra) => {
+                            let extra = self.expr(extra, &Constraints::default(), &empty);
+                            quote!(Schema::object_with(&[#(#properties),*], &#extra))
+                        }
+                        None => quote!(Schema::object(&[#(#properties),*])),
+                    }
+                }
+                TypeKind::Enum(e) => {
+                    let values = e.variants.iter().map(|v| &v.wire_name);
+                    quote!(Schema::enumeration(&[#(#values),*]))
+                }
+                TypeKind::Union(u) => {
+                    let alternatives: Vec<TokenStream> =
+                        u.variants.iter().map(|v| self.expr(&v.ty, &Constraints::default(), &empty)).collect();
+                    match &u.discriminator {
+                        Some(d) => {
+                            let property = &d.property;
+                            let variants = u.variants.iter().zip(&alternatives).map(|(v, schema)| {
+                                let tags = &v.tags;
+                                quote!(Variant::new(&[#(#tags),*], #schema))
+                            });
+                            quote!(Schema::tagged(#property, &[#(#variants),*]))
+                        }
+                        None => quote!(Schema::one_of(&[#(#alternatives),*])),
+                    }
+                }
+                TypeKind::Alias(_) => continue,
+            };
+            let doc = format!(" [`{}`](crate::models::{}).", def.name, names::unraw(&def.name));
+            items.push(quote! {
+                #[doc = #doc]
+                pub(super) static #name: Schema = #body;
+            });
+        }
+        let patterns = self.patterns.iter().map(|(source, name)| {
+            let doc = format!(" `{}`", source.replace('`', "\\`"));
+            quote! {
+                #[doc = #doc]
+                pub(super) static #name: Pattern = Pattern::new(#source);
+            }
+        });
+        if items.is_empty() && self.patterns.is_empty() {
+            return TokenStream::new();
+        }
+        let items = quote!(#(#items)* #(#patterns)*);
+        let used = identifiers(&[&items]);
+        let uses = ["Format", "IntFormat", "Pattern", "Property", "Schema", "Variant"]
+            .iter()
+            .filter(|n| used.contains(**n))
+            .map(|n| format_ident!("{n}"));
+        quote! {
+            /// Validation schemas of the request types, and the patterns they use.
+            mod schemas {
+                use super::support::{#(#uses),*};
+
+                #items
+            }
+        }
+    }
+}
+
+/// Every identifier in `tokens`, to import only what is used.
+fn identifiers(tokens: &[&TokenStream]) -> BTreeSet<String> {
+    fn walk(tokens: TokenStream, out: &mut BTreeSet<String>) {
+        for t in tokens {
+            match t {
+                proc_macro2::TokenTree::Ident(i) => {
+                    out.insert(i.to_string());
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for t in tokens {
+        walk((*t).clone(), &mut out);
+    }
+    out
+}
+
+/// Adds every named type `ty` reaches to `out`.
+fn reach(api: &Api, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
+    match ty {
+        TypeRef::Named(id) => {
+            if !out.insert(*id) {
+                return;
+            }
+            match &api.type_def(*id).kind {
+                TypeKind::Struct(s) => {
+                    for f in &s.fields {
+                        reach(api, &f.ty, out);
+                    }
+                    if let Some(extra) = &s.additional {
+                        reach(api, extra, out);
+                    }
+                }
+                TypeKind::Union(u) => {
+                    for v in &u.variants {
+                        reach(api, &v.ty, out);
+                    }
+                }
+                TypeKind::Alias(t) => reach(api, t, out),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => reach(api, t, out),
+        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+    }
+}
+
+/// `impl IntoResponse` for an operation's response enum: status, documented headers, content type.
+fn render_impl(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.response_type);
+    let arms = op.responses.iter().map(|r| render_arm(api, r));
+    quote! {
+        impl IntoResponse for #name {
+            fn into_response(self) -> Response {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn render_arm(api: &Api, r: &Response) -> TokenStream {
+    let variant = ident(&r.name);
+    let ranged = matches!(r.status, Status::Range(_) | Status::Default);
+    let status = match r.status {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        _ => quote!(status),
+    };
+    let has_body = body_type(api, r).is_some();
+    let body_expr = |value: TokenStream| match &r.body {
+        Some(b) if is_json(&b.content_type) || !matches!(b.ty, None | Some(TypeRef::Scalar(Scalar::String))) => {
+            let ct = &b.content_type;
+            quote!(support::json(#status, #ct, &#value))
+        }
+        Some(b) => {
+            let ct = &b.content_type;
+            quote!(support::text(#status, #ct, #value))
+        }
+        None => quote!(support::empty(#status)),
+    };
+    match &r.type_name {
+        Some(_) => {
+            let pattern =
+                if ranged { quote!(Self::#variant { status, response: reply }) } else { quote!(Self::#variant(reply)) };
+            let make = if has_body { body_expr(quote!(reply.body)) } else { quote!(support::empty(#status)) };
+            let headers = r.headers.iter().map(|h| {
+                let field = ident(&h.name);
+                let wire = &h.wire_name;
+                let value = if h.required { quote!(Some(reply.#field)) } else { quote!(reply.#field) };
+                let value = header_text(api, &h.ty, value);
+                quote!(support::header(&mut response, #wire, #value);)
+            });
+            quote! {
+                #pattern => {
+                    let mut response = #make;
+                    #(#headers)*
+                    response
+                }
+            }
+        }
+        None if has_body => {
+            let pattern = if ranged { quote!(Self::#variant { status, body }) } else { quote!(Self::#variant(body)) };
+            let make = body_expr(quote!(body));
+            quote!(#pattern => #make,)
+        }
+        None => {
+            let pattern = if ranged { quote!(Self::#variant { status }) } else { quote!(Self::#variant) };
+            quote!(#pattern => support::empty(#status),)
+        }
+    }
+}
+
+/// `value` (an `Option` of the header's type) as an `Option` of something `Display`.
+fn header_text(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    let mut ty = ty.strip_null().0;
+    for _ in 0..32 {
+        match ty {
+            TypeRef::Named(id) => match &api.type_def(*id).kind {
+                TypeKind::Alias(t) => ty = t.strip_null().0,
+                TypeKind::Enum(_) => return value,
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    match ty {
+        TypeRef::Scalar(Scalar::DateTime) => quote!(#value.map(|t| t.to_rfc3339())),
+        TypeRef::Scalar(_) => value,
+        TypeRef::Array(_) => {
+            quote!(#value.map(|list| list.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+        }
+        _ => quote!(#value.and_then(|v| serde_json::to_string(&v).ok())),
     }
 }

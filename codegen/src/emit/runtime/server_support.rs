@@ -1,0 +1,1346 @@
+//! What every generated router shares: validation schemas, parameter extraction, request
+//! bodies, authentication and RFC 9457 problem responses.
+//!
+//! Each operation is described by a static [`Operation`]; its handler authenticates the
+//! request, then [`Operation::extract`] reads and validates every parameter and the body,
+//! reporting every invalid field at once, before the typed values are handed over.
+// Not every API uses every kind of parameter, schema or credential.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::{header, request::Parts, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The media type of RFC 9457 problem details.
+pub(crate) const PROBLEM_JSON: &str = "application/problem+json";
+
+/// What a JSON value must look like: a shape, the rules that apply to it, and whether `null`
+/// is allowed too.
+pub(crate) struct Schema {
+    kind: Kind,
+    nullable: bool,
+    rules: Rules,
+}
+
+enum Kind {
+    Any,
+    Boolean,
+    Integer(IntFormat),
+    Number,
+    String,
+    Enum(&'static [&'static str]),
+    Array(&'static Schema),
+    Object(&'static [Property], Option<&'static Schema>),
+    Map(&'static Schema),
+    AnyObject,
+    Ref(&'static Schema),
+    OneOf(&'static [Schema]),
+    Tagged(&'static str, &'static [Variant]),
+}
+
+/// Which integers an integer schema admits.
+#[derive(Clone, Copy)]
+pub(crate) enum IntFormat {
+    /// `int32`.
+    I32,
+    /// `int64`, or no format.
+    I64,
+    /// `uint32`.
+    U32,
+    /// `uint64`.
+    U64,
+}
+
+/// A `format` that is checked (others are annotations only).
+#[derive(Clone, Copy)]
+pub(crate) enum Format {
+    /// `date-time` (RFC 3339).
+    DateTime,
+    /// `date` (RFC 3339 `full-date`).
+    Date,
+    /// `email`.
+    Email,
+    /// `uuid`.
+    Uuid,
+    /// `uri`: an absolute URI.
+    Uri,
+    /// `ipv4`.
+    Ipv4,
+    /// `ipv6`.
+    Ipv6,
+}
+
+#[derive(Clone, Copy)]
+struct Bound {
+    value: f64,
+    exclusive: bool,
+}
+
+/// JSON Schema's validation keywords; each applies to values of its own type only.
+struct Rules {
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    pattern: Option<&'static Pattern>,
+    format: Option<Format>,
+    minimum: Option<Bound>,
+    maximum: Option<Bound>,
+    min_items: Option<u64>,
+    max_items: Option<u64>,
+    fixed: Option<&'static str>,
+}
+
+/// A member of an object schema.
+pub(crate) struct Property {
+    name: &'static str,
+    required: bool,
+    schema: Schema,
+}
+
+/// One alternative of a discriminated union: the tag values that select it.
+pub(crate) struct Variant {
+    tags: &'static [&'static str],
+    schema: Schema,
+}
+
+/// An ECMA-262 regular expression (with the `u` flag, as JSON Schema asks), compiled on first use.
+pub(crate) struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regress::Regex>>,
+}
+
+impl Pattern {
+    pub(crate) const fn new(source: &'static str) -> Self {
+        Pattern { source, compiled: OnceLock::new() }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        // The generator only emits patterns that compile; one that did not would match anything.
+        let regex = self.compiled.get_or_init(|| regress::Regex::with_flags(self.source, "u").ok());
+        regex.as_ref().is_none_or(|r| r.find(text).is_some())
+    }
+}
+
+impl Property {
+    pub(crate) const fn required(name: &'static str, schema: Schema) -> Self {
+        Property { name, required: true, schema }
+    }
+
+    pub(crate) const fn optional(name: &'static str, schema: Schema) -> Self {
+        Property { name, required: false, schema }
+    }
+}
+
+impl Variant {
+    pub(crate) const fn new(tags: &'static [&'static str], schema: Schema) -> Self {
+        Variant { tags, schema }
+    }
+}
+
+impl Schema {
+    const fn of(kind: Kind) -> Self {
+        Schema {
+            kind,
+            nullable: false,
+            rules: Rules {
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                minimum: None,
+                maximum: None,
+                min_items: None,
+                max_items: None,
+                fixed: None,
+            },
+        }
+    }
+
+    pub(crate) const fn any() -> Self {
+        Self::of(Kind::Any)
+    }
+
+    pub(crate) const fn boolean() -> Self {
+        Self::of(Kind::Boolean)
+    }
+
+    pub(crate) const fn integer(format: IntFormat) -> Self {
+        Self::of(Kind::Integer(format))
+    }
+
+    pub(crate) const fn number() -> Self {
+        Self::of(Kind::Number)
+    }
+
+    pub(crate) const fn string() -> Self {
+        Self::of(Kind::String)
+    }
+
+    pub(crate) const fn enumeration(values: &'static [&'static str]) -> Self {
+        Self::of(Kind::Enum(values))
+    }
+
+    pub(crate) const fn array(items: &'static Schema) -> Self {
+        Self::of(Kind::Array(items))
+    }
+
+    pub(crate) const fn object(properties: &'static [Property]) -> Self {
+        Self::of(Kind::Object(properties, None))
+    }
+
+    /// An object whose members beyond `properties` must match `additional`.
+    pub(crate) const fn object_with(properties: &'static [Property], additional: &'static Schema) -> Self {
+        Self::of(Kind::Object(properties, Some(additional)))
+    }
+
+    pub(crate) const fn map(values: &'static Schema) -> Self {
+        Self::of(Kind::Map(values))
+    }
+
+    pub(crate) const fn any_object() -> Self {
+        Self::of(Kind::AnyObject)
+    }
+
+    /// The schema of a named type.
+    pub(crate) const fn reference(target: &'static Schema) -> Self {
+        Self::of(Kind::Ref(target))
+    }
+
+    pub(crate) const fn one_of(alternatives: &'static [Schema]) -> Self {
+        Self::of(Kind::OneOf(alternatives))
+    }
+
+    /// A union whose member `property` names the alternative.
+    pub(crate) const fn tagged(property: &'static str, variants: &'static [Variant]) -> Self {
+        Self::of(Kind::Tagged(property, variants))
+    }
+
+    pub(crate) const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    pub(crate) const fn min_length(mut self, n: u64) -> Self {
+        self.rules.min_length = Some(n);
+        self
+    }
+
+    pub(crate) const fn max_length(mut self, n: u64) -> Self {
+        self.rules.max_length = Some(n);
+        self
+    }
+
+    pub(crate) const fn pattern(mut self, pattern: &'static Pattern) -> Self {
+        self.rules.pattern = Some(pattern);
+        self
+    }
+
+    pub(crate) const fn format(mut self, format: Format) -> Self {
+        self.rules.format = Some(format);
+        self
+    }
+
+    pub(crate) const fn minimum(mut self, value: f64) -> Self {
+        self.rules.minimum = Some(Bound { value, exclusive: false });
+        self
+    }
+
+    pub(crate) const fn exclusive_minimum(mut self, value: f64) -> Self {
+        self.rules.minimum = Some(Bound { value, exclusive: true });
+        self
+    }
+
+    pub(crate) const fn maximum(mut self, value: f64) -> Self {
+        self.rules.maximum = Some(Bound { value, exclusive: false });
+        self
+    }
+
+    pub(crate) const fn exclusive_maximum(mut self, value: f64) -> Self {
+        self.rules.maximum = Some(Bound { value, exclusive: true });
+        self
+    }
+
+    pub(crate) const fn min_items(mut self, n: u64) -> Self {
+        self.rules.min_items = Some(n);
+        self
+    }
+
+    pub(crate) const fn max_items(mut self, n: u64) -> Self {
+        self.rules.max_items = Some(n);
+        self
+    }
+
+    /// The only value allowed (`const`), as JSON.
+    pub(crate) const fn fixed(mut self, json: &'static str) -> Self {
+        self.rules.fixed = Some(json);
+        self
+    }
+
+    /// The schema that decides how a parameter's text is read: references followed.
+    fn resolved(&self) -> &Schema {
+        match self.kind {
+            Kind::Ref(target) => target.resolved(),
+            _ => self,
+        }
+    }
+
+    /// Appends a problem to `errors` for everything wrong with `value`.
+    fn check(&self, value: &Value, at: &mut FieldPath, errors: &mut Vec<InvalidField>) {
+        if value.is_null() {
+            if !self.nullable && !matches!(self.kind, Kind::Any) && !self.ref_allows_null() {
+                errors.push(at.invalid("must not be null"));
+            }
+            return;
+        }
+        match self.kind {
+            Kind::Any => {}
+            Kind::Boolean if !value.is_boolean() => errors.push(at.invalid("must be a boolean")),
+            Kind::Boolean => {}
+            Kind::Integer(format) => {
+                let fits = match format {
+                    IntFormat::I32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+                    IntFormat::I64 => value.as_i64().is_some(),
+                    IntFormat::U32 => value.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
+                    IntFormat::U64 => value.as_u64().is_some(),
+                };
+                if !fits {
+                    let what = match format {
+                        IntFormat::I32 => "must be an integer that fits in 32 bits",
+                        IntFormat::I64 => "must be an integer that fits in 64 bits",
+                        IntFormat::U32 => "must be a non-negative integer that fits in 32 bits",
+                        IntFormat::U64 => "must be a non-negative integer that fits in 64 bits",
+                    };
+                    return errors.push(at.invalid(what));
+                }
+            }
+            Kind::Number if !value.is_number() => return errors.push(at.invalid("must be a number")),
+            Kind::Number => {}
+            Kind::String if !value.is_string() => return errors.push(at.invalid("must be a string")),
+            Kind::String => {}
+            Kind::Enum(values) => match value.as_str() {
+                Some(s) if values.contains(&s) => {}
+                _ => return errors.push(at.invalid(format!("must be one of {}", quoted_list(values)))),
+            },
+            Kind::Array(items) => {
+                let Some(list) = value.as_array() else { return errors.push(at.invalid("must be an array")) };
+                for (i, item) in list.iter().enumerate() {
+                    at.push(i.to_string());
+                    items.check(item, at, errors);
+                    at.pop();
+                }
+            }
+            Kind::Object(properties, additional) => {
+                let Some(object) = value.as_object() else { return errors.push(at.invalid("must be an object")) };
+                check_properties(properties, object, at, errors);
+                if let Some(additional) = additional {
+                    for (name, member) in object {
+                        if properties.iter().all(|p| p.name != name) {
+                            at.push(name.clone());
+                            additional.check(member, at, errors);
+                            at.pop();
+                        }
+                    }
+                }
+            }
+            Kind::Map(values) => {
+                let Some(object) = value.as_object() else { return errors.push(at.invalid("must be an object")) };
+                for (name, member) in object {
+                    at.push(name.clone());
+                    values.check(member, at, errors);
+                    at.pop();
+                }
+            }
+            Kind::AnyObject if !value.is_object() => return errors.push(at.invalid("must be an object")),
+            Kind::AnyObject => {}
+            Kind::Ref(target) => target.check(value, at, errors),
+            Kind::OneOf(alternatives) => {
+                let fits = alternatives.iter().any(|alt| {
+                    let mut scratch = Vec::new();
+                    alt.check(value, at, &mut scratch);
+                    scratch.is_empty()
+                });
+                if !fits {
+                    return errors.push(at.invalid("matches none of the allowed shapes"));
+                }
+            }
+            Kind::Tagged(property, variants) => {
+                let Some(object) = value.as_object() else { return errors.push(at.invalid("must be an object")) };
+                let tag = object.get(property).and_then(Value::as_str);
+                match variants.iter().find(|v| tag.is_some_and(|t| v.tags.contains(&t))) {
+                    Some(variant) => variant.schema.check(value, at, errors),
+                    None => {
+                        let tags: Vec<&str> = variants.iter().flat_map(|v| v.tags.iter().copied()).collect();
+                        at.push(property.to_string());
+                        errors.push(at.invalid(format!("must be one of {}", quoted_list(&tags))));
+                        at.pop();
+                    }
+                }
+            }
+        }
+        self.rules.check(value, at, errors);
+    }
+
+    fn ref_allows_null(&self) -> bool {
+        match self.kind {
+            Kind::Ref(target) => target.nullable || target.ref_allows_null(),
+            _ => false,
+        }
+    }
+}
+
+fn check_properties(
+    properties: &[Property],
+    object: &Map<String, Value>,
+    at: &mut FieldPath,
+    errors: &mut Vec<InvalidField>,
+) {
+    for property in properties {
+        at.push(property.name.to_string());
+        match object.get(property.name) {
+            Some(member) => property.schema.check(member, at, errors),
+            None if property.required => errors.push(at.invalid("is required")),
+            None => {}
+        }
+        at.pop();
+    }
+}
+
+fn quoted_list(values: &[&str]) -> String {
+    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+}
+
+impl Rules {
+    fn check(&self, value: &Value, at: &FieldPath, errors: &mut Vec<InvalidField>) {
+        if let Some(json) = self.fixed {
+            if serde_json::from_str::<Value>(json).is_ok_and(|fixed| fixed != *value) {
+                errors.push(at.invalid(format!("must be {json}")));
+            }
+        }
+        match value {
+            Value::String(text) => self.check_string(text, at, errors),
+            Value::Number(n) => {
+                let Some(n) = n.as_f64() else { return };
+                if let Some(b) = self.minimum {
+                    if n < b.value || (b.exclusive && n == b.value) {
+                        let relation = if b.exclusive { "greater than" } else { "at least" };
+                        errors.push(at.invalid(format!("must be {relation} {}", b.value)));
+                    }
+                }
+                if let Some(b) = self.maximum {
+                    if n > b.value || (b.exclusive && n == b.value) {
+                        let relation = if b.exclusive { "less than" } else { "at most" };
+                        errors.push(at.invalid(format!("must be {relation} {}", b.value)));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                let count = items.len() as u64;
+                if let Some(min) = self.min_items.filter(|&min| count < min) {
+                    errors.push(at.invalid(format!("must have at least {min} item{}", plural(min))));
+                }
+                if let Some(max) = self.max_items.filter(|&max| count > max) {
+                    errors.push(at.invalid(format!("must have at most {max} item{}", plural(max))));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_string(&self, text: &str, at: &FieldPath, errors: &mut Vec<InvalidField>) {
+        // JSON Schema counts characters (code points), not bytes.
+        let length = text.chars().count() as u64;
+        if let Some(min) = self.min_length.filter(|&min| length < min) {
+            errors.push(at.invalid(format!("must be at least {min} character{} long", plural(min))));
+        }
+        if let Some(max) = self.max_length.filter(|&max| length > max) {
+            errors.push(at.invalid(format!("must be at most {max} character{} long", plural(max))));
+        }
+        if let Some(pattern) = self.pattern.filter(|p| !p.is_match(text)) {
+            errors.push(at.invalid(format!("must match the pattern `{}`", pattern.source)));
+        }
+        if let Some(format) = self.format {
+            let (valid, what) = match format {
+                Format::DateTime => (is_date_time(text), "an RFC 3339 date-time"),
+                Format::Date => (is_date(text), "a date (YYYY-MM-DD)"),
+                Format::Email => (is_email(text), "an email address"),
+                Format::Uuid => (is_uuid(text), "a UUID"),
+                Format::Uri => (is_uri(text), "an absolute URI"),
+                Format::Ipv4 => (text.parse::<std::net::Ipv4Addr>().is_ok(), "an IPv4 address"),
+                Format::Ipv6 => (text.parse::<std::net::Ipv6Addr>().is_ok(), "an IPv6 address"),
+            };
+            if !valid {
+                errors.push(at.invalid(format!("must be {what}")));
+            }
+        }
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn digits(text: &str) -> Option<u32> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// RFC 3339 `full-date`.
+fn is_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) = (digits(&text[..4]), digits(&text[5..7]), digits(&text[8..])) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// RFC 3339 `date-time`: `full-date "T" full-time`, with a `Z` or numeric offset.
+fn is_date_time(text: &str) -> bool {
+    let Some((date, time)) = text.split_once(['T', 't']) else { return false };
+    if !is_date(date) {
+        return false;
+    }
+    let (clock, offset) = match time.find(['Z', 'z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => return false,
+    };
+    let offset_ok = match offset {
+        "Z" | "z" => true,
+        _ => {
+            let b = offset.as_bytes();
+            b.len() == 6
+                && b[3] == b':'
+                && digits(&offset[1..3]).is_some_and(|h| h < 24)
+                && digits(&offset[4..]).is_some_and(|m| m < 60)
+        }
+    };
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, fraction)) => (hms, Some(fraction)),
+        None => (clock, None),
+    };
+    let b = hms.as_bytes();
+    offset_ok
+        && b.len() == 8
+        && b[2] == b':'
+        && b[5] == b':'
+        && digits(&hms[..2]).is_some_and(|h| h < 24)
+        && digits(&hms[3..5]).is_some_and(|m| m < 60)
+        && digits(&hms[6..]).is_some_and(|s| s <= 60)
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// An addr-spec without quoting or comments: `local@domain`, the domain a dotted host name
+/// or a bracketed address literal.
+fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.rsplit_once('@') else { return false };
+    const SPECIALS: &str = "!#$%&'*+-/=?^_`{|}~";
+    let atom = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || SPECIALS.contains(c));
+    let local_ok = local.len() <= 64 && local.split('.').all(atom);
+    let label = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 63
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+            && s.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let domain_ok = match domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        Some(literal) => {
+            literal.parse::<std::net::Ipv4Addr>().is_ok()
+                || literal.strip_prefix("IPv6:").is_some_and(|v6| v6.parse::<std::net::Ipv6Addr>().is_ok())
+        }
+        None => domain.len() <= 253 && domain.split('.').all(label),
+    };
+    local_ok && domain_ok
+}
+
+fn is_uuid(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// RFC 3986 absolute URI: a scheme, a colon, and no characters a URI cannot hold.
+fn is_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else { return false };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    scheme_ok && rest.chars().all(|c| c.is_ascii_graphic() && !"<>\"{}|\\^`".contains(c))
+}
+
+/// Where a field sits: parameter name, or a dotted path into the body.
+#[derive(Default)]
+struct FieldPath(Vec<String>);
+
+impl FieldPath {
+    fn push(&mut self, segment: String) {
+        self.0.push(segment);
+    }
+
+    fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    fn invalid(&self, message: impl Into<String>) -> InvalidField {
+        let field = (!self.0.is_empty()).then(|| self.0.join("."));
+        InvalidField { field, message: message.into() }
+    }
+}
+
+/// One entry of `invalidFields`.
+#[derive(Serialize)]
+pub(crate) struct InvalidField {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    message: String,
+}
+
+/// Where a parameter travels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum In {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+/// How a parameter's value is written (`style`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Simple,
+    Form,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// A parameter of an operation.
+pub(crate) struct Param {
+    name: &'static str,
+    location: In,
+    required: bool,
+    style: Style,
+    explode: bool,
+    schema: Schema,
+    default: Option<&'static str>,
+}
+
+impl Param {
+    const fn new(name: &'static str, location: In, style: Style, schema: Schema) -> Self {
+        let explode = matches!(style, Style::Form);
+        Param { name, location, required: matches!(location, In::Path), style, explode, schema, default: None }
+    }
+
+    pub(crate) const fn path(name: &'static str, schema: Schema) -> Self {
+        Self::new(name, In::Path, Style::Simple, schema)
+    }
+
+    pub(crate) const fn query(name: &'static str, schema: Schema) -> Self {
+        Self::new(name, In::Query, Style::Form, schema)
+    }
+
+    pub(crate) const fn header(name: &'static str, schema: Schema) -> Self {
+        Self::new(name, In::Header, Style::Simple, schema)
+    }
+
+    pub(crate) const fn cookie(name: &'static str, schema: Schema) -> Self {
+        Self::new(name, In::Cookie, Style::Form, schema)
+    }
+
+    pub(crate) const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub(crate) const fn style(mut self, style: Style, explode: bool) -> Self {
+        self.style = style;
+        self.explode = explode;
+        self
+    }
+
+    /// The value used when the request leaves the parameter out, as JSON.
+    pub(crate) const fn default(mut self, json: &'static str) -> Self {
+        self.default = Some(json);
+        self
+    }
+
+    /// The parameter's value as JSON, read from its text as the schema says.
+    fn read(&self, request: &Raw<'_>) -> Result<Option<Value>, String> {
+        let schema = self.schema.resolved();
+        if let Kind::Array(items) = schema.kind {
+            let texts = match (self.location, self.explode && self.style == Style::Form) {
+                (In::Query, true) => request.query_all(self.name),
+                _ => match self.text(request)? {
+                    Some(text) => {
+                        let separator = match self.style {
+                            Style::SpaceDelimited => ' ',
+                            Style::PipeDelimited => '|',
+                            Style::Label if self.explode => '.',
+                            _ => ',',
+                        };
+                        if text.is_empty() {
+                            Vec::new()
+                        } else {
+                            text.split(separator).map(str::to_owned).collect()
+                        }
+                    }
+                    None => return Ok(None),
+                },
+            };
+            if texts.is_empty() && !(self.location == In::Query && request.query_has(self.name)) {
+                return Ok(None);
+            }
+            return texts
+                .iter()
+                .map(|t| coerce(items.resolved(), t))
+                .collect::<Result<Vec<_>, _>>()
+                .map(|v| Some(Value::Array(v)));
+        }
+        if self.style == Style::DeepObject {
+            let prefix = format!("{}[", self.name);
+            let members: Map<String, Value> = request
+                .query
+                .iter()
+                .filter_map(|(k, v)| {
+                    let key = k.strip_prefix(&prefix)?.strip_suffix(']')?;
+                    let value = match schema.kind {
+                        Kind::Object(properties, _) => {
+                            properties.iter().find(|p| p.name == key).map_or(Value::String(v.clone()), |p| {
+                                coerce(p.schema.resolved(), v).unwrap_or(Value::String(v.clone()))
+                            })
+                        }
+                        _ => Value::String(v.clone()),
+                    };
+                    Some((key.to_owned(), value))
+                })
+                .collect();
+            return Ok((!members.is_empty()).then_some(Value::Object(members)));
+        }
+        match self.text(request)? {
+            Some(text) => coerce(schema, &text).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The parameter's text, with the style's prefix removed.
+    fn text(&self, request: &Raw<'_>) -> Result<Option<String>, String> {
+        let text = match self.location {
+            In::Path => request.path.iter().find(|(k, _)| k == self.name).map(|(_, v)| v.clone()),
+            In::Query => {
+                let all = request.query_all(self.name);
+                if all.len() > 1 {
+                    return Err("must be given once".into());
+                }
+                all.into_iter().next()
+            }
+            In::Header => {
+                match request.parts.headers.get_all(self.name).iter().map(|v| v.to_str()).collect::<Result<Vec<_>, _>>()
+                {
+                    Ok(values) if values.is_empty() => None,
+                    Ok(values) => Some(values.join(",")),
+                    Err(_) => return Err("must be visible ASCII".into()),
+                }
+            }
+            In::Cookie => cookie(&request.parts.headers, self.name),
+        };
+        Ok(text.map(|t| match self.style {
+            Style::Label => t.strip_prefix('.').map(str::to_owned).unwrap_or(t),
+            Style::Matrix => {
+                let prefix = format!(";{}=", self.name);
+                t.strip_prefix(&prefix).map(str::to_owned).unwrap_or(t)
+            }
+            _ => t,
+        }))
+    }
+}
+
+/// A parameter's text as the JSON value the schema expects; anything not a number or
+/// boolean stays a string, for the schema to judge.
+fn coerce(schema: &Schema, text: &str) -> Result<Value, String> {
+    match schema.kind {
+        Kind::Integer(_) => match (text.parse::<i64>(), text.parse::<u64>()) {
+            (Ok(n), _) => Ok(Value::from(n)),
+            (_, Ok(n)) => Ok(Value::from(n)),
+            _ => Err("must be an integer".into()),
+        },
+        Kind::Number => text
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| "must be a number".into()),
+        Kind::Boolean => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err("must be `true` or `false`".into()),
+        },
+        Kind::Object(..) | Kind::Map(_) | Kind::AnyObject | Kind::OneOf(_) | Kind::Tagged(..) => {
+            Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())))
+        }
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim_matches('"').to_owned())
+}
+
+/// The parts of a request that parameters are read from.
+struct Raw<'a> {
+    parts: &'a Parts,
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+}
+
+impl Raw<'_> {
+    fn query_all(&self, name: &str) -> Vec<String> {
+        self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+
+    fn query_has(&self, name: &str) -> bool {
+        self.query.iter().any(|(k, _)| k == name)
+    }
+}
+
+/// A JSON request body.
+pub(crate) struct RequestBody {
+    required: bool,
+    schema: Schema,
+}
+
+impl RequestBody {
+    pub(crate) const fn required(schema: Schema) -> Self {
+        RequestBody { required: true, schema }
+    }
+
+    pub(crate) const fn optional(schema: Schema) -> Self {
+        RequestBody { required: false, schema }
+    }
+}
+
+/// Media types of the error responses an operation documents; `None` when undocumented,
+/// in which case the answer is `application/problem+json`.
+pub(crate) struct ErrorMedia {
+    /// The 401 response.
+    pub(crate) unauthorized: Option<&'static str>,
+    /// The 404 response.
+    pub(crate) not_found: Option<&'static str>,
+    /// The 422 response.
+    pub(crate) unprocessable: Option<&'static str>,
+    /// The 400 response.
+    pub(crate) bad_request: Option<&'static str>,
+}
+
+/// What the router knows about one operation.
+pub(crate) struct Operation {
+    pub(crate) params: &'static [Param],
+    pub(crate) body: Option<RequestBody>,
+    pub(crate) errors: ErrorMedia,
+}
+
+/// An early answer: the request is rejected before the handler runs.
+pub(crate) struct Rejection(Box<Response>);
+
+impl Rejection {
+    fn new(response: Response) -> Self {
+        Rejection(Box::new(response))
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+/// The validated inputs of a request, ready to become typed values.
+pub(crate) struct Input {
+    operation: &'static Operation,
+    params: Vec<Value>,
+    body: Value,
+}
+
+impl Operation {
+    /// The answer to a request whose credentials are missing or rejected.
+    pub(crate) fn unauthorized(&self, challenges: &[&'static str]) -> Rejection {
+        let mut response = problem(
+            StatusCode::UNAUTHORIZED,
+            self.errors.unauthorized.unwrap_or(PROBLEM_JSON),
+            "Invalid authentication credentials were provided.",
+            Vec::new(),
+        );
+        for challenge in challenges {
+            response.headers_mut().append(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        }
+        Rejection::new(response)
+    }
+
+    /// Reads every parameter and the body, and checks them against their schemas.
+    ///
+    /// Malformed JSON answers 400, a body over the router's limit 413, a body that is not
+    /// JSON 415; otherwise every invalid field is listed in one answer (422, or what the
+    /// operation documents instead).
+    pub(crate) async fn extract(&'static self, mut parts: Parts, body: Body) -> Result<Input, Rejection> {
+        let mut errors = Vec::new();
+        let mut path_errors = 0;
+        let path = match RawPathParams::from_request_parts(&mut parts, &()).await {
+            Ok(params) => params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+            Err(_) => {
+                for p in self.params.iter().filter(|p| p.location == In::Path) {
+                    errors.push(InvalidField { field: Some(p.name.into()), message: "must be valid UTF-8".into() });
+                    path_errors += 1;
+                }
+                Vec::new()
+            }
+        };
+        let query = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).into_owned().collect();
+        let raw = Raw { parts: &parts, path, query };
+        let mut params = Vec::with_capacity(self.params.len());
+        for param in self.params {
+            let before = errors.len();
+            let mut at = FieldPath(vec![param.name.to_owned()]);
+            let value = match param.read(&raw) {
+                Ok(Some(value)) => {
+                    param.schema.check(&value, &mut at, &mut errors);
+                    value
+                }
+                Ok(None) => {
+                    if param.required {
+                        errors.push(at.invalid("is required"));
+                    }
+                    param.default.and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null)
+                }
+                Err(message) => {
+                    errors.push(at.invalid(message));
+                    Value::Null
+                }
+            };
+            if param.location == In::Path {
+                path_errors += errors.len() - before;
+            }
+            params.push(value);
+        }
+
+        let mut value = Value::Null;
+        if let Some(spec) = &self.body {
+            let content_type = parts.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("?").to_owned());
+            let bytes = Bytes::from_request(Request::from_parts(parts, body), &()).await.map_err(|rejection| {
+                let status = rejection.status();
+                let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "The request body is larger than this server accepts.".to_owned()
+                } else {
+                    rejection.body_text()
+                };
+                Rejection::new(problem(status, PROBLEM_JSON, detail, Vec::new()))
+            })?;
+            if !bytes.is_empty() {
+                if let Some(ct) = content_type.as_deref().filter(|ct| !is_json(ct)) {
+                    let detail = format!("The request body must be JSON (`application/json`), not `{ct}`.");
+                    return Err(Rejection::new(problem(
+                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        PROBLEM_JSON,
+                        detail,
+                        Vec::new(),
+                    )));
+                }
+                value = serde_json::from_slice(&bytes).map_err(|e| self.malformed(e))?;
+                spec.schema.check(&value, &mut FieldPath::default(), &mut errors);
+            } else if spec.required {
+                errors.push(InvalidField { field: None, message: "a request body is required".into() });
+            }
+        }
+
+        if errors.is_empty() {
+            Ok(Input { operation: self, params, body: value })
+        } else {
+            Err(self.invalid(errors, path_errors))
+        }
+    }
+
+    /// The answer to a body that is not JSON at all: 400 when documented, else the documented
+    /// 422 (a client of the spec expects only documented statuses), else 400 problem details.
+    fn malformed(&self, error: serde_json::Error) -> Rejection {
+        let detail = format!("The request body is not valid JSON: {error}.");
+        match (self.errors.bad_request, self.errors.unprocessable) {
+            (None, Some(media)) => {
+                let invalid = vec![InvalidField { field: None, message: detail.clone() }];
+                Rejection::new(problem(StatusCode::UNPROCESSABLE_ENTITY, media, detail, invalid))
+            }
+            (media, _) => {
+                Rejection::new(problem(StatusCode::BAD_REQUEST, media.unwrap_or(PROBLEM_JSON), detail, Vec::new()))
+            }
+        }
+    }
+
+    /// The answer listing invalid fields: 422 when documented, else 400 when documented,
+    /// else 404 when only the path is wrong (it names no resource), else 422 problem details.
+    fn invalid(&self, errors: Vec<InvalidField>, path_errors: usize) -> Rejection {
+        let (status, media) = match (&self.errors, path_errors == errors.len()) {
+            (ErrorMedia { unprocessable: Some(m), .. }, _) => (StatusCode::UNPROCESSABLE_ENTITY, *m),
+            (ErrorMedia { bad_request: Some(m), .. }, _) => (StatusCode::BAD_REQUEST, *m),
+            (ErrorMedia { not_found: Some(m), .. }, true) => {
+                return Rejection::new(problem(
+                    StatusCode::NOT_FOUND,
+                    m,
+                    "No resource exists with the given identifier.",
+                    Vec::new(),
+                ));
+            }
+            _ => (StatusCode::UNPROCESSABLE_ENTITY, PROBLEM_JSON),
+        };
+        Rejection::new(problem(status, media, "The request contains invalid fields.", errors))
+    }
+}
+
+impl Input {
+    fn take<T: DeserializeOwned>(&mut self, value: Value, field: Option<String>) -> Result<T, Rejection> {
+        serde_json::from_value(value)
+            .map_err(|e| self.operation.invalid(vec![InvalidField { field, message: e.to_string() }], 0))
+    }
+
+    fn param<T: DeserializeOwned>(&mut self, location: In, name: &str) -> Result<T, Rejection> {
+        let index = self.operation.params.iter().position(|p| p.location == location && p.name == name);
+        let value = index.map(|i| std::mem::take(&mut self.params[i])).unwrap_or_default();
+        self.take(value, Some(name.to_owned()))
+    }
+
+    /// The path parameter `name`, typed.
+    pub(crate) fn path<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, Rejection> {
+        self.param(In::Path, name)
+    }
+
+    /// The query parameter `name`, typed (`Option` when optional).
+    pub(crate) fn query<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, Rejection> {
+        self.param(In::Query, name)
+    }
+
+    /// The header parameter `name`, typed (`Option` when optional).
+    pub(crate) fn header<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, Rejection> {
+        self.param(In::Header, name)
+    }
+
+    /// The cookie parameter `name`, typed (`Option` when optional).
+    pub(crate) fn cookie<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, Rejection> {
+        self.param(In::Cookie, name)
+    }
+
+    /// The request body, typed (`Option` when optional).
+    pub(crate) fn body<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
+        let value = std::mem::take(&mut self.body);
+        self.take(value, None)
+    }
+}
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Where a security scheme's credential travels.
+pub(crate) enum Source {
+    /// An API key in a header.
+    Header(&'static str),
+    /// An API key in a query parameter.
+    Query(&'static str),
+    /// An API key in a cookie.
+    Cookie(&'static str),
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <credentials>` (passed on still encoded).
+    Basic,
+}
+
+/// A security scheme: where its credential travels and the variant that carries it.
+pub(crate) struct Scheme<C> {
+    pub(crate) source: Source,
+    pub(crate) credential: fn(String) -> C,
+}
+
+impl<C> Scheme<C> {
+    /// The credential the request presents for this scheme, if any.
+    pub(crate) fn credential(&self, parts: &Parts) -> Option<C> {
+        let authorization = |expected: &str| {
+            let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+            let (scheme, token) = value.split_once(' ')?;
+            let token = token.trim();
+            (scheme.eq_ignore_ascii_case(expected) && !token.is_empty()).then(|| token.to_owned())
+        };
+        let text = match self.source {
+            Source::Header(name) => parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            Source::Query(name) => form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned()),
+            Source::Cookie(name) => cookie(&parts.headers, name),
+            Source::Bearer => authorization("bearer"),
+            Source::Basic => authorization("basic"),
+        };
+        text.map(self.credential)
+    }
+}
+
+/// A response with a JSON body.
+pub(crate) fn json<T: Serialize>(status: u16, content_type: &'static str, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => with_body(status, content_type, bytes),
+        Err(e) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            PROBLEM_JSON,
+            format!("The response could not be serialized: {e}."),
+            Vec::new(),
+        ),
+    }
+}
+
+/// A response with a text body.
+pub(crate) fn text(status: u16, content_type: &'static str, body: String) -> Response {
+    with_body(status, content_type, body.into_bytes())
+}
+
+/// A response without a body.
+pub(crate) fn empty(status: u16) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = status_code(status);
+    response
+}
+
+fn with_body(status: u16, content_type: &'static str, bytes: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(bytes));
+    *response.status_mut() = status_code(status);
+    if let Ok(value) = HeaderValue::try_from(content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// Sets a documented response header; a value (or name) that cannot travel in a header is
+/// left out.
+pub(crate) fn header(response: &mut Response, name: &'static str, value: Option<impl std::fmt::Display>) {
+    let Ok(name) = HeaderName::try_from(name) else { return };
+    if let Some(value) = value.and_then(|v| HeaderValue::try_from(v.to_string()).ok()) {
+        response.headers_mut().insert(name, value);
+    }
+}
+
+/// An RFC 9457 problem details response (with `invalidFields` when there are any).
+pub(crate) fn problem(
+    status: StatusCode,
+    content_type: &'static str,
+    detail: impl Into<String>,
+    invalid_fields: Vec<InvalidField>,
+) -> Response {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Problem<'a> {
+        r#type: &'a str,
+        title: &'a str,
+        status: u16,
+        detail: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        invalid_fields: Vec<InvalidField>,
+    }
+    let title = status.canonical_reason().unwrap_or("Error");
+    let body = Problem { r#type: "about:blank", title, status: status.as_u16(), detail: detail.into(), invalid_fields };
+    json(status.as_u16(), content_type, &body)
+}
+
+/// The answer for a path no operation has.
+pub(crate) async fn not_found(request: Request) -> Response {
+    let mut detail = String::new();
+    let _ = write!(detail, "No operation matches `{} {}`.", request.method(), request.uri().path());
+    problem(StatusCode::NOT_FOUND, PROBLEM_JSON, detail, Vec::new())
+}
+
+/// The answer for a method the path does not have; `allow` lists the ones it has.
+pub(crate) fn method_not_allowed(allow: &'static str) -> Response {
+    let detail = format!("This path supports only {allow}.");
+    let mut response = problem(StatusCode::METHOD_NOT_ALLOWED, PROBLEM_JSON, detail, Vec::new());
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(schema: &Schema, value: Value) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        schema.check(&value, &mut FieldPath::default(), &mut out);
+        out.into_iter().map(|e| (e.field.unwrap_or_default(), e.message)).collect()
+    }
+
+    fn fields(schema: &Schema, value: Value) -> Vec<String> {
+        errors(schema, value).into_iter().map(|(f, _)| f).collect()
+    }
+
+    #[test]
+    fn dates_and_times_follow_rfc_3339() {
+        for ok in ["2024-02-29", "2023-12-31", "0001-01-01"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in ["2023-02-29", "2023-13-01", "2023-1-01", "2023-01-00", "20230101", "2023-01-01T00:00:00Z", ""] {
+            assert!(!is_date(bad), "{bad}");
+        }
+        for ok in [
+            "2024-05-01T12:30:00Z",
+            "2024-05-01t12:30:00.123456z",
+            "2024-05-01T23:59:60+01:00",
+            "2024-05-01T00:00:00-05:30",
+        ] {
+            assert!(is_date_time(ok), "{ok}");
+        }
+        for bad in [
+            "2024-05-01T12:30:00",
+            "2024-05-01 12:30:00Z",
+            "2024-05-01T24:00:00Z",
+            "2024-05-01T12:30:00.Z",
+            "2024-05-01T12:30Z",
+            "2024-05-01T12:30:00+0100",
+        ] {
+            assert!(!is_date_time(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_uris_and_uuids() {
+        for ok in [
+            "a@b.co",
+            "o'brien+tag@mail.example.co.uk",
+            "x@[127.0.0.1]",
+            "#!$%&'*+-/=?^_`{}|~@example.org",
+            "zoë@exämple.de",
+        ] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in ["plain", "@example.com", "a@", "a@-x.com", "a..b@example.com", "a b@example.com", "a@exa mple.com"]
+        {
+            assert!(!is_email(bad), "{bad}");
+        }
+        assert!(is_uri("https://example.com/a?b=c#d") && is_uri("urn:isbn:0451450523"));
+        assert!(!is_uri("/relative/path") && !is_uri("https://exa mple.com") && !is_uri("1http://x"));
+        assert!(is_uuid("123e4567-e89b-12d3-a456-426614174000"));
+        assert!(!is_uuid("123e4567e89b12d3a456426614174000") && !is_uuid("123e4567-e89b-12d3-a456-42661417400g"));
+    }
+
+    #[test]
+    fn patterns_are_ecma_262_in_unicode_mode() {
+        static BMP: Pattern = Pattern::new("^[\\u0000-\\uFFFF]+$");
+        static WORD: Pattern = Pattern::new("^[@~\\-\\.\\w]+$");
+        static ANYWHERE: Pattern = Pattern::new("b+");
+        assert!(BMP.is_match("Zoë") && !BMP.is_match("😀"));
+        assert!(WORD.is_match("cus_1.a-b@c~") && !WORD.is_match("é") && !WORD.is_match("a b"));
+        assert!(ANYWHERE.is_match("abbc"), "patterns are not anchored unless they say so");
+    }
+
+    #[test]
+    fn parameter_text_becomes_json() {
+        assert_eq!(coerce(&Schema::integer(IntFormat::I64), "-12"), Ok(Value::from(-12)));
+        assert_eq!(coerce(&Schema::integer(IntFormat::U64), "18446744073709551615"), Ok(Value::from(u64::MAX)));
+        assert!(coerce(&Schema::integer(IntFormat::I64), "1.5").is_err());
+        assert_eq!(coerce(&Schema::number(), "1.5"), Ok(Value::from(1.5)));
+        assert!(coerce(&Schema::number(), "NaN").is_err());
+        assert_eq!(coerce(&Schema::boolean(), "true"), Ok(Value::Bool(true)));
+        assert!(coerce(&Schema::boolean(), "yes").is_err());
+        assert_eq!(coerce(&Schema::string(), "42"), Ok(Value::from("42")));
+    }
+
+    #[test]
+    fn every_invalid_member_is_reported_with_its_path() {
+        static TAG: Schema = Schema::enumeration(&["a", "b"]);
+        static ITEM: Schema = Schema::object(&[
+            Property::required("tag", Schema::reference(&TAG)),
+            Property::optional("n", Schema::integer(IntFormat::I32).exclusive_minimum(0.0).maximum(10.0)),
+        ]);
+        static ROOT: Schema = Schema::object(&[
+            Property::required("name", Schema::string().min_length(2).max_length(3)),
+            Property::optional("note", Schema::string().nullable()),
+            Property::optional("items", Schema::array(&Schema::reference(&ITEM)).min_items(1).max_items(2)),
+            Property::optional("counts", Schema::map(&Schema::integer(IntFormat::U32))),
+            Property::optional("fixed", Schema::string().fixed("\"x\"")),
+        ]);
+        assert!(errors(&ROOT, json(r#"{"name": "ab", "note": null, "items": [{"tag": "a", "n": 10}]}"#)).is_empty());
+        assert_eq!(
+            fields(
+                &ROOT,
+                json(r#"{"items": [{"tag": "c", "n": 0}, {"n": 99999999999}, {}], "counts": {"x": -1}, "fixed": "y"}"#)
+            ),
+            [
+                "name",
+                "items.0.tag",
+                "items.0.n",
+                "items.1.tag",
+                "items.1.n",
+                "items.2.tag",
+                "items",
+                "counts.x",
+                "fixed"
+            ]
+        );
+        assert_eq!(fields(&ROOT, json(r#"{"name": "abcd", "note": 1}"#)), ["name", "note"]);
+        assert_eq!(fields(&ROOT, json("[]")), [""]);
+        assert_eq!(fields(&ROOT, Value::Null), [""]);
+    }
+
+    #[test]
+    fn unions_check_the_alternative_they_name() {
+        static CAT: Schema = Schema::object(&[
+            Property::required("kind", Schema::string()),
+            Property::required("lives", Schema::integer(IntFormat::I64)),
+        ]);
+        static DOG: Schema = Schema::object(&[
+            Property::required("kind", Schema::string()),
+            Property::required("good", Schema::boolean()),
+        ]);
+        static PET: Schema = Schema::tagged(
+            "kind",
+            &[Variant::new(&["cat"], Schema::reference(&CAT)), Variant::new(&["dog"], Schema::reference(&DOG))],
+        );
+        static EITHER: Schema = Schema::one_of(&[Schema::string(), Schema::integer(IntFormat::I64)]);
+        assert!(fields(&PET, json(r#"{"kind": "cat", "lives": 9}"#)).is_empty());
+        assert_eq!(fields(&PET, json(r#"{"kind": "dog", "lives": 9}"#)), ["good"]);
+        assert_eq!(fields(&PET, json(r#"{"kind": "cow"}"#)), ["kind"]);
+        assert!(fields(&EITHER, json("7")).is_empty() && fields(&EITHER, json("\"7\"")).is_empty());
+        assert_eq!(fields(&EITHER, json("true")), [""]);
+    }
+
+    fn json(text: &str) -> Value {
+        serde_json::from_str(text).expect("test JSON")
+    }
+}

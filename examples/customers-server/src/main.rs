@@ -1,0 +1,94 @@
+//! `customers-server`: serve the in-memory Customers API.
+//!
+//! ```text
+//! customers-server [--addr HOST:PORT] [--api-key KEY]... [--bearer-token TOKEN]... [--base-url URL]
+//! ```
+//!
+//! Keys and tokens may also come from `CUSTOMERS_API_KEYS` and `CUSTOMERS_BEARER_TOKENS`
+//! (comma-separated), which keeps them out of the process list.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use customers_server::{app, Options};
+
+const USAGE: &str =
+    "usage: customers-server [--addr HOST:PORT] [--api-key KEY]... [--bearer-token TOKEN]... [--base-url URL]
+
+  --addr HOST:PORT      where to listen (default 127.0.0.1:8080; port 0 picks a free one)
+  --api-key KEY         accept KEY in the REB-APIKEY header (repeatable; also CUSTOMERS_API_KEYS=k1,k2)
+  --bearer-token TOKEN  accept `Authorization: Bearer TOKEN` (repeatable; also CUSTOMERS_BEARER_TOKENS)
+  --base-url URL        absolute URL clients reach the API at, for Location headers (default http://ADDR)";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (addr, mut options) = match parse(std::env::args().skip(1)) {
+        Ok(Some(parsed)) => parsed,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("customers-server: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    for (var, list) in
+        [("CUSTOMERS_API_KEYS", &mut options.api_keys), ("CUSTOMERS_BEARER_TOKENS", &mut options.bearer_tokens)]
+    {
+        if let Ok(value) = std::env::var(var) {
+            list.extend(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
+        }
+    }
+    if options.api_keys.is_empty() && options.bearer_tokens.is_empty() {
+        eprintln!(
+            "customers-server: warning: no API key or bearer token given; every customer operation will answer 401"
+        );
+    }
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("customers-server: cannot listen on {addr}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    if options.base_url.is_empty() {
+        options.base_url = format!("http://{local}");
+    }
+    println!("customers-server listening on http://{local}");
+    let served = axum::serve(listener, app(options)).with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    match served.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("customers-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The address and options the arguments give; `None` for `--help`.
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<(SocketAddr, Options)>, String> {
+    let mut addr: SocketAddr = ([127, 0, 0, 1], 8080).into();
+    let mut options = Options::default();
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg, None),
+        };
+        if flag == "-h" || flag == "--help" {
+            return Ok(None);
+        }
+        let mut value = || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--addr" => addr = value()?.parse().map_err(|e| format!("--addr: {e}"))?,
+            "--api-key" => options.api_keys.push(value()?),
+            "--bearer-token" => options.bearer_tokens.push(value()?),
+            "--base-url" => options.base_url = value()?.trim_end_matches('/').to_owned(),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Some((addr, options)))
+}

@@ -1,0 +1,466 @@
+//! `cargo xtask bench`: generation speed and memory against the floor and the peers, no-op
+//! regeneration, compile cost of the generated crate, and serde overhead of the models.
+//!
+//! Every ratio is measured side by side in one run (the machine is shared and noisy): each
+//! measurement is repeated, and medians with min/max are reported. Peers are installed into
+//! `target/bench-tools` on first use and skipped, with a note, when that fails.
+
+use std::fmt::Write as _;
+use std::io::{self, Read as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One measured run of a child process.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    /// Wall time.
+    pub wall: Duration,
+    /// Peak resident memory of the process and the children it waited for, in KiB.
+    pub max_rss_kib: u64,
+    /// What it printed on stdout.
+    pub stdout: String,
+    /// Whether it exited with status 0.
+    pub ok: bool,
+}
+
+/// Runs `cmd` to completion, measuring wall time and peak RSS (through `wait4`).
+#[allow(unsafe_code)] // `wait4` is the one way to read a child's peak memory; see SAFETY.
+pub fn measure(cmd: &mut Command) -> io::Result<Sample> {
+    let started = Instant::now();
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn()?;
+    let mut stdout = child.stdout.take().ok_or_else(|| io::Error::other("no stdout"))?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let pid = libc::pid_t::try_from(child.id()).map_err(io::Error::other)?;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain old data that `wait4` fills in; `pid` is our own child,
+    // which has not been waited for (the `Child` handle is dropped without waiting).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    if waited < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let stdout = reader.join().unwrap_or_default();
+    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    Ok(Sample { wall, max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0), stdout, ok })
+}
+
+/// Median, min and max of some numbers.
+#[derive(Clone, Copy, Debug)]
+pub struct Stats {
+    /// Median.
+    pub median: f64,
+    /// Minimum.
+    pub min: f64,
+    /// Maximum.
+    pub max: f64,
+}
+
+impl Stats {
+    /// Stats of `values` (not empty).
+    pub fn of(values: &[f64]) -> Stats {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let median = if v.is_empty() {
+            f64::NAN
+        } else if v.len() % 2 == 1 {
+            v[v.len() / 2]
+        } else {
+            (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+        };
+        Stats { median, min: v.first().copied().unwrap_or(f64::NAN), max: v.last().copied().unwrap_or(f64::NAN) }
+    }
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.3} ({:.3}–{:.3})", self.median, self.min, self.max)
+    }
+}
+
+/// Pulls `key value` pairs out of a `timings: a 1.0 b 2.0` line.
+fn timings(stdout: &str) -> Vec<(String, f64)> {
+    let Some(line) = stdout.lines().find(|l| l.starts_with("timings:")) else { return Vec::new() };
+    let words: Vec<&str> = line["timings:".len()..].split_whitespace().collect();
+    words.chunks(2).filter_map(|c| Some((c.first()?.to_string(), c.get(1)?.parse().ok()?))).collect()
+}
+
+fn timing(stdout: &str, key: &str) -> f64 {
+    timings(stdout).into_iter().find(|(k, _)| k == key).map_or(f64::NAN, |(_, v)| v)
+}
+
+/// Options of a bench run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Repetitions of each fast measurement.
+    pub runs: usize,
+    /// Measure openapi-generator and progenitor.
+    pub peers: bool,
+    /// Measure compile cost.
+    pub compile: bool,
+}
+
+/// The bench, writing its report to `out` as it goes.
+pub struct Bench {
+    root: PathBuf,
+    shared: PathBuf,
+    tools: PathBuf,
+    scratch: PathBuf,
+    options: Options,
+    /// The report, in Markdown.
+    pub report: String,
+}
+
+impl Bench {
+    /// A bench of the workspace at `root` against the specs in `shared`.
+    pub fn new(root: &Path, shared: &Path, options: Options) -> Bench {
+        let target = root.join("target");
+        Bench {
+            root: root.to_path_buf(),
+            shared: shared.to_path_buf(),
+            tools: target.join("bench-tools"),
+            scratch: target.join("bench"),
+            options,
+            report: String::new(),
+        }
+    }
+
+    fn line(&mut self, text: impl AsRef<str>) {
+        println!("{}", text.as_ref());
+        self.report.push_str(text.as_ref());
+        self.report.push('\n');
+    }
+
+    fn cargo(&self) -> Command {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.current_dir(&self.root);
+        c
+    }
+
+    fn spec(&self) -> PathBuf {
+        self.shared.join("specs/rebilly/openapi/openapi.yaml")
+    }
+
+    /// Runs every section.
+    pub fn run(&mut self) -> io::Result<()> {
+        std::fs::create_dir_all(&self.scratch)?;
+        let built = self.cargo().args(["build", "--release", "--quiet", "-p", "codegen", "--examples"]).status()?;
+        if !built.success() {
+            return Err(io::Error::other("building the codegen examples failed"));
+        }
+        self.line(format!("# Benchmarks ({} runs per measurement; median (min–max))\n", self.options.runs));
+        let ours = self.generation()?;
+        self.noop()?;
+        if self.options.peers {
+            self.peers(ours)?;
+        }
+        if self.options.compile {
+            self.compile_cost()?;
+        }
+        self.serde_overhead()?;
+        Ok(())
+    }
+
+    /// Section 1: our generation against the floor. Returns our median wall time.
+    fn generation(&mut self) -> io::Result<f64> {
+        let bin = self.root.join("target/release/examples");
+        let out = self.scratch.join("rebilly");
+        let spec_dir = self.spec().parent().map(Path::to_path_buf).unwrap_or_default();
+        let (mut ours, mut floor) = (Vec::new(), Vec::new());
+        for _ in 0..self.options.runs {
+            let _ = std::fs::remove_dir_all(&out);
+            ours.push(measure(Command::new(bin.join("generate")).arg(self.spec()).arg(&out))?);
+            floor.push(measure(Command::new(bin.join("floor")).arg(&spec_dir).arg(out.join("src")))?);
+        }
+        if ours.iter().any(|s| !s.ok) {
+            return Err(io::Error::other("generation of the Rebilly API failed"));
+        }
+        let stage = |key: &str| Stats::of(&ours.iter().map(|s| timing(&s.stdout, key)).collect::<Vec<_>>());
+        let wall = Stats::of(&ours.iter().map(|s| s.wall.as_secs_f64()).collect::<Vec<_>>());
+        let rss = Stats::of(&ours.iter().map(|s| s.max_rss_kib as f64 / 1024.0).collect::<Vec<_>>());
+        let floor_total = Stats::of(
+            &floor.iter().map(|s| timing(&s.stdout, "yaml") + timing(&s.stdout, "unparse")).collect::<Vec<_>>(),
+        );
+        let yaml = Stats::of(&floor.iter().map(|s| timing(&s.stdout, "yaml")).collect::<Vec<_>>());
+        let unparse = Stats::of(&floor.iter().map(|s| timing(&s.stdout, "unparse")).collect::<Vec<_>>());
+        let lines = std::fs::read_dir(out.join("src"))
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .map(|t| t.lines().count())
+                    .sum::<usize>()
+            })
+            .unwrap_or(0);
+        self.line("## 1. Generating the full Rebilly API (multi-file tree, models + operations + client + server)\n");
+        self.line("| measure | seconds / MiB |\n|---|---|");
+        self.line(format!("| load (read + parse {} files) | {} |", count_files(&spec_dir), stage("load")));
+        self.line(format!("| lower (refs, IR) | {} |", stage("lower")));
+        self.line(format!("| emit (tokens) | {} |", stage("emit")));
+        self.line(format!("| format (syn + prettyplease) | {} |", stage("format")));
+        self.line(format!("| **total wall** ({lines} lines written) | {wall} |"));
+        self.line(format!("| floor: serde_yaml of every spec file | {yaml} |"));
+        self.line(format!("| floor: prettyplease::unparse of our output | {unparse} |"));
+        self.line(format!("| **floor total** | {floor_total} |"));
+        self.line(format!("| **ratio total / floor** (target ≤ 2) | {:.2} |", wall.median / floor_total.median));
+        self.line(format!("| **peak RSS, MiB** (target ≤ 200) | {rss} |\n"));
+        Ok(wall.median)
+    }
+
+    /// Section 3: a no-op `xtask codegen` against a full one.
+    fn noop(&mut self) -> io::Result<()> {
+        let out = self.scratch.join("noop");
+        let cache = self.scratch.join("noop-stamp.json");
+        let config = codegen::Config {
+            crate_name: "rebilly".into(),
+            crate_version: "0.1.0".into(),
+            source_label: "rebilly".into(),
+        };
+        let run = |cache: Option<&Path>| -> io::Result<(Duration, usize)> {
+            let started = Instant::now();
+            let report =
+                crate::codegen::run_with(&self.root, &self.spec(), &out, &config, crate::codegen::Mode::Write, cache)
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+            Ok((started.elapsed(), report.changes.len()))
+        };
+        let (mut full, mut noop) = (Vec::new(), Vec::new());
+        let mut rewritten = 0;
+        for _ in 0..self.options.runs {
+            let _ = std::fs::remove_dir_all(&out);
+            let _ = std::fs::remove_file(&cache);
+            full.push(run(Some(&cache))?.0.as_secs_f64());
+            let before = mtimes(&out);
+            let (t, changes) = run(Some(&cache))?;
+            noop.push(t.as_secs_f64());
+            rewritten += changes + usize::from(before != mtimes(&out));
+        }
+        let (full, noop) = (Stats::of(&full), Stats::of(&noop));
+        self.line("## 3. No-op regeneration (`xtask codegen` logic on an unchanged Rebilly spec)\n");
+        self.line("| measure | seconds |\n|---|---|");
+        self.line(format!("| full generation + write | {full} |"));
+        self.line(format!("| no-op run | {noop} |"));
+        self.line(format!("| files rewritten by no-op runs (target 0) | {rewritten} |"));
+        self.line(format!("| **ratio no-op / full** (target ≤ 0.25) | {:.3} |\n", noop.median / full.median));
+        Ok(())
+    }
+
+    fn venv_tool(&self, package: &str, bin: &str) -> Option<PathBuf> {
+        let venv = self.tools.join("venv");
+        let exe = venv.join("bin").join(bin);
+        if exe.exists() {
+            return Some(exe);
+        }
+        let made = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().ok()?.success();
+        let pip = venv.join("bin/pip");
+        let installed = made && Command::new(&pip).args(["install", "--quiet", package]).status().ok()?.success();
+        installed.then_some(exe)
+    }
+
+    fn progenitor(&self) -> Option<PathBuf> {
+        let exe = self.tools.join("bin/cargo-progenitor");
+        if exe.exists() {
+            return Some(exe);
+        }
+        let ok = self
+            .cargo()
+            .args(["install", "--quiet", "--locked", "cargo-progenitor@0.15.1", "--root"])
+            .arg(&self.tools)
+            .status()
+            .ok()?
+            .success();
+        ok.then_some(exe)
+    }
+
+    /// Section 2: the peers, each on the input it accepts, beside ours.
+    fn peers(&mut self, ours: f64) -> io::Result<()> {
+        self.line("## 2. Peers (same run; ours is the median above)\n");
+        self.line("| generator | input | wall, s | peak RSS, MiB | ours faster by (target) |\n|---|---|---|---|---|");
+        let runs = self.options.runs.clamp(1, 3);
+        match self.venv_tool("openapi-generator-cli==7.26.0", "openapi-generator-cli") {
+            Some(exe) => {
+                let input = self.shared.join("specs/rebilly-bundled/rebilly-all-3.1.yaml");
+                let out = self.scratch.join("openapi-generator");
+                let mut samples = Vec::new();
+                for _ in 0..runs {
+                    let _ = std::fs::remove_dir_all(&out);
+                    samples.push(measure(
+                        Command::new(&exe)
+                            .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
+                            .arg(&input)
+                            .arg("-o")
+                            .arg(&out),
+                    )?);
+                }
+                self.peer_row("openapi-generator 7.26 `rust`", "3.1 bundle", &samples, ours, 20.0);
+            }
+            None => self
+                .line("| openapi-generator | skipped: `pip install openapi-generator-cli` failed (needs Java) | | | |"),
+        }
+        match self.progenitor() {
+            Some(exe) => {
+                let input = self.shared.join("peer-inputs/rebilly-all-3.0-progenitor-compat.yaml");
+                let out = self.scratch.join("progenitor");
+                let mut samples = Vec::new();
+                for _ in 0..runs {
+                    let _ = std::fs::remove_dir_all(&out);
+                    samples.push(measure(
+                        Command::new(&exe).args(["progenitor", "-i"]).arg(&input).arg("-o").arg(&out).args([
+                            "-n",
+                            "rebilly-progenitor",
+                            "-v",
+                            "0.1.0",
+                        ]),
+                    )?);
+                }
+                self.peer_row("progenitor 0.15.1", "3.0 compat file", &samples, ours, 5.0);
+            }
+            None => self.line("| progenitor | skipped: `cargo install cargo-progenitor` failed | | | |"),
+        }
+        self.line("");
+        Ok(())
+    }
+
+    fn peer_row(&mut self, name: &str, input: &str, samples: &[Sample], ours: f64, target: f64) {
+        let ok = samples.iter().all(|s| s.ok);
+        let wall = Stats::of(&samples.iter().map(|s| s.wall.as_secs_f64()).collect::<Vec<_>>());
+        let rss = Stats::of(&samples.iter().map(|s| s.max_rss_kib as f64 / 1024.0).collect::<Vec<_>>());
+        let note = if ok { "" } else { " (exited with an error)" };
+        self.line(format!("| {name}{note} | {input} | {wall} | {rss} | {:.1}× (≥ {target}×) |", wall.median / ours));
+    }
+
+    /// Section 4: debug build of the generated crate alone, against progenitor's.
+    fn compile_cost(&mut self) -> io::Result<()> {
+        let ws = self.scratch.join("compile");
+        let ours = ws.join("ours");
+        let _ = std::fs::remove_dir_all(&ours);
+        let config = codegen::Config {
+            crate_name: "rebilly-ours".into(),
+            crate_version: "0.1.0".into(),
+            source_label: "rebilly".into(),
+        };
+        let generated = codegen::generate(&self.spec(), &config).map_err(|d| io::Error::other(d.to_string()))?;
+        for (rel, text) in &generated.files {
+            let path = ours.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap_or(&ours))?;
+            std::fs::write(path, text)?;
+        }
+        let mut members = vec!["\"ours\"".to_string()];
+        let progenitor = ws.join("progenitor");
+        let prog_src = self.scratch.join("progenitor");
+        if prog_src.join("Cargo.toml").exists() {
+            let _ = std::fs::remove_dir_all(&progenitor);
+            copy_dir(&prog_src, &progenitor)?;
+            members.push("\"progenitor\"".into());
+        }
+        std::fs::write(
+            ws.join("Cargo.toml"),
+            format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", ")),
+        )?;
+        let target = ws.join("target");
+        let build = |package: &str, features: &str, check: bool| -> io::Result<Sample> {
+            let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+            c.current_dir(&ws)
+                .env("CARGO_TARGET_DIR", &target)
+                .arg(if check { "check" } else { "build" })
+                .args(["--quiet", "-p", package]);
+            if !features.is_empty() {
+                c.args(["--features", features]);
+            }
+            measure(&mut c)
+        };
+        self.line("## 4. Compile cost of the generated crate (debug, dependencies already built)\n");
+        self.line("| crate | cargo check: wall s, peak MiB | cargo build: wall s, peak MiB |\n|---|---|---|");
+        let mut rows: Vec<(String, &str, &str)> = vec![
+            ("ours: models + client".into(), "rebilly-ours", "client"),
+            ("ours: models + client + server".into(), "rebilly-ours", "client,server"),
+        ];
+        if members.len() > 1 {
+            rows.push(("progenitor: client".into(), "rebilly-progenitor", ""));
+        }
+        for (label, package, features) in rows {
+            // Warm the dependencies, then time the crate alone.
+            build(package, features, false)?;
+            let lib = if package == "rebilly-ours" { ours.join("src/lib.rs") } else { progenitor.join("src/lib.rs") };
+            let mut cells = Vec::new();
+            for check in [true, false] {
+                touch(&lib)?;
+                let s = build(package, features, check)?;
+                let status = if s.ok { "" } else { " (failed)" };
+                cells.push(format!("{:.0} s, {:.0} MiB{status}", s.wall.as_secs_f64(), s.max_rss_kib as f64 / 1024.0));
+            }
+            self.line(format!("| {label} | {} | {} |", cells[0], cells[1]));
+        }
+        self.line("");
+        Ok(())
+    }
+
+    /// Section 6: encode + decode of a full Customer, generated models against a hand-written struct.
+    fn serde_overhead(&mut self) -> io::Result<()> {
+        let s = measure(self.cargo().args(["bench", "--quiet", "-p", "tests", "--bench", "serde_customer"]))?;
+        self.line("## 6. Client-side serde overhead (encode + decode of a Customer with every seed field)\n");
+        let mut text = String::new();
+        for l in s.stdout.lines().filter(|l| l.starts_with('|')) {
+            let _ = writeln!(text, "{l}");
+        }
+        let text = if text.is_empty() { "(the serde bench failed to run)\n".to_string() } else { text };
+        self.line(text);
+        Ok(())
+    }
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        count_files(&p)
+                    } else {
+                        usize::from(p.extension().is_some_and(|x| x == "yaml" || x == "json"))
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn mtimes(dir: &Path) -> Vec<(PathBuf, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.clone(), e.metadata().and_then(|m| m.modified()).ok()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn touch(path: &Path) -> io::Result<()> {
+    let text = std::fs::read(path)?;
+    std::fs::write(path, text)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)?.flatten() {
+        let p = e.path();
+        let dest = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &dest)?;
+        } else {
+            std::fs::copy(&p, &dest)?;
+        }
+    }
+    Ok(())
+}
