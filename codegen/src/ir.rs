@@ -158,6 +158,16 @@ pub struct Operation {
     pub origin: Origin,
 }
 
+impl Operation {
+    /// Whether every templated path segment is a whole `{parameter}` (no `{name}.json`), the
+    /// only form the generated server's router can match.
+    pub fn has_whole_segment_params(&self) -> bool {
+        self.path.split('/').all(|seg| {
+            !seg.contains(['{', '}']) || (seg.starts_with('{') && seg.ends_with('}') && seg.matches('{').count() == 1)
+        })
+    }
+}
+
 /// Where a parameter travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ParamLocation {

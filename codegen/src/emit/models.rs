@@ -27,6 +27,12 @@ pub(crate) fn models(api: &Api) -> TokenStream {
             use crate::Nullable;
         )
     });
+    // A spec whose operations use only scalars has no models at all.
+    let serde_use = (!api.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! Data types: one for every schema of the API, request and response views apart.
         //!
@@ -35,7 +41,7 @@ pub(crate) fn models(api: &Api) -> TokenStream {
         // Unions hold whole objects side by side, and variant names repeat the schemas' names.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
-        use serde::{Deserialize, Serialize};
+        #serde_use
         #map_use
         #nullable_use
 

@@ -45,11 +45,16 @@ pub(crate) fn server(api: &Api) -> TokenStream {
     let mut renders = Vec::new();
     let mut routes: Vec<(&str, Vec<(&str, Ident)>)> = Vec::new();
     for op in &api.operations {
+        methods.push(trait_method(api, op));
+        renders.push(render_impl(api, op));
+        if !op.has_whole_segment_params() {
+            // Lowering warned: the router cannot match part of a segment, so the operation
+            // gets no handler; its method stays in the trait so implementations keep their shape.
+            continue;
+        }
         let handler = ident(&handler_scope.claim(&op.name));
         let op_const = ident(&consts.claim(&names::constant(&op.name)));
-        methods.push(trait_method(api, op));
         handlers.push(handler_fn(api, op, &handler, &op_const, &scheme_consts, &mut schemas));
-        renders.push(render_impl(api, op));
         match routes.iter_mut().find(|(path, _)| *path == op.path) {
             Some((_, list)) => list.push((&op.method, handler)),
             None => routes.push((&op.path, vec![(&op.method, handler)])),

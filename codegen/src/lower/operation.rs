@@ -100,7 +100,7 @@ impl<'s> Types<'s> {
         };
         let text =
             |k: &str| op.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        Ok(crate::ir::Operation {
+        let operation = crate::ir::Operation {
             id,
             name,
             type_name,
@@ -121,7 +121,15 @@ impl<'s> Types<'s> {
             responses,
             security,
             origin: Origin { file: self.spec.relative_name(loc.file), pointer: loc.pointer.to_string() },
-        })
+        };
+        if !ctx.webhook && !operation.has_whole_segment_params() {
+            self.warnings.push(
+                self.spec
+                    .warning(loc, format!("path `{path}` has a segment that mixes text and a parameter"))
+                    .with_hint("the client calls it; the generated server's router cannot match it and leaves it out"),
+            );
+        }
+        Ok(operation)
     }
 
     fn params(
