@@ -363,8 +363,10 @@ impl Bench {
         let target = ws.join("target");
         let build = |package: &str, features: &str, check: bool| -> io::Result<Sample> {
             let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+            // Incremental caches would turn a touched-but-unchanged crate into a near no-op.
             c.current_dir(&ws)
                 .env("CARGO_TARGET_DIR", &target)
+                .env("CARGO_INCREMENTAL", "0")
                 .arg(if check { "check" } else { "build" })
                 .args(["--quiet", "-p", package]);
             if !features.is_empty() {
