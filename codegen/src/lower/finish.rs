@@ -76,12 +76,14 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
         });
     }
 
-    for op in api.operations.iter_mut().chain(api.webhooks.iter_mut().map(|w| &mut w.operation)) {
+    // A webhook's payload is sent by the API, like a response; an operation's body by clients.
+    let ops = api.operations.iter_mut().map(|op| (op, View::Request));
+    for (op, body_view) in ops.chain(api.webhooks.iter_mut().map(|w| (&mut w.operation, View::Response))) {
         for p in &mut op.params {
             p.ty = map(&p.ty, View::Request);
         }
         if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
-            *t = map(t, View::Request);
+            *t = map(t, body_view);
         }
         for r in &mut op.responses {
             if let Some(t) = r.body.as_mut().and_then(|b| b.ty.as_mut()) {
@@ -89,14 +91,6 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
             }
             for h in &mut r.headers {
                 h.ty = map(&h.ty, View::Response);
-            }
-        }
-    }
-    // A webhook's payload is sent by the API, like a response.
-    for hook in &mut api.webhooks {
-        if let Some(t) = hook.operation.body.as_mut().and_then(|b| b.ty.as_mut()) {
-            if let Some(view_fixed) = swap_view(t, &defs, &entries, &index) {
-                *t = view_fixed;
             }
         }
     }
@@ -253,24 +247,6 @@ fn remap(ty: &TypeRef, view: View, split: &[bool], index: &BTreeMap<(usize, View
         TypeRef::Nullable(t) => TypeRef::Nullable(Box::new(remap(t, view, split, index))),
         other => other.clone(),
     }
-}
-
-/// Maps a request-view reference to the response view of the same schema.
-fn swap_view(
-    ty: &TypeRef,
-    defs: &[TypeDef],
-    entries: &[(usize, View, String)],
-    index: &BTreeMap<(usize, View), TypeId>,
-) -> Option<TypeRef> {
-    Some(match ty {
-        TypeRef::Named(id) if defs[id.0].view == View::Request => {
-            TypeRef::Named(index[&(entries[id.0].0, View::Response)])
-        }
-        TypeRef::Array(t) => TypeRef::Array(Box::new(swap_view(t, defs, entries, index)?)),
-        TypeRef::Nullable(t) => TypeRef::Nullable(Box::new(swap_view(t, defs, entries, index)?)),
-        TypeRef::Map(t) => TypeRef::Map(Box::new(swap_view(t, defs, entries, index)?)),
-        other => other.clone(),
-    })
 }
 
 /// Direct containment: `Vec` and maps give indirection, `Option` does not.
