@@ -67,9 +67,9 @@ pub struct Timings {
     pub load: Duration,
     /// Resolving `$ref`s and lowering to the IR.
     pub lower: Duration,
-    /// Building token streams from the IR.
+    /// Building token streams from the IR (summed over the threads that emit modules side by side).
     pub emit: Duration,
-    /// Parsing the tokens with syn and printing them with prettyplease.
+    /// Parsing the tokens with syn and printing them with prettyplease (summed over threads).
     pub format: Duration,
 }
 

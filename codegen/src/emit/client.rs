@@ -12,8 +12,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::ident;
 use super::models::{docs, qualified_type};
+use super::{ident, Module};
 use crate::ir::{
     Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
     TypeKind, TypeRef,
@@ -61,7 +61,7 @@ struct Needs {
     base64: bool,
 }
 
-pub(crate) fn client(api: &Api) -> TokenStream {
+pub(crate) fn client(api: &Api) -> Module<'_> {
     let mut needs = Needs::default();
     let methods: Vec<TokenStream> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
     let streams: Vec<TokenStream> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
@@ -110,7 +110,7 @@ pub(crate) fn client(api: &Api) -> TokenStream {
     let request_mut = if has_security { quote!(mut request) } else { quote!(request) };
     let setters = setters(api);
 
-    quote! {
+    let head = quote! {
         #![doc = #title]
         //!
         //! [`Client`] has one method per operation, named after its `operationId`. A method
@@ -259,9 +259,8 @@ pub(crate) fn client(api: &Api) -> TokenStream {
         #raw_impl
 
         #support
-
-        #(#decoders)*
-    }
+    };
+    Module { head, items: Box::new(decoders.into_iter()) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,11 +16,19 @@ use quote::quote;
 use crate::diag::Diagnostic;
 use crate::ir::{Api, Scalar, TypeRef};
 use crate::{Config, Timings};
-pub(crate) use render::ident;
+pub(crate) use render::{ident, Module};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+/// Builds one module's tokens.
+type Job<'a, 'f> = &'f (dyn Fn() -> Result<Module<'a>, Diagnostic> + Sync);
+
 /// Every file of the generated crate, by path relative to the crate root.
-pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<BTreeMap<String, String>, Diagnostic> {
+pub(crate) fn emit<'a>(
+    api: &'a Api,
+    config: &Config,
+    timings: &mut Timings,
+) -> Result<BTreeMap<String, String>, Diagnostic> {
     let started = Instant::now();
     let header = render::header(config);
     let mut files = BTreeMap::new();
@@ -31,20 +39,44 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
         format!("{toml_header}\n# prettyplease formats this crate; rustfmt must not reformat it, or the freshness check fails.\ndisable_all_formatting = true\n"),
     );
     files.insert("api-surface.json".to_string(), surface_json(api, &header));
-    let modules = [
-        ("src/lib.rs", lib_rs(api, config)),
-        ("src/models.rs", models::models(api)),
-        ("src/operations.rs", operations::operations(api)),
-        ("src/client.rs", client::client(api)),
-        ("src/server.rs", server::server(api)),
-        ("src/nullable.rs", runtime(include_str!("runtime/nullable.rs"))?),
-    ];
     timings.emit = started.elapsed();
-    let started = Instant::now();
-    for (path, tokens) in modules {
-        files.insert(path.to_string(), render::rust_file(&header, tokens)?);
+    // Largest first, so that the two workers finish together.
+    let jobs: [(&str, Job<'a, '_>); 6] = [
+        ("src/models.rs", &|| Ok(models::models(api))),
+        ("src/server.rs", &|| Ok(server::server(api))),
+        ("src/client.rs", &|| Ok(client::client(api))),
+        ("src/operations.rs", &|| Ok(operations::operations(api))),
+        ("src/lib.rs", &|| Ok(lib_rs(api, config).into())),
+        ("src/nullable.rs", &|| runtime(include_str!("runtime/nullable.rs")).map(Module::from)),
+    ];
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        let mut times = Timings::default();
+        while let Some((path, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+            // A module is built and formatted in one go, so that few are in memory at once.
+            let started = Instant::now();
+            let module = job();
+            times.emit += started.elapsed();
+            let text = module.and_then(|m| render::rust_file(&header, m, &mut times));
+            done.push(text.map(|text| (path.to_string(), text)));
+        }
+        (done, times)
+    };
+    let results = std::thread::scope(|s| {
+        let other = s.spawn(work);
+        let mine = work();
+        // A panic in the worker is a bug; pass it on as one.
+        [mine, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))]
+    });
+    for (done, times) in results {
+        timings.emit += times.emit;
+        timings.format += times.format;
+        for file in done {
+            let (path, text) = file?;
+            files.insert(path, text);
+        }
     }
-    timings.format = started.elapsed();
     Ok(files)
 }
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
+use super::{ident, Module};
 use crate::ir::{Api, Enum, Field, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
 use crate::names::{CaseRule, Scope};
 
@@ -14,9 +14,27 @@ struct Uses {
     nullable: bool,
 }
 
-pub(crate) fn models(api: &Api) -> TokenStream {
-    let mut uses = Uses::default();
-    let items: Vec<TokenStream> = api.types.iter().map(|def| type_def(api, def, &mut uses)).collect();
+impl Uses {
+    fn of(api: &Api) -> Uses {
+        let mut uses = Uses::default();
+        for def in &api.types {
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    uses.map |= s.additional.is_some() || s.fields.iter().any(|f| uses_map(&f.ty));
+                    uses.nullable |= s.fields.iter().any(|f| !f.required && f.ty.strip_null().1);
+                }
+                TypeKind::Union(u) => uses.map |= u.variants.iter().any(|v| uses_map(&v.ty)),
+                TypeKind::Alias(t) => uses.map |= uses_map(t),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        uses
+    }
+}
+
+pub(crate) fn models(api: &Api) -> Module<'_> {
+    let uses = Uses::of(api);
+    let items = Box::new(api.types.iter().map(|def| type_def(api, def)));
     let map_use = uses.map.then(|| {
         quote!(
             use std::collections::BTreeMap;
@@ -33,7 +51,7 @@ pub(crate) fn models(api: &Api) -> TokenStream {
             use serde::{Deserialize, Serialize};
         )
     });
-    quote! {
+    let head = quote! {
         //! Data types: one for every schema of the API, request and response views apart.
         //!
         //! A schema with `readOnly` or `writeOnly` members gives two types: `Name`, as the server
@@ -44,9 +62,8 @@ pub(crate) fn models(api: &Api) -> TokenStream {
         #serde_use
         #map_use
         #nullable_use
-
-        #(#items)*
-    }
+    };
+    Module { head, items }
 }
 
 /// `#[doc]` attributes for a doc string, one per line.
@@ -113,15 +130,14 @@ fn uses_map(ty: &TypeRef) -> bool {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef, uses: &mut Uses) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let docs = docs(def.docs.as_deref());
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => strukt(api, &docs, &name, s, uses),
+        TypeKind::Struct(s) => strukt(api, &docs, &name, s),
         TypeKind::Enum(e) => enumeration(&docs, &name, e),
-        TypeKind::Union(u) => union(api, &docs, &name, u, uses),
+        TypeKind::Union(u) => union(api, &docs, &name, u),
         TypeKind::Alias(t) => {
-            uses.map |= uses_map(t);
             let t = rust_type(api, t);
             quote! {
                 #docs
@@ -131,12 +147,11 @@ fn type_def(api: &Api, def: &TypeDef, uses: &mut Uses) -> TokenStream {
     }
 }
 
-fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct, uses: &mut Uses) -> TokenStream {
+fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let rule = CaseRule::best(s.fields.iter().map(|f| (f.name.as_str(), f.wire_name.as_str())), true);
     let rename_all = rule.attr().map(|r| quote!(#[serde(rename_all = #r)]));
-    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(api, f, rule, uses)).collect();
+    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(api, f, rule)).collect();
     if let Some(extra) = &s.additional {
-        uses.map = true;
         let mut scope = Scope::with_reserved(s.fields.iter().map(|f| f.name.as_str()));
         let extra_name = ident(&scope.claim("additional_properties"));
         let t = rust_type(api, extra);
@@ -158,7 +173,7 @@ fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct, 
     }
 }
 
-fn field(api: &Api, f: &Field, rule: CaseRule, uses: &mut Uses) -> TokenStream {
+fn field(api: &Api, f: &Field, rule: CaseRule) -> TokenStream {
     let mut doc_text = f.docs.clone();
     if f.deprecated {
         doc_text = Some(match doc_text {
@@ -170,7 +185,6 @@ fn field(api: &Api, f: &Field, rule: CaseRule, uses: &mut Uses) -> TokenStream {
     let name = ident(&f.name);
     let wire = &f.wire_name;
     let rename = (rule.field(&f.name) != *wire).then(|| quote!(rename = #wire,));
-    uses.map |= uses_map(&f.ty);
     let (inner, nullable) = f.ty.strip_null();
     let mut inner_ty = rust_type(api, inner);
     if f.boxed {
@@ -181,7 +195,6 @@ fn field(api: &Api, f: &Field, rule: CaseRule, uses: &mut Uses) -> TokenStream {
         (true, true) => (quote!(Option<#inner_ty>), None),
         (false, false) => (quote!(Option<#inner_ty>), Some(quote!(skip_serializing_if = "Option::is_none"))),
         (false, true) => {
-            uses.nullable = true;
             (quote!(Nullable<#inner_ty>), Some(quote!(default, skip_serializing_if = "Nullable::is_absent")))
         }
     };
@@ -240,7 +253,7 @@ fn enumeration(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> Token
     }
 }
 
-fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union, uses: &mut Uses) -> TokenStream {
+fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let variant_ty = |v: &crate::ir::UnionVariant| {
         let t = rust_type(api, &v.ty);
         if v.boxed {
@@ -249,9 +262,6 @@ fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union, us
             t
         }
     };
-    for v in &u.variants {
-        uses.map |= uses_map(&v.ty);
-    }
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let t = variant_ty(v);

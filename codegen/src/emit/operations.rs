@@ -4,19 +4,19 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
 use super::models::{docs, qualified_type};
+use super::{ident, Module};
 use crate::ir::{Api, Operation, Response, Status, TypeRef};
 
-pub(crate) fn operations(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(|op| operation(api, op));
+pub(crate) fn operations(api: &Api) -> Module<'_> {
+    let items = Box::new(api.operations.iter().map(|op| operation(api, op)));
     // Operations that take only scalars and return no schema need no models.
     let models_use = api.operations.iter().any(uses_models).then(|| {
         quote!(
             use crate::models;
         )
     });
-    quote! {
+    let head = quote! {
         //! Per-operation types: the parameters each operation takes and the responses it
         //! documents, one enum variant per status. The client returns them; a server returns
         //! them from its handlers, so it cannot answer with an undocumented status or leave
@@ -25,9 +25,8 @@ pub(crate) fn operations(api: &Api) -> TokenStream {
         #![allow(clippy::large_enum_variant)]
 
         #models_use
-
-        #(#items)*
-    }
+    };
+    Module { head, items }
 }
 
 /// Whether the types emitted for `op` name a type of the models module.

@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::ident;
 use super::models::{docs, qualified_type};
 use super::operations::body_type;
+use super::{ident, Module};
 use crate::ir::{
     Api, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, SecurityScheme,
     Status, TypeId, TypeKind, TypeRef,
@@ -29,7 +29,7 @@ pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
 /// Names the generated module defines itself; handlers must not take them.
 const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", "schemas"];
 
-pub(crate) fn server(api: &Api) -> TokenStream {
+pub(crate) fn server(api: &Api) -> Module<'_> {
     let support: TokenStream = include_str!("runtime/server_support.rs")
         .parse()
         .expect("the server runtime is valid Rust (it is compiled in every generated crate)");
@@ -135,15 +135,17 @@ pub(crate) fn server(api: &Api) -> TokenStream {
     let op_types = operation_type_uses(api);
     let op_types_use = (!op_types.is_empty()).then(|| quote!(use crate::operations::{#(#op_types),*};));
     let schema_mod = schemas.module();
-    let items = quote! {
-        #(#scheme_defs)*
-        #authenticate
-        #(#handlers)*
-        #(#renders)*
-    };
+    let mut items: Vec<TokenStream> = scheme_defs.collect();
+    items.extend(authenticate);
+    items.extend(handlers);
+    items.extend(renders);
     // Import what the items use, and nothing else.
     let routes = quote!(#(#routes)*);
-    let used = identifiers(&[&items, &routes, &quote!(#(#methods)*), &principal.clone().unwrap_or_default()]);
+    let mut scanned: Vec<&TokenStream> = items.iter().collect();
+    let methods = quote!(#(#methods)*);
+    let principal = principal.unwrap_or_default();
+    scanned.extend([&routes, &methods, &principal]);
+    let used = identifiers(&scanned);
     let only_used = |names: &[&str]| -> Vec<Ident> {
         names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}")).collect()
     };
@@ -180,7 +182,7 @@ pub(crate) fn server(api: &Api) -> TokenStream {
     ];
     let support_uses = support_names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}"));
     let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
-    quote! {
+    let head = quote! {
         #![doc = #title]
         //!
         //! The router authenticates every request to a secured operation through
@@ -217,7 +219,7 @@ pub(crate) fn server(api: &Api) -> TokenStream {
         /// enum, whose variants are the responses the spec documents.
         pub trait Api: Send + Sync + 'static {
             #principal
-            #(#methods)*
+            #methods
         }
 
         /// How the router treats requests.
@@ -246,15 +248,14 @@ pub(crate) fn server(api: &Api) -> TokenStream {
                 .layer(DefaultBodyLimit::max(config.body_limit))
                 .with_state(Arc::new(api))
         }
-
-        #items
-
-        #schema_mod
-
+    };
+    items.push(schema_mod);
+    items.push(quote! {
         mod support {
             #support
         }
-    }
+    });
+    Module { head, items: Box::new(items.into_iter()) }
 }
 
 /// The schemes some operation requires, in declaration order.
