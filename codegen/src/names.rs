@@ -1,8 +1,7 @@
 //! Naming: every Rust identifier the generator emits is made here from a wire name.
 //!
 //! Lowering settles all names (so the IR carries each identifier beside its wire name) and
-//! the emitters only read them. Emitters ask this module which `#[serde(rename_all)]` rule
-//! reproduces the wire names, using the same case rules serde itself applies.
+//! the emitters only read them.
 
 use std::collections::HashSet;
 
@@ -271,119 +270,6 @@ impl Scope {
     }
 }
 
-/// A `#[serde(rename_all = "...")]` rule, applied exactly as serde applies it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CaseRule {
-    /// No attribute: the identifier is the wire name.
-    Verbatim,
-    /// `lowercase`
-    Lower,
-    /// `camelCase`
-    Camel,
-    /// `PascalCase`
-    Pascal,
-    /// `snake_case`
-    Snake,
-    /// `kebab-case`
-    Kebab,
-    /// `SCREAMING_SNAKE_CASE`
-    ScreamingSnake,
-}
-
-impl CaseRule {
-    const ALL: [CaseRule; 7] = [
-        CaseRule::Verbatim,
-        CaseRule::Camel,
-        CaseRule::Kebab,
-        CaseRule::Snake,
-        CaseRule::Pascal,
-        CaseRule::Lower,
-        CaseRule::ScreamingSnake,
-    ];
-
-    /// The attribute value, or `None` for [`CaseRule::Verbatim`].
-    pub fn attr(self) -> Option<&'static str> {
-        match self {
-            CaseRule::Verbatim => None,
-            CaseRule::Lower => Some("lowercase"),
-            CaseRule::Camel => Some("camelCase"),
-            CaseRule::Pascal => Some("PascalCase"),
-            CaseRule::Snake => Some("snake_case"),
-            CaseRule::Kebab => Some("kebab-case"),
-            CaseRule::ScreamingSnake => Some("SCREAMING_SNAKE_CASE"),
-        }
-    }
-
-    /// The wire name serde derives for a struct field named `ident`.
-    pub fn field(self, ident: &str) -> String {
-        let field = unraw(ident);
-        match self {
-            CaseRule::Verbatim | CaseRule::Lower | CaseRule::Snake => field.to_string(),
-            CaseRule::ScreamingSnake => field.to_ascii_uppercase(),
-            CaseRule::Kebab => field.replace('_', "-"),
-            CaseRule::Pascal | CaseRule::Camel => {
-                let mut out = String::new();
-                let mut capitalize = self == CaseRule::Pascal;
-                for ch in field.chars() {
-                    if ch == '_' {
-                        capitalize = !out.is_empty() || self == CaseRule::Pascal;
-                    } else if capitalize {
-                        out.push(ch.to_ascii_uppercase());
-                        capitalize = false;
-                    } else {
-                        out.push(ch);
-                    }
-                }
-                out
-            }
-        }
-    }
-
-    /// The wire name serde derives for an enum variant named `ident`.
-    pub fn variant(self, ident: &str) -> String {
-        let variant = unraw(ident);
-        let snake = || {
-            let mut out = String::new();
-            for (i, ch) in variant.char_indices() {
-                if i > 0 && ch.is_uppercase() {
-                    out.push('_');
-                }
-                out.push(ch.to_ascii_lowercase());
-            }
-            out
-        };
-        match self {
-            CaseRule::Verbatim | CaseRule::Pascal => variant.to_string(),
-            CaseRule::Lower => variant.to_ascii_lowercase(),
-            CaseRule::Camel => {
-                let mut chars = variant.chars();
-                chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
-            }
-            CaseRule::Snake => snake(),
-            CaseRule::Kebab => snake().replace('_', "-"),
-            CaseRule::ScreamingSnake => snake().to_ascii_uppercase(),
-        }
-    }
-
-    /// The rule that reproduces the most wire names; ties go to the rule listed first.
-    pub fn best<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone, for_fields: bool) -> CaseRule {
-        let score = |rule: CaseRule| {
-            pairs
-                .clone()
-                .filter(|(ident, wire)| if for_fields { rule.field(ident) } else { rule.variant(ident) } == *wire)
-                .count()
-        };
-        let mut best = (CaseRule::Verbatim, score(CaseRule::Verbatim));
-        for rule in CaseRule::ALL.into_iter().skip(1) {
-            let s = score(rule);
-            if s > best.1 {
-                best = (rule, s);
-            }
-        }
-        best.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,18 +313,6 @@ mod tests {
         assert_eq!(constant("get_customer"), "GET_CUSTOMER");
         assert_eq!(constant("JWT"), "JWT");
         assert_eq!(constant("3dSecure"), "_3D_SECURE");
-    }
-
-    #[test]
-    fn serde_case_rules() {
-        assert_eq!(CaseRule::Camel.field("is_edd_required"), "isEddRequired");
-        assert_eq!(CaseRule::Camel.field("r#type"), "type");
-        assert_eq!(CaseRule::Kebab.variant("EuVat"), "eu-vat");
-        assert_eq!(CaseRule::ScreamingSnake.variant("EuVat"), "EU_VAT");
-        let fields = [("tax_numbers", "taxNumbers"), ("id", "id"), ("links", "_links")];
-        assert_eq!(CaseRule::best(fields.iter().copied(), true), CaseRule::Camel);
-        let variants = [("EuVat", "eu-vat"), ("Other", "other")];
-        assert_eq!(CaseRule::best(variants.iter().copied(), false), CaseRule::Kebab);
     }
 
     #[test]

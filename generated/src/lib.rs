@@ -27,6 +27,8 @@ pub mod operations;
 #[cfg(feature = "server")]
 pub mod server;
 
+mod json;
+
 mod nullable;
 
 pub use nullable::Nullable;

@@ -4,200 +4,209 @@
 //!
 //! A schema with `readOnly` or `writeOnly` members gives two types: `Name`, as the server
 //! sends it (no writeOnly members), and `NameRequest`, as a client sends it (no readOnly ones).
+//!
+//! Structs and enums get `Serialize` and `Deserialize` from the `json::object!` and
+//! `json::enumeration!` lines after them, which list each member's name on the wire.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
-use serde::{Deserialize, Serialize};
+use crate::json;
 use crate::Nullable;
 
 /// Company data derived from the domain of the customer's primary email address.
 /// Available as a paid feature only; [contact Rebilly](https://www.rebilly.com/support/) to turn it on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Company {
     /// Company name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Domain of the company's website.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Year in which the company was established.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub year_founded: Nullable<f64>,
     /// Industry the company operates in.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub industry: Nullable<String>,
     /// Headcount of the company.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub employees_count: Nullable<f64>,
     /// Country of the company's base.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
     /// Locality or region of the company's base.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub locality: Nullable<String>,
     /// External profiles of the company.
-    #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<CompanyLink>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+json::object!(Company {
+    name: nullable "name",
+    domain: optional "domain",
+    year_founded: nullable "yearFounded",
+    industry: nullable "industry",
+    employees_count: nullable "employeesCount",
+    country: nullable "country",
+    locality: nullable "locality",
+    links: optional "_links",
+});
+
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CompanyLink {
     /// Target URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Kind of link.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<CompanyLinkRel>,
 }
 
+json::object!(CompanyLink {
+    href: optional "href",
+    rel: optional "rel",
+});
+
 /// Kind of link.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CompanyLinkRel {
     Linkedin,
     /// A value this version of the API did not list, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
-impl CompanyLinkRel {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linkedin => "linkedin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
+json::enumeration!(CompanyLinkRel {
+    Linkedin = "linkedin",
+    ..Unknown
+});
 
-impl std::fmt::Display for CompanyLinkRel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactEmail {
     /// Label telling the addresses apart.
     pub label: String,
     /// The email address.
     pub value: String,
     /// Whether this is the contact's main email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
+
+json::object!(ContactEmail {
+    label: required "label",
+    value: required "value",
+    primary: optional "primary",
+});
 
 /// Email addresses of the contact.
 pub type ContactEmails = Vec<ContactEmail>;
 
 /// Postal and contact details of a person.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactObject {
     /// Given name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// Family name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_name: Nullable<String>,
     /// Organization the person belongs to.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub organization: Nullable<String>,
     /// Street address, first line.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<String>,
     /// Street address, second line.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address2: Nullable<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub city: Nullable<String>,
     /// State, province or other region.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// Country as an ISO 3166-1 alpha-2 code
     /// (list at [ISO.org](https://www.iso.org/obp/ui/#search/code/)).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// Phone numbers of the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<ContactPhoneNumbers>,
     /// Email addresses of the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<ContactEmails>,
     /// Date of birth (`YYYY-MM-DD`).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub dob: Nullable<chrono::NaiveDate>,
     /// Position held at the organization.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub job_title: Nullable<String>,
     /// Digest of the contact's attributes, computed by the server.
     /// Two contacts with equal hashes hold the same data.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
 }
+
+json::object!(ContactObject {
+    first_name: nullable "firstName",
+    last_name: nullable "lastName",
+    organization: nullable "organization",
+    address: nullable "address",
+    address2: nullable "address2",
+    city: nullable "city",
+    region: nullable "region",
+    country: nullable "country",
+    postal_code: nullable "postalCode",
+    phone_numbers: optional "phoneNumbers",
+    emails: optional "emails",
+    dob: nullable "dob",
+    job_title: nullable "jobTitle",
+    hash: optional "hash",
+});
 
 /// Postal and contact details of a person.
 ///
 /// The request view of [`ContactObject`]: the members the server sets are left out.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactObjectRequest {
     /// Given name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// Family name.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_name: Nullable<String>,
     /// Organization the person belongs to.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub organization: Nullable<String>,
     /// Street address, first line.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address: Nullable<String>,
     /// Street address, second line.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub address2: Nullable<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub city: Nullable<String>,
     /// State, province or other region.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub region: Nullable<String>,
     /// Country as an ISO 3166-1 alpha-2 code
     /// (list at [ISO.org](https://www.iso.org/obp/ui/#search/code/)).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub country: Nullable<String>,
     /// Postal or ZIP code.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub postal_code: Nullable<String>,
     /// Phone numbers of the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<ContactPhoneNumbers>,
     /// Email addresses of the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<ContactEmails>,
     /// Date of birth (`YYYY-MM-DD`).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub dob: Nullable<chrono::NaiveDate>,
     /// Position held at the organization.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub job_title: Nullable<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+json::object!(ContactObjectRequest {
+    first_name: nullable "firstName",
+    last_name: nullable "lastName",
+    organization: nullable "organization",
+    address: nullable "address",
+    address2: nullable "address2",
+    city: nullable "city",
+    region: nullable "region",
+    country: nullable "country",
+    postal_code: nullable "postalCode",
+    phone_numbers: optional "phoneNumbers",
+    emails: optional "emails",
+    dob: nullable "dob",
+    job_title: nullable "jobTitle",
+});
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct ContactPhoneNumber {
     /// Label telling the numbers apart.
     pub label: String,
     /// The phone number.
     pub value: String,
     /// Whether this is the contact's main phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
 }
+
+json::object!(ContactPhoneNumber {
+    label: required "label",
+    value: required "value",
+    primary: optional "primary",
+});
 
 /// Phone numbers of the contact.
 pub type ContactPhoneNumbers = Vec<ContactPhoneNumber>;
@@ -211,177 +220,186 @@ pub type CurrencyCode = String;
 /// A customer: a person or business that buys from the merchant.
 /// Read-only members are computed by the server and are ignored on input;
 /// write-only members are accepted on input and never returned.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Customer {
     /// Server-assigned identifier of the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Email address taken from the customer's primary address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub email: Nullable<String>,
     /// Given name taken from the customer's primary address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// Family name taken from the customer's primary address.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_name: Nullable<String>,
     /// Website through which the customer was acquired.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_id: Option<WebsiteId>,
     /// Payment instrument charged when no other instrument is specified,
     /// for example for subscription renewals. `null` when none is set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_payment_instrument: Nullable<DefaultPaymentInstrument>,
     /// Moment the resource was created; set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<CreatedTime>,
     /// Moment the resource was last changed; maintained by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<UpdatedTime>,
     /// Merchant-defined data stored alongside the resource, keyed by custom field name.
     /// See [custom fields](https://www.rebilly.com/catalog/all/custom-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<ResourceCustomFields>,
     /// Main contact details of the customer. Payment instruments, subscriptions
     /// and invoices fall back to this address when they are given none of their own.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub primary_address: Nullable<ContactObject>,
     /// Company data derived from the domain of the customer's primary email address.
     /// Available as a paid feature only; [contact Rebilly](https://www.rebilly.com/support/) to turn it on.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub company: Nullable<Company>,
     /// Mean value of the customer's approved payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_value: Option<CustomerAverageValue>,
     /// How many approved payments (sales and captures) the customer has made.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_count: Option<i64>,
     /// When the customer's most recent approved payment happened, or `null` if there has been none.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub last_payment_time: Nullable<chrono::DateTime<chrono::Utc>>,
     /// Total revenue the customer has brought in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime_revenue: Option<CustomerLifetimeRevenue>,
     /// How many invoices have been issued to the customer so far.
     /// A value of `0` marks a lead (someone who has not paid yet);
     /// `1` or more marks a paying customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_count: Option<i64>,
     /// Tags assigned to the customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Counter that grows each time the customer record changes.
     /// Compare it across webhook payloads to tell which representation is newer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<i64>,
     /// Whether Enhanced Due Diligence (EDD) applies to this customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_edd_required: Option<bool>,
     /// Whether the customer has passed KYC: accepted identity and address
     /// documents, or an accepted credit file document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_fulfilled_kyc: Option<bool>,
     /// Organization that owns the customer record.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<OrganizationId>,
     /// Preferred language of the customer, as an RFC 5646 language tag.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
     /// Tax identification numbers registered for the customer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tax_numbers: Nullable<Vec<TaxNumber>>,
     /// Related resources included in the response when requested with the `expand` query parameter.
-    #[serde(rename = "_embedded", skip_serializing_if = "Option::is_none")]
     pub embedded: Option<CustomerEmbedded>,
 }
 
+json::object!(Customer {
+    id: optional "id",
+    email: nullable "email",
+    first_name: nullable "firstName",
+    last_name: nullable "lastName",
+    website_id: optional "websiteId",
+    default_payment_instrument: nullable "defaultPaymentInstrument",
+    created_time: optional "createdTime",
+    updated_time: optional "updatedTime",
+    custom_fields: optional "customFields",
+    primary_address: nullable "primaryAddress",
+    company: nullable "company",
+    average_value: optional "averageValue",
+    payment_count: optional "paymentCount",
+    last_payment_time: nullable "lastPaymentTime",
+    lifetime_revenue: optional "lifetimeRevenue",
+    invoice_count: optional "invoiceCount",
+    tags: optional "tags",
+    revision: optional "revision",
+    is_edd_required: optional "isEddRequired",
+    has_fulfilled_kyc: optional "hasFulfilledKyc",
+    organization_id: optional "organizationId",
+    locale: nullable "locale",
+    tax_numbers: nullable "taxNumbers",
+    embedded: optional "_embedded",
+});
+
 /// Mean value of the customer's approved payments.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerAverageValue {
     /// The merchant's reporting currency, in which `amount` is expressed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<CurrencyCode>,
     /// Mean approved payment amount in the merchant's reporting currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Mean approved payment amount converted to US dollars.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_usd: Option<f64>,
 }
 
+json::object!(CustomerAverageValue {
+    currency: optional "currency",
+    amount: optional "amount",
+    amount_usd: optional "amountUsd",
+});
+
 /// Related resources included in the response when requested with the `expand` query parameter.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerEmbedded {
     /// The website the customer belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<serde_json::Map<String, serde_json::Value>>,
     /// Where the customer came from as a lead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_source: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+json::object!(CustomerEmbedded {
+    website: optional "website",
+    lead_source: optional "leadSource",
+});
+
 /// Total revenue the customer has brought in.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerLifetimeRevenue {
     /// Total revenue in the merchant's reporting currency.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Total revenue converted to US dollars.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_usd: Option<f64>,
 }
+
+json::object!(CustomerLifetimeRevenue {
+    amount: optional "amount",
+    amount_usd: optional "amountUsd",
+});
 
 /// A customer: a person or business that buys from the merchant.
 /// Read-only members are computed by the server and are ignored on input;
 /// write-only members are accepted on input and never returned.
 ///
 /// The request view of [`Customer`]: the members the server sets are left out.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerRequest {
     /// Website through which the customer was acquired.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_id: Option<WebsiteId>,
     /// Single-use payment token to turn into a payment instrument for this customer.
     /// The resulting instrument becomes the customer's default one and takes
     /// precedence over `defaultPaymentInstrumentId` when both are sent.
     /// The token cannot be reused after this request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_token: Option<String>,
     /// Payment instrument charged when no other instrument is specified,
     /// for example for subscription renewals. `null` when none is set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_payment_instrument: Nullable<DefaultPaymentInstrument>,
     /// ID of the payment instrument to make the customer's default one.
     /// Send `null` to clear the current default.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub default_payment_instrument_id: Nullable<String>,
     /// Merchant-defined data stored alongside the resource, keyed by custom field name.
     /// See [custom fields](https://www.rebilly.com/catalog/all/custom-fields).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<ResourceCustomFields>,
     /// Main contact details of the customer. Payment instruments, subscriptions
     /// and invoices fall back to this address when they are given none of their own.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub primary_address: Nullable<ContactObjectRequest>,
     /// Whether Enhanced Due Diligence (EDD) applies to this customer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_edd_required: Option<bool>,
     /// Preferred language of the customer, as an RFC 5646 language tag.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
     /// Tax identification numbers registered for the customer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub tax_numbers: Nullable<Vec<TaxNumberRequest>>,
 }
 
+json::object!(CustomerRequest {
+    website_id: optional "websiteId",
+    payment_token: optional "paymentToken",
+    default_payment_instrument: nullable "defaultPaymentInstrument",
+    default_payment_instrument_id: nullable "defaultPaymentInstrumentId",
+    custom_fields: optional "customFields",
+    primary_address: nullable "primaryAddress",
+    is_edd_required: optional "isEddRequired",
+    locale: nullable "locale",
+    tax_numbers: nullable "taxNumbers",
+});
+
 /// Reference to the payment instrument used by default for a customer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DefaultPaymentInstrument {
     /// Identifier of a payment method, such as `payment-card`, `ach`, `paypal` or `SEPA`.
     /// Kept as an open string because the set of supported methods keeps growing.
@@ -390,16 +408,24 @@ pub struct DefaultPaymentInstrument {
     pub payment_instrument_id: String,
 }
 
+json::object!(DefaultPaymentInstrument {
+    method: required "method",
+    payment_instrument_id: required "paymentInstrumentId",
+});
+
 /// One rejected input field and the reason it was rejected.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvalidField {
     /// Path of the field; nested fields are written in dot notation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Why the value was rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+
+json::object!(InvalidField {
+    field: optional "field",
+    message: optional "message",
+});
 
 /// Identifier of an organization, the entity that stands for a merchant company.
 /// See [organizations and websites](https://www.rebilly.com/docs/settings/organizations-and-websites/#obtain-your-organization-id-and-website-id).
@@ -411,25 +437,28 @@ pub type PaymentMethod = String;
 
 /// Error body in the problem details format of
 /// [RFC 7807](https://tools.ietf.org/html/rfc7807).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Problem {
     /// URI reference naming the kind of problem, ideally pointing at documentation for it.
     /// An absent value means `about:blank`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Brief summary of the kind of problem; stays the same for every occurrence except for translation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// HTTP status code of the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Explanation of this particular occurrence, meant for people.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// URI reference for this particular occurrence; it need not be dereferenceable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
 }
+
+json::object!(Problem {
+    r#type: optional "type",
+    title: optional "title",
+    status: optional "status",
+    detail: optional "detail",
+    instance: optional "instance",
+});
 
 /// Merchant-defined data stored alongside the resource, keyed by custom field name.
 /// See [custom fields](https://www.rebilly.com/catalog/all/custom-fields).
@@ -441,48 +470,37 @@ pub type ResourceId = String;
 /// Links related to the resource.
 pub type SelfLink = Vec<SelfLinkItem>;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SelfLinkItem {
     /// Target URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// Kind of link.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<SelfLinkItemRel>,
 }
 
+json::object!(SelfLinkItem {
+    href: optional "href",
+    rel: optional "rel",
+});
+
 /// Kind of link.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SelfLinkItemRel {
-    #[serde(rename = "self")]
     SelfValue,
     /// A value this version of the API did not list, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
-impl SelfLinkItemRel {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SelfValue => "self",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SelfLinkItemRel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+json::enumeration!(SelfLinkItemRel {
+    SelfValue = "self",
+    ..Unknown
+});
 
 /// Keyword label used to group and categorize customers or KYC documents.
 /// See [tags](https://www.rebilly.com/docs/dev-docs/api/tags/).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Tag {
     /// Identifier of the tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<ResourceId>,
     /// Name of the tag, unique within the organization and compared case-insensitively.
     pub name: String,
@@ -490,15 +508,21 @@ pub struct Tag {
     /// applied to customers, and so on.
     pub r#type: TagType,
     /// Links related to the resource.
-    #[serde(rename = "_links", skip_serializing_if = "Option::is_none")]
     pub links: Option<SelfLink>,
 }
+
+json::object!(Tag {
+    id: optional "id",
+    name: required "name",
+    r#type: required "type",
+    links: optional "_links",
+});
 
 /// Keyword label used to group and categorize customers or KYC documents.
 /// See [tags](https://www.rebilly.com/docs/dev-docs/api/tags/).
 ///
 /// The request view of [`Tag`]: the members the server sets are left out.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TagRequest {
     /// Name of the tag, unique within the organization and compared case-insensitively.
     pub name: String,
@@ -507,124 +531,113 @@ pub struct TagRequest {
     pub r#type: TagType,
 }
 
+json::object!(TagRequest {
+    name: required "name",
+    r#type: required "type",
+});
+
 /// Kind of entity the tag may be attached to; a customer tag can only be
 /// applied to customers, and so on.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TagType {
     Customer,
     KycDocument,
     AmlCheck,
     /// A value this version of the API did not list, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
-impl TagType {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::KycDocument => "kyc-document",
-            Self::AmlCheck => "aml-check",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TagType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+json::enumeration!(TagType {
+    Customer = "customer",
+    KycDocument = "kyc-document",
+    AmlCheck = "aml-check",
+    ..Unknown
+});
 
 /// A tax identification number of the customer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaxNumber {
     /// Tax number scheme.
     pub r#type: TaxNumberType,
     /// The tax number itself.
     pub value: String,
     /// Whether this number is the one printed on invoices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// Outcome of the EU [VIES](https://ec.europa.eu/taxation_customs/vies/#/vat-validation) check
     /// for this number; `null` when it has not been checked.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub is_valid: Nullable<bool>,
 }
+
+json::object!(TaxNumber {
+    r#type: required "type",
+    value: required "value",
+    is_default: optional "isDefault",
+    is_valid: nullable "isValid",
+});
 
 /// A tax identification number of the customer.
 ///
 /// The request view of [`TaxNumber`]: the members the server sets are left out.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TaxNumberRequest {
     /// Tax number scheme.
     pub r#type: TaxNumberType,
     /// The tax number itself.
     pub value: String,
     /// Whether this number is the one printed on invoices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 }
 
+json::object!(TaxNumberRequest {
+    r#type: required "type",
+    value: required "value",
+    is_default: optional "isDefault",
+});
+
 /// Tax number scheme.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TaxNumberType {
     EuVat,
     Other,
     /// A value this version of the API did not list, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
-impl TaxNumberType {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EuVat => "eu-vat",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TaxNumberType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+json::enumeration!(TaxNumberType {
+    EuVat = "eu-vat",
+    Other = "other",
+    ..Unknown
+});
 
 /// Moment the resource was last changed; maintained by the server.
 pub type UpdatedTime = chrono::DateTime<chrono::Utc>;
 
 /// Problem details extended with the list of fields that failed validation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ValidationError {
     /// URI reference naming the kind of problem, ideally pointing at documentation for it.
     /// An absent value means `about:blank`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Brief summary of the kind of problem; stays the same for every occurrence except for translation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// HTTP status code of the response.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Explanation of this particular occurrence, meant for people.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// URI reference for this particular occurrence; it need not be dereferenceable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// Every field that failed validation, with a message for each.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_fields: Option<Vec<InvalidField>>,
 }
+
+json::object!(ValidationError {
+    r#type: optional "type",
+    title: optional "title",
+    status: optional "status",
+    detail: optional "detail",
+    instance: optional "instance",
+    invalid_fields: optional "invalidFields",
+});
 
 /// Identifier of a website, the place where an organization acquires its customers.
 /// See [organizations and websites](https://www.rebilly.com/docs/settings/organizations-and-websites/#obtain-your-organization-id-and-website-id).

@@ -39,15 +39,20 @@ pub(crate) fn emit<'a>(
         format!("{toml_header}\n# prettyplease formats this crate; rustfmt must not reformat it, or the freshness check fails.\ndisable_all_formatting = true\n"),
     );
     files.insert("api-surface.json".to_string(), surface_json(api, &header));
+    // Hand-written runtime files go out as written, comments and layout included.
+    for (path, source) in
+        [("src/nullable.rs", include_str!("runtime/nullable.rs")), ("src/json.rs", include_str!("runtime/json.rs"))]
+    {
+        files.insert(path.to_string(), format!("{header}\n{source}"));
+    }
     timings.emit = started.elapsed();
     // Largest first, so that the two workers finish together.
-    let jobs: [(&str, Job<'a, '_>); 6] = [
+    let jobs: [(&str, Job<'a, '_>); 5] = [
         ("src/models.rs", &|| Ok(models::models(api))),
         ("src/server.rs", &|| Ok(server::server(api))),
         ("src/client.rs", &|| Ok(client::client(api))),
         ("src/operations.rs", &|| Ok(operations::operations(api))),
         ("src/lib.rs", &|| Ok(lib_rs(api, config).into())),
-        ("src/nullable.rs", &|| runtime(include_str!("runtime/nullable.rs")).map(Module::from)),
     ];
     let next = AtomicUsize::new(0);
     let work = || {
@@ -80,14 +85,12 @@ pub(crate) fn emit<'a>(
     Ok(files)
 }
 
-/// Tokens of a hand-written runtime file shipped inside every generated crate.
-fn runtime(source: &str) -> Result<proc_macro2::TokenStream, Diagnostic> {
-    source
-        .parse()
-        .map_err(|e| Diagnostic::error("<codegen>", "", format!("internal error: runtime source does not parse: {e}")))
-}
-
 fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
+    let json_mod = uses_json(api).then(|| {
+        quote!(
+            mod json;
+        )
+    });
     let mut docs = vec![format!(" {} (API version {}).", api.title, api.version), String::new()];
     docs.push(format!(
         " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`. With the `client` feature, `client` calls the API over HTTP; with the `server` feature, `server` serves it with axum.",
@@ -108,6 +111,7 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
         pub mod operations;
         #[cfg(feature = "server")]
         pub mod server;
+        #json_mod
         mod nullable;
 
         pub use nullable::Nullable;
@@ -158,6 +162,11 @@ fn surface_json(api: &Api, header: &str) -> String {
 
 fn toml_comment(header: &str) -> String {
     header.lines().map(|l| format!("#{}", l.trim_start_matches("//"))).collect::<Vec<_>>().join("\n")
+}
+
+/// Whether the models implement serde with the `json` module's macros (structs and enums do).
+fn uses_json(api: &Api) -> bool {
+    api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_) | crate::ir::TypeKind::Enum(_)))
 }
 
 /// Whether any emitted type holds a date or date-time (so the crate needs chrono).

@@ -5,13 +5,17 @@ use quote::quote;
 
 use super::{ident, Module};
 use crate::ir::{Api, Enum, Field, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
-use crate::names::{CaseRule, Scope};
+use crate::names::Scope;
 
 /// Which imports the emitted items need.
 #[derive(Default)]
 struct Uses {
     map: bool,
     nullable: bool,
+    /// Structs or enums, implemented with the `json` macros.
+    json: bool,
+    /// Unions, which derive serde's traits.
+    serde: bool,
 }
 
 impl Uses {
@@ -20,12 +24,16 @@ impl Uses {
         for def in &api.types {
             match &def.kind {
                 TypeKind::Struct(s) => {
+                    uses.json = true;
                     uses.map |= s.additional.is_some() || s.fields.iter().any(|f| uses_map(&f.ty));
                     uses.nullable |= s.fields.iter().any(|f| !f.required && f.ty.strip_null().1);
                 }
-                TypeKind::Union(u) => uses.map |= u.variants.iter().any(|v| uses_map(&v.ty)),
+                TypeKind::Union(u) => {
+                    uses.serde = true;
+                    uses.map |= u.variants.iter().any(|v| uses_map(&v.ty));
+                }
                 TypeKind::Alias(t) => uses.map |= uses_map(t),
-                TypeKind::Enum(_) => {}
+                TypeKind::Enum(_) => uses.json = true,
             }
         }
         uses
@@ -45,10 +53,14 @@ pub(crate) fn models(api: &Api) -> Module<'_> {
             use crate::Nullable;
         )
     });
-    // A spec whose operations use only scalars has no models at all.
-    let serde_use = (!api.types.is_empty()).then(|| {
+    let serde_use = uses.serde.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
+        )
+    });
+    let json_use = uses.json.then(|| {
+        quote!(
+            use crate::json;
         )
     });
     let head = quote! {
@@ -56,10 +68,14 @@ pub(crate) fn models(api: &Api) -> Module<'_> {
         //!
         //! A schema with `readOnly` or `writeOnly` members gives two types: `Name`, as the server
         //! sends it (no writeOnly members), and `NameRequest`, as a client sends it (no readOnly ones).
+        //!
+        //! Structs and enums get `Serialize` and `Deserialize` from the `json::object!` and
+        //! `json::enumeration!` lines after them, which list each member's name on the wire.
         // Unions hold whole objects side by side, and variant names repeat the schemas' names.
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
         #serde_use
+        #json_use
         #map_use
         #nullable_use
     };
@@ -148,32 +164,43 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 }
 
 fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let rule = CaseRule::best(s.fields.iter().map(|f| (f.name.as_str(), f.wire_name.as_str())), true);
-    let rename_all = rule.attr().map(|r| quote!(#[serde(rename_all = #r)]));
-    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(api, f, rule)).collect();
+    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(api, f)).collect();
+    let wire = s.fields.iter().map(|f| {
+        let name = ident(&f.name);
+        let kind = match (f.required, f.ty.strip_null().1) {
+            (true, false) => quote!(required),
+            (true, true) => quote!(required_nullable),
+            (false, false) => quote!(optional),
+            (false, true) => quote!(nullable),
+        };
+        let wire = &f.wire_name;
+        quote!(#name: #kind #wire,)
+    });
+    let mut extra_list = None;
     if let Some(extra) = &s.additional {
         let mut scope = Scope::with_reserved(s.fields.iter().map(|f| f.name.as_str()));
         let extra_name = ident(&scope.claim("additional_properties"));
         let t = rust_type(api, extra);
         fields.push(quote! {
             /// Members not listed above.
-            #[serde(flatten)]
             pub #extra_name: BTreeMap<String, #t>,
         });
+        extra_list = Some(quote!(..#extra_name));
     }
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
-        #rename_all
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name {
             #(#fields)*
         }
+
+        json::object!(#name { #(#wire)* #extra_list });
     }
 }
 
-fn field(api: &Api, f: &Field, rule: CaseRule) -> TokenStream {
+fn field(api: &Api, f: &Field) -> TokenStream {
     let mut doc_text = f.docs.clone();
     if f.deprecated {
         doc_text = Some(match doc_text {
@@ -183,73 +210,40 @@ fn field(api: &Api, f: &Field, rule: CaseRule) -> TokenStream {
     }
     let docs = docs(doc_text.as_deref());
     let name = ident(&f.name);
-    let wire = &f.wire_name;
-    let rename = (rule.field(&f.name) != *wire).then(|| quote!(rename = #wire,));
     let (inner, nullable) = f.ty.strip_null();
-    let mut inner_ty = rust_type(api, inner);
+    let mut ty = rust_type(api, inner);
     if f.boxed {
-        inner_ty = quote!(Box<#inner_ty>);
+        ty = quote!(Box<#ty>);
     }
-    let (ty, extra) = match (f.required, nullable) {
-        (true, false) => (inner_ty, None),
-        (true, true) => (quote!(Option<#inner_ty>), None),
-        (false, false) => (quote!(Option<#inner_ty>), Some(quote!(skip_serializing_if = "Option::is_none"))),
-        (false, true) => {
-            (quote!(Nullable<#inner_ty>), Some(quote!(default, skip_serializing_if = "Nullable::is_absent")))
-        }
-    };
-    let serde = match (rename, extra) {
-        (None, None) => None,
-        (rename, extra) => Some(quote!(#[serde(#rename #extra)])),
+    let ty = match (f.required, nullable) {
+        (true, false) => ty,
+        (true, true) | (false, false) => quote!(Option<#ty>),
+        (false, true) => quote!(Nullable<#ty>),
     };
     quote! {
         #docs
-        #serde
         pub #name: #ty,
     }
 }
 
 fn enumeration(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
-    let rule = CaseRule::best(e.variants.iter().map(|v| (v.name.as_str(), v.wire_name.as_str())), false);
-    let rename_all = rule.attr().map(|r| quote!(#[serde(rename_all = #r)]));
-    let variants = e.variants.iter().map(|v| {
+    let variants = e.variants.iter().map(|v| ident(&v.name));
+    let wire = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let wire = &v.wire_name;
-        let rename = (rule.variant(&v.name) != *wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote!(#rename #vname,)
-    });
-    let arms = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let wire = &v.wire_name;
-        quote!(Self::#vname => #wire,)
+        quote!(#vname = #wire,)
     });
     let other = ident(&e.other);
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #rename_all
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
-            #(#variants)*
+            #(#variants,)*
             /// A value this version of the API did not list, kept as sent.
-            #[serde(untagged)]
             #other(String),
         }
 
-        impl #name {
-            /// The value as it travels on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#arms)*
-                    Self::#other(value) => value,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        json::enumeration!(#name { #(#wire)* ..#other });
     }
 }
 

@@ -61,7 +61,7 @@ pub(crate) fn rust_file(header: &str, module: Module<'_>, timings: &mut Timings)
         timings.format += started - built;
     }
     printer.flush();
-    let text = format!("{header}\n{}", space_items(&printer.out));
+    let text = format!("{header}\n{}", space_items(&layout_json_macros(&printer.out)));
     timings.format += started.elapsed();
     Ok(text)
 }
@@ -95,6 +95,102 @@ impl Printer {
         };
         self.out.push_str(&prettyplease::unparse(&file));
     }
+}
+
+/// Lays out the `json::object!` and `json::enumeration!` calls of the models one member per
+/// line, as a person would; prettyplease fills macro arguments like a paragraph.
+fn layout_json_macros(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 8);
+    let mut call: Option<String> = None;
+    for line in code.lines() {
+        let text = match call.as_mut() {
+            Some(text) => text,
+            None if line.starts_with("json::object!(") || line.starts_with("json::enumeration!(") => {
+                call.insert(String::new())
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+        };
+        text.push_str(line);
+        text.push('\n');
+        if line.ends_with(");") && balanced(text) {
+            lay_out_call(text, &mut out);
+            call = None;
+        }
+    }
+    // A call that never closes cannot come from prettyplease; keep it as printed.
+    out.push_str(call.as_deref().unwrap_or_default());
+    out
+}
+
+/// Whether the parentheses outside string literals balance.
+fn balanced(text: &str) -> bool {
+    macro_tokens(text).iter().fold(0i32, |depth, t| match *t {
+        "(" => depth + 1,
+        ")" => depth - 1,
+        _ => depth,
+    }) == 0
+}
+
+/// `path!(Name { member, member, ..rest });` with one member per line.
+fn lay_out_call(text: &str, out: &mut String) {
+    let tokens = macro_tokens(text);
+    let (Some(open), Some(close)) = (tokens.iter().position(|t| *t == "{"), tokens.iter().rposition(|t| *t == "}"))
+    else {
+        out.push_str(text);
+        return;
+    };
+    out.push_str(&tokens[..open].concat());
+    out.push_str(" {\n");
+    for member in tokens[open + 1..close].split(|t| *t == ",").filter(|m| !m.is_empty()) {
+        out.push_str("    ");
+        for (i, t) in member.iter().enumerate() {
+            if i > 0 && *t != ":" && member[i - 1] != ".." {
+                out.push(' ');
+            }
+            out.push_str(t);
+        }
+        out.push_str(if member[0] == ".." { "\n" } else { ",\n" });
+    }
+    out.push('}');
+    out.push_str(&tokens[close + 1..].concat());
+    out.push('\n');
+}
+
+/// The tokens of a macro call as prettyplease printed it: words, string literals, `..` and
+/// single punctuation.
+fn macro_tokens(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match bytes[i] {
+            b if b.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'.' if bytes.get(i + 1) == Some(&b'.') => i += 2,
+            b if b.is_ascii_alphanumeric() || b == b'_' || b == b'#' => {
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'#') {
+                    i += 1;
+                }
+            }
+            _ => i += text[i..].chars().next().map_or(1, char::len_utf8),
+        }
+        tokens.push(&text[start..i.min(bytes.len())]);
+    }
+    tokens
 }
 
 /// Puts a blank line between items, as people write them (prettyplease packs them tight).

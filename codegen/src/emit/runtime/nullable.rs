@@ -4,8 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A member that is optional *and* nullable, where absent and `null` mean different things.
 ///
-/// On a request, `Absent` leaves the stored value alone while `Null` clears it. Use it in a
-/// field marked `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`.
+/// On a request, `Absent` leaves the stored value alone while `Null` clears it. The models
+/// list such a field as `nullable` in `json::object!`; in a struct of your own, mark it
+/// `#[serde(default, skip_serializing_if = "Nullable::is_absent")]`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Nullable<T> {
     /// Not sent.
