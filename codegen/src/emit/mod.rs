@@ -20,15 +20,11 @@ pub(crate) use render::{ident, Module};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Builds one module's tokens.
-type Job<'a, 'f> = &'f (dyn Fn() -> Result<Module<'a>, Diagnostic> + Sync);
+/// Makes one file, adding to the stage timings.
+type Job<'f> = &'f (dyn Fn(&mut Timings) -> Result<String, Diagnostic> + Sync);
 
 /// Every file of the generated crate, by path relative to the crate root.
-pub(crate) fn emit<'a>(
-    api: &'a Api,
-    config: &Config,
-    timings: &mut Timings,
-) -> Result<BTreeMap<String, String>, Diagnostic> {
+pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<BTreeMap<String, String>, Diagnostic> {
     let started = Instant::now();
     let header = render::header(config);
     let mut files = BTreeMap::new();
@@ -38,33 +34,28 @@ pub(crate) fn emit<'a>(
         "rustfmt.toml".to_string(),
         format!("{toml_header}\n# prettyplease formats this crate; rustfmt must not reformat it, or the freshness check fails.\ndisable_all_formatting = true\n"),
     );
-    files.insert("api-surface.json".to_string(), surface_json(api, &header));
     // Hand-written runtime files go out as written, comments and layout included.
-    for (path, source) in
-        [("src/nullable.rs", include_str!("runtime/nullable.rs")), ("src/json.rs", include_str!("runtime/json.rs"))]
-    {
-        files.insert(path.to_string(), format!("{header}\n{source}"));
+    files.insert("src/nullable.rs".into(), format!("{header}\n{}", include_str!("runtime/nullable.rs")));
+    if uses_json(api) {
+        files.insert("src/json.rs".into(), format!("{header}\n{}", include_str!("runtime/json.rs")));
     }
     timings.emit = started.elapsed();
-    // Largest first, so that the two workers finish together.
-    let jobs: [(&str, Job<'a, '_>); 5] = [
-        ("src/models.rs", &|| Ok(models::models(api))),
-        ("src/server.rs", &|| Ok(server::server(api))),
-        ("src/client.rs", &|| Ok(client::client(api))),
-        ("src/operations.rs", &|| Ok(operations::operations(api))),
-        ("src/lib.rs", &|| Ok(lib_rs(api, config).into())),
+    // Longest first, so that the two workers finish together.
+    let jobs: [(&str, Job<'_>); 6] = [
+        ("src/server.rs", &|t| render::rust_file(&header, || server::server(api), t)),
+        ("src/models.rs", &|t| render::rust_file(&header, || models::models(api), t)),
+        ("src/client.rs", &|t| render::rust_file(&header, || client::client(api), t)),
+        ("src/operations.rs", &|t| render::rust_file(&header, || operations::operations(api), t)),
+        ("api-surface.json", &|_| Ok(surface_json(api, &header))),
+        ("src/lib.rs", &|t| render::rust_file(&header, || lib_rs(api, config).into(), t)),
     ];
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         let mut times = Timings::default();
+        // A module is built and formatted in one go, so that few are in memory at once.
         while let Some((path, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-            // A module is built and formatted in one go, so that few are in memory at once.
-            let started = Instant::now();
-            let module = job();
-            times.emit += started.elapsed();
-            let text = module.and_then(|m| render::rust_file(&header, m, &mut times));
-            done.push(text.map(|text| (path.to_string(), text)));
+            done.push(job(&mut times).map(|text| (path.to_string(), text)));
         }
         (done, times)
     };

@@ -35,12 +35,19 @@ pub(crate) fn header(config: &Config) -> String {
 }
 
 /// Formats `module` as a Rust file with the header on top, adding the time spent building
-/// its items to `timings.emit` and the time spent formatting to `timings.format`.
-pub(crate) fn rust_file(header: &str, module: Module<'_>, timings: &mut Timings) -> Result<String, Diagnostic> {
+/// it to `timings.emit` and the time spent formatting to `timings.format`.
+///
+/// Takes the module as a closure so that building its head counts as emitting.
+pub(crate) fn rust_file<'a>(
+    header: &str,
+    module: impl FnOnce() -> Module<'a>,
+    timings: &mut Timings,
+) -> Result<String, Diagnostic> {
     let mut printer = Printer::default();
+    let mut started = Instant::now();
+    let module = module();
     let mut head = Some(module.head);
     let mut items = module.items;
-    let mut started = Instant::now();
     loop {
         let is_head = head.is_some();
         let Some(tokens) = head.take().or_else(|| items.next()) else { break };

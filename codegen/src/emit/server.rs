@@ -145,7 +145,22 @@ pub(crate) fn server(api: &Api) -> Module<'_> {
     let methods = quote!(#(#methods)*);
     let principal = principal.unwrap_or_default();
     scanned.extend([&routes, &methods, &principal]);
-    let used = identifiers(&scanned);
+    let support_names = [
+        "ErrorMedia",
+        "Format",
+        "IntFormat",
+        "Operation",
+        "Param",
+        "Rejection",
+        "RequestBody",
+        "Schema",
+        "Scheme",
+        "Source",
+        "Style",
+    ];
+    let mut candidates = vec!["Future", "Parts", "Request", "State", "IntoResponse", "Response", "MethodRouter"];
+    candidates.extend(support_names);
+    let used = identifiers(&scanned, &candidates);
     let only_used = |names: &[&str]| -> Vec<Ident> {
         names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}")).collect()
     };
@@ -167,19 +182,6 @@ pub(crate) fn server(api: &Api) -> Module<'_> {
             use axum::routing::MethodRouter;
         )
     });
-    let support_names = [
-        "ErrorMedia",
-        "Format",
-        "IntFormat",
-        "Operation",
-        "Param",
-        "Rejection",
-        "RequestBody",
-        "Schema",
-        "Scheme",
-        "Source",
-        "Style",
-    ];
     let support_uses = support_names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}"));
     let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
     let head = quote! {
@@ -764,11 +766,8 @@ impl<'a> Schemas<'a> {
             return TokenStream::new();
         }
         let items = quote!(#(#items)* #(#patterns)*);
-        let used = identifiers(&[&items]);
-        let uses = ["Format", "IntFormat", "Pattern", "Property", "Schema", "Variant"]
-            .iter()
-            .filter(|n| used.contains(**n))
-            .map(|n| format_ident!("{n}"));
+        let used = identifiers(&[&items], &["Format", "IntFormat", "Pattern", "Property", "Schema", "Variant"]);
+        let uses = used.iter().map(|n| format_ident!("{n}"));
         quote! {
             /// Validation schemas of the request types, and the patterns they use.
             mod schemas {
@@ -780,22 +779,21 @@ impl<'a> Schemas<'a> {
     }
 }
 
-/// Every identifier in `tokens`, to import only what is used.
-fn identifiers(tokens: &[&TokenStream]) -> BTreeSet<String> {
-    fn walk(tokens: TokenStream, out: &mut BTreeSet<String>) {
+/// Which of `candidates` appear as identifiers in `tokens`, to import only what is used.
+fn identifiers(tokens: &[&TokenStream], candidates: &[&'static str]) -> BTreeSet<&'static str> {
+    fn walk(tokens: TokenStream, candidates: &[&'static str], out: &mut BTreeSet<&'static str>) {
         for t in tokens {
             match t {
-                proc_macro2::TokenTree::Ident(i) => {
-                    out.insert(i.to_string());
-                }
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), out),
+                // Comparing in place: turning every identifier into a `String` costs more.
+                proc_macro2::TokenTree::Ident(i) => out.extend(candidates.iter().filter(|c| i == **c)),
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), candidates, out),
                 _ => {}
             }
         }
     }
     let mut out = BTreeSet::new();
     for t in tokens {
-        walk((*t).clone(), &mut out);
+        walk((*t).clone(), candidates, &mut out);
     }
     out
 }
