@@ -370,8 +370,35 @@ pub struct Field {
     pub boxed: bool,
     /// `deprecated`.
     pub deprecated: bool,
+    /// Who sends the member (`readOnly`, `writeOnly`).
+    pub access: Access,
     /// Validation rules.
     pub constraints: Constraints,
+}
+
+/// Which side of an exchange sends a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Both (neither `readOnly` nor `writeOnly`).
+    ReadWrite,
+    /// `readOnly`: only servers send it; it is left out of request views.
+    ReadOnly,
+    /// `writeOnly`: only clients send it; it is left out of response views.
+    WriteOnly,
+    /// Both `readOnly` and `writeOnly`: neither side sends it.
+    Neither,
+}
+
+impl Access {
+    /// Whether a request carries the member.
+    pub fn sent_by_clients(self) -> bool {
+        matches!(self, Access::ReadWrite | Access::WriteOnly)
+    }
+
+    /// Whether a response carries the member.
+    pub fn sent_by_servers(self) -> bool {
+        matches!(self, Access::ReadWrite | Access::ReadOnly)
+    }
 }
 
 /// A string enumeration.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{Api, Scalar, Status, TypeDef, TypeKind, TypeRef, View};
+use crate::ir::{Access, Api, Scalar, Status, TypeDef, TypeKind, TypeRef};
 
 /// Everything a client or a server relies on, keyed by wire names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -153,19 +153,13 @@ fn merge_view(api: &Api, def: &TypeDef, entry: &mut SchemaSurface) {
         TypeKind::Struct(s) => {
             entry.kind = "object".into();
             for f in &s.fields {
-                let access = match def.view {
-                    View::Both => "",
-                    View::Request => "writeOnly",
-                    View::Response => "readOnly",
+                let access = match f.access {
+                    Access::ReadWrite | Access::Neither => "",
+                    Access::ReadOnly => "readOnly",
+                    Access::WriteOnly => "writeOnly",
                 };
-                let new = field(api, &f.ty, f.required, access);
-                match entry.fields.get_mut(&f.wire_name) {
-                    // Seen in the other view too: neither readOnly nor writeOnly.
-                    Some(existing) => existing.access.clear(),
-                    None => {
-                        entry.fields.insert(f.wire_name.clone(), new);
-                    }
-                }
+                // Both views list a member that travels both ways; the first one seen is kept.
+                entry.fields.entry(f.wire_name.clone()).or_insert_with(|| field(api, &f.ty, f.required, access));
             }
         }
         TypeKind::Enum(e) => {

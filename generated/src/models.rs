@@ -518,24 +518,6 @@ json::object!(Tag {
     links: optional "_links",
 });
 
-/// Keyword label used to group and categorize customers or KYC documents.
-/// See [tags](https://www.rebilly.com/docs/dev-docs/api/tags/).
-///
-/// The request view of [`Tag`]: the members the server sets are left out.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TagRequest {
-    /// Name of the tag, unique within the organization and compared case-insensitively.
-    pub name: String,
-    /// Kind of entity the tag may be attached to; a customer tag can only be
-    /// applied to customers, and so on.
-    pub r#type: TagType,
-}
-
-json::object!(TagRequest {
-    name: required "name",
-    r#type: required "type",
-});
-
 /// Kind of entity the tag may be attached to; a customer tag can only be
 /// applied to customers, and so on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::schema::{RawKind, RawType, Types};
 use crate::diag::Diagnostic;
-use crate::ir::{Api, Field, Origin, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, View};
+use crate::ir::{Access, Api, Field, Origin, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, View};
 
 pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Diagnostic>> {
     inline_anonymous_aliases(&mut types.raw, api);
@@ -39,11 +39,11 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
                 fields: fields
                     .iter()
                     .filter(|f| match view {
-                        View::Request => !f.read_only,
-                        View::Response => !f.write_only,
+                        View::Request => f.access.sent_by_clients(),
+                        View::Response => f.access.sent_by_servers(),
                         View::Both => true,
                     })
-                    .map(|f| Field { ty: map(&f.field.ty, *view), ..f.field.clone() })
+                    .map(|f| Field { ty: map(&f.ty, *view), ..f.clone() })
                     .collect(),
                 additional: additional.as_ref().map(|t| map(t, *view)),
             }),
@@ -95,6 +95,7 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
         }
     }
 
+    drop_unsent_request_views(&mut defs, api);
     box_recursion(&mut defs);
     let errors = impossible_recursion(&defs, spec);
     api.types = defs;
@@ -102,6 +103,77 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+/// Drops the request views that no operation sends (say, of a schema that only webhooks and
+/// responses carry) and renumbers the other types. Every type other than a request view
+/// stays, used or not: it is a schema of the API.
+fn drop_unsent_request_views(defs: &mut Vec<TypeDef>, api: &mut Api) {
+    let mut reached = vec![false; defs.len()];
+    let mut stack: Vec<TypeId> = (0..defs.len()).filter(|i| defs[*i].view != View::Request).map(TypeId).collect();
+    for op in api.operations.iter_mut().chain(api.webhooks.iter_mut().map(|w| &mut w.operation)) {
+        operation_refs(op, &mut |ty| visit(ty, &mut |id| stack.push(id)));
+    }
+    while let Some(id) = stack.pop() {
+        if !std::mem::replace(&mut reached[id.0], true) {
+            def_refs(&mut defs[id.0], &mut |ty| visit(ty, &mut |id| stack.push(id)));
+        }
+    }
+    if reached.iter().all(|r| *r) {
+        return;
+    }
+    // What stays refers only to what stays: everything a kept type mentions was reached.
+    let mut next = 0;
+    let new_id: Vec<Option<TypeId>> = reached
+        .iter()
+        .map(|r| {
+            r.then(|| {
+                next += 1;
+                TypeId(next - 1)
+            })
+        })
+        .collect();
+    let mut renumber = |ty: &mut TypeRef| renumber(ty, &new_id);
+    let mut i = 0;
+    defs.retain_mut(|def| {
+        i += 1;
+        def_refs(def, &mut renumber);
+        reached[i - 1]
+    });
+    for op in api.operations.iter_mut().chain(api.webhooks.iter_mut().map(|w| &mut w.operation)) {
+        operation_refs(op, &mut renumber);
+    }
+}
+
+fn renumber(ty: &mut TypeRef, new_id: &[Option<TypeId>]) {
+    match ty {
+        TypeRef::Named(id) => *id = new_id[id.0].unwrap_or(*id),
+        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => renumber(t, new_id),
+        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+    }
+}
+
+/// Calls `f` on every type reference a type definition makes.
+fn def_refs(def: &mut TypeDef, f: &mut impl FnMut(&mut TypeRef)) {
+    match &mut def.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter_mut().for_each(|x| f(&mut x.ty));
+            s.additional.iter_mut().for_each(f);
+        }
+        TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| f(&mut v.ty)),
+        TypeKind::Alias(t) => f(t),
+        TypeKind::Enum(_) => {}
+    }
+}
+
+/// Calls `f` on every type reference an operation makes.
+fn operation_refs(op: &mut crate::ir::Operation, f: &mut impl FnMut(&mut TypeRef)) {
+    op.params.iter_mut().for_each(|p| f(&mut p.ty));
+    op.body.iter_mut().filter_map(|b| b.ty.as_mut()).for_each(&mut *f);
+    for r in &mut op.responses {
+        r.body.iter_mut().filter_map(|b| b.ty.as_mut()).for_each(&mut *f);
+        r.headers.iter_mut().for_each(|h| f(&mut h.ty));
     }
 }
 
@@ -140,7 +212,7 @@ fn inline_anonymous_aliases(raw: &mut [RawType], api: &mut Api) {
         match &mut r.kind {
             RawKind::Struct { fields, additional } => {
                 for f in fields {
-                    f.field.ty = resolve(&f.field.ty, &snapshot, 0);
+                    f.ty = resolve(&f.ty, &snapshot, 0);
                 }
                 if let Some(a) = additional {
                     *a = resolve(a, &snapshot, 0);
@@ -190,7 +262,7 @@ fn visit(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {
 fn raw_refs(kind: &RawKind, f: &mut impl FnMut(TypeId)) {
     match kind {
         RawKind::Struct { fields, additional } => {
-            fields.iter().for_each(|x| visit(&x.field.ty, f));
+            fields.iter().for_each(|x| visit(&x.ty, f));
             if let Some(a) = additional {
                 visit(a, f);
             }
@@ -207,7 +279,7 @@ fn views_to_split(raw: &[RawType]) -> Vec<bool> {
     let mut split: Vec<bool> = raw
         .iter()
         .map(
-            |r| matches!(&r.kind, RawKind::Struct { fields, .. } if fields.iter().any(|f| f.read_only || f.write_only)),
+            |r| matches!(&r.kind, RawKind::Struct { fields, .. } if fields.iter().any(|f| f.access != Access::ReadWrite)),
         )
         .collect();
     let mut changed = true;

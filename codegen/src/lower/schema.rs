@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::diag::Diagnostic;
-use crate::ir::{Constraints, Discriminator, Enum, EnumVariant, Field, Scalar, TypeId, TypeRef, UnionVariant};
+use crate::ir::{Access, Constraints, Discriminator, Enum, EnumVariant, Field, Scalar, TypeId, TypeRef, UnionVariant};
 use crate::load::{Location, Spec};
 use crate::names::{self, Scope};
 
@@ -35,21 +35,13 @@ const ANNOTATIONS: &[&str] = &[
     "$anchor",
 ];
 
-/// A property with the access flags that decide which views keep it.
-#[derive(Clone, Debug)]
-pub(crate) struct RawField {
-    pub field: Field,
-    pub read_only: bool,
-    pub write_only: bool,
-}
-
 /// The shape of a type before views are split.
 #[derive(Clone, Debug)]
 pub(crate) enum RawKind {
     /// Reserved while its schema is being lowered.
     Pending,
     Struct {
-        fields: Vec<RawField>,
+        fields: Vec<Field>,
         additional: Option<TypeRef>,
     },
     Enum(Enum),
@@ -531,9 +523,15 @@ impl<'s> Types<'s> {
                 ty,
                 boxed: false,
                 deprecated: flag("deprecated"),
+                access: match (flag("readOnly"), flag("writeOnly")) {
+                    (true, false) => Access::ReadOnly,
+                    (false, true) => Access::WriteOnly,
+                    (true, true) => Access::Neither,
+                    (false, false) => Access::ReadWrite,
+                },
                 constraints,
             };
-            fields.push(RawField { field, read_only: flag("readOnly"), write_only: flag("writeOnly") });
+            fields.push(field);
         }
         let additional = match additional_at {
             Some(at) => Some(self.schema(&at, &format!("{struct_name}AdditionalProperty"))?),
