@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: generation speed and memory against the floor and the peers, no-op
-//! regeneration, compile cost of the generated crate, and serde overhead of the models.
+//! regeneration, compile cost of the generated crate, overhead of the generated server, and
+//! serde overhead of the models.
 //!
 //! Every ratio is measured side by side in one run (the machine is shared and noisy): each
 //! measurement is repeated, and medians with min/max are reported. Peers are installed into
@@ -162,6 +163,7 @@ impl Bench {
         if self.options.compile {
             self.compile_cost()?;
         }
+        self.server_overhead()?;
         self.serde_overhead()?;
         Ok(())
     }
@@ -400,17 +402,35 @@ impl Bench {
         Ok(())
     }
 
+    /// Section 5: requests/s and p99 latency of the generated router (validation on) against a
+    /// hand-written axum router doing the same work, on loopback under the same load loop.
+    fn server_overhead(&mut self) -> io::Result<()> {
+        let s = measure(self.cargo().args(["bench", "--quiet", "-p", "tests", "--bench", "server_overhead"]))?;
+        self.line("## 5. Server overhead (generated router against hand-written axum, same store, loopback)\n");
+        self.table_of(&s, "the server bench failed to run");
+        Ok(())
+    }
+
     /// Section 6: encode + decode of a full Customer, generated models against a hand-written struct.
     fn serde_overhead(&mut self) -> io::Result<()> {
         let s = measure(self.cargo().args(["bench", "--quiet", "-p", "tests", "--bench", "serde_customer"]))?;
         self.line("## 6. Client-side serde overhead (encode + decode of a Customer with every seed field)\n");
+        self.table_of(&s, "the serde bench failed to run");
+        Ok(())
+    }
+
+    /// Copies the Markdown table lines (`|`) a bench printed into the report, or says it failed.
+    fn table_of(&mut self, sample: &Sample, failed: &str) {
         let mut text = String::new();
-        for l in s.stdout.lines().filter(|l| l.starts_with('|')) {
+        for l in sample.stdout.lines().filter(|l| l.starts_with('|')) {
             let _ = writeln!(text, "{l}");
         }
-        let text = if text.is_empty() { "(the serde bench failed to run)\n".to_string() } else { text };
+        if text.is_empty() {
+            text = format!("({failed})\n");
+        } else if !sample.ok {
+            text.push_str("\n(the bench exited with an error; see the rows above)\n");
+        }
         self.line(text);
-        Ok(())
     }
 }
 

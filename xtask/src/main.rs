@@ -16,7 +16,8 @@ Commands:
                       HEAD~1 or REV:spec/openapi.yaml), classified for clients and servers
   bench [--runs N] [--no-peers] [--no-compile]
                       benchmarks on Rebilly's API (needs ../shared): generation vs floor and peers,
-                      no-op regeneration, compile cost, serde overhead; writes target/bench/report.md
+                      no-op regeneration, compile cost, server overhead, serde overhead;
+                      writes target/bench/report.md
   corpus PATH...      generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace, print a table; fails if any fails
   help                this text
