@@ -477,3 +477,116 @@ async fn what_the_spec_does_not_document_is_problem_json() {
     assert!(malformed.body["detail"].as_str().unwrap().contains("not valid JSON"), "{}", malformed.text);
     server.stop().await;
 }
+
+/// Every `invalidFields` entry as `field: message`, in order.
+fn entries(reply: &Reply) -> Vec<String> {
+    reply.body["invalidFields"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no invalidFields in {}", reply.text))
+        .iter()
+        .map(|f| format!("{}: {}", f["field"].as_str().unwrap_or(""), f["message"].as_str().unwrap_or("")))
+        .collect()
+}
+
+#[tokio::test]
+async fn body_validation_lists_every_problem_in_schema_order() {
+    let server = start().await;
+    let post = |body: &'static str| server.call(Method::POST, "/customers", Auth::Key(KEY), Some(body));
+
+    // Wrong types, nulls where none is allowed, missing and unknown members, nested arrays and
+    // objects, escaped names and strings, repeated members (the last one counts, where the first stood).
+    let reply = post(
+        r#"{
+            "taxNumbers": [{"type": "eu-vat", "value": "1", "type": "vat"}, {"value": null, "isDefault": 1}, "str", null],
+            "websiteId": null,
+            "paymentToken": 12,
+            "defaultPaymentInstrument": {"method": null, "paymentInstrumentId": "\u0041AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+            "customFields": "no",
+            "primaryAddress": {
+                "firstNam\u0065": "",
+                "lastName": "Franklin\ud83d\ude00",
+                "country": "\u0067\u0062",
+                "postalCode": ["x"],
+                "phoneNumbers": [{"label": "a"}, 5, null, {"label": 1, "value": "v", "primary": "yes"}],
+                "emails": {"label": "x"},
+                "dob": "1980-13-01",
+                "jobTitle": 7,
+                "unknown": {"deep": [1, {"x": "\u0000"}]},
+                "city": null,
+                "region": "\u00e9t\u00e9"
+            },
+            "isEddRequired": null,
+            "locale": false,
+            "\u0077ebsiteId": "1234567890123456789012345678901234567890123456789012",
+            "defaultPaymentInstrumentId": 1.5,
+            "defaultPaymentInstrumentId": "ok"
+        }"#,
+    )
+    .await;
+    assert_problem(&reply, StatusCode::UNPROCESSABLE_ENTITY, "application/json");
+    assert_eq!(
+        entries(&reply),
+        [
+            "websiteId: must be at most 50 characters long",
+            "paymentToken: must be a string",
+            "defaultPaymentInstrument.method: must not be null",
+            "defaultPaymentInstrument.paymentInstrumentId: must be at most 50 characters long",
+            "customFields: must be an object",
+            r#"primaryAddress.firstName: must match the pattern `^[\u0000-\uFFFF]+$`"#,
+            r#"primaryAddress.lastName: must match the pattern `^[\u0000-\uFFFF]+$`"#,
+            "primaryAddress.country: must match the pattern `^[A-Z]{2}$`",
+            "primaryAddress.postalCode: must be a string",
+            "primaryAddress.phoneNumbers.0.value: is required",
+            "primaryAddress.phoneNumbers.1: must be an object",
+            "primaryAddress.phoneNumbers.2: must not be null",
+            "primaryAddress.phoneNumbers.3.label: must be a string",
+            "primaryAddress.phoneNumbers.3.primary: must be a boolean",
+            "primaryAddress.emails: must be an array",
+            "primaryAddress.dob: must be a date (YYYY-MM-DD)",
+            "primaryAddress.jobTitle: must be a string",
+            "isEddRequired: must not be null",
+            "locale: must be a string",
+            "taxNumbers.0.type: must be one of `eu-vat`, `other`",
+            "taxNumbers.1.type: is required",
+            "taxNumbers.1.value: must not be null",
+            "taxNumbers.1.isDefault: must be a boolean",
+            "taxNumbers.2: must be an object",
+            "taxNumbers.3: must not be null",
+        ],
+        "{}",
+        reply.text
+    );
+
+    // The body as a whole.
+    for (body, expected) in [
+        ("[1, 2]", ": must be an object"),
+        ("null", ": must not be null"),
+        ("\"customer\"", ": must be an object"),
+        ("{\"taxNumbers\": {}, \"taxNumbers\": 1}", "taxNumbers: must be an array"),
+    ] {
+        let reply = post(body).await;
+        assert_problem(&reply, StatusCode::UNPROCESSABLE_ENTITY, "application/json");
+        assert_eq!(entries(&reply), [expected], "{body}");
+    }
+
+    // A repeated member that is valid the last time is valid.
+    let reply =
+        post(r#"{"locale": 5, "primaryAddress": {"country": "gb"}, "locale": "fr", "primaryAddress": null}"#).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+
+    // Malformed anywhere, even in a member nothing checks: the documented 422, naming no field.
+    for (body, problem) in [
+        (r#"{"unknown": 1e400}"#, "number out of range at line 1 column 17"),
+        (r#"{"unknown": "\ud800"}"#, "unexpected end of hex escape at line 1 column 20"),
+        (r#"{"unknown": "\x"}"#, "invalid escape at line 1 column 15"),
+        (r#"{"locale": "fr"} x"#, "trailing characters at line 1 column 18"),
+        (r#"{"customFields": {"a": [1, 2,]}}"#, "trailing comma at line 1 column 30"),
+    ] {
+        let reply = post(body).await;
+        assert_problem(&reply, StatusCode::UNPROCESSABLE_ENTITY, "application/json");
+        let detail = format!("The request body is not valid JSON: {problem}.");
+        assert_eq!(reply.body["detail"], json!(detail), "{body}");
+        assert_eq!(entries(&reply), [format!(": {detail}")], "{body}");
+    }
+    server.stop().await;
+}

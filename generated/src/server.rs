@@ -704,15 +704,20 @@ mod support {
     //!
     //! Each operation is described by a static [`Operation`]; its handler authenticates the
     //! request, then [`Operation::extract`] reads and validates every parameter and the body,
-    //! reporting every invalid field at once, before the typed values are handed over.
+    //! reporting every invalid field at once, before the typed values are handed over. A JSON
+    //! body is checked while it is parsed, without building a `serde_json::Value` (see
+    //! [`check_body`]); once it passes, the typed value is read from the same bytes.
     #![allow(dead_code)]
-    use std::fmt::Write as _;
+    use std::borrow::Cow;
+    use std::fmt::{self, Write as _};
     use std::sync::OnceLock;
     use axum::body::{Body, Bytes};
     use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
     use axum::http::{header, request::Parts, HeaderName, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
-    use serde::de::DeserializeOwned;
+    use serde::de::{
+        DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+    };
     use serde::Serialize;
     use serde_json::{Map, Value};
     /// The media type of RFC 9457 problem details.
@@ -967,12 +972,66 @@ mod support {
             self.rules.fixed = Some(json);
             self
         }
-        /// The schema that decides how a parameter's text is read: references followed.
+        /// The schema that decides a value's shape: references followed.
         fn resolved(&self) -> &Schema {
             match self.kind {
                 Kind::Ref(target) => target.resolved(),
                 _ => self,
             }
+        }
+        /// Whether `null` is allowed: the schema says so, allows anything, or names a type that does.
+        fn allows_null(&self) -> bool {
+            self.nullable || matches!(self.kind, Kind::Any) || self.ref_allows_null()
+        }
+        fn ref_allows_null(&self) -> bool {
+            match self.kind {
+                Kind::Ref(target) => target.nullable || target.ref_allows_null(),
+                _ => false,
+            }
+        }
+        /// Whether checking a value takes the value whole (a union picks its alternative by it, a
+        /// `const` compares it), rather than a look at each member as it is read.
+        fn needs_whole_value(&self) -> bool {
+            self.rules.fixed.is_some()
+                || match self.kind {
+                    Kind::OneOf(_) | Kind::Tagged(..) => true,
+                    Kind::Ref(target) => target.needs_whole_value(),
+                    _ => false,
+                }
+        }
+        /// What is wrong with the shape of a non-null value for this schema's kind, if anything.
+        /// References and `oneOf` are judged by what they point to.
+        fn mismatch(&self, seen: &Seen<'_>) -> Option<String> {
+            let message = match (&self.kind, seen) {
+                (Kind::Any | Kind::Ref(_) | Kind::OneOf(_), _)
+                | (Kind::Boolean, Seen::Bool)
+                | (Kind::Number, Seen::Number(_))
+                | (Kind::String, Seen::String(_))
+                | (Kind::Array(_), Seen::Array(_))
+                | (
+                    Kind::Object(..) | Kind::Map(_) | Kind::AnyObject | Kind::Tagged(..),
+                    Seen::Object,
+                ) => return None,
+                (Kind::Integer(format), Seen::Number(n)) if format.admits(n) => {
+                    return None;
+                }
+                (Kind::Enum(values), Seen::String(text)) if values.contains(text) => {
+                    return None;
+                }
+                (Kind::Enum(values), _) => {
+                    return Some(format!("must be one of {}", quoted_list(values)));
+                }
+                (Kind::Boolean, _) => "must be a boolean",
+                (Kind::Integer(format), _) => format.requirement(),
+                (Kind::Number, _) => "must be a number",
+                (Kind::String, _) => "must be a string",
+                (Kind::Array(_), _) => "must be an array",
+                (
+                    Kind::Object(..) | Kind::Map(_) | Kind::AnyObject | Kind::Tagged(..),
+                    _,
+                ) => "must be an object",
+            };
+            Some(message.to_owned())
         }
         /// Appends a problem to `errors` for everything wrong with `value`.
         fn check(
@@ -981,104 +1040,13 @@ mod support {
             at: &mut FieldPath,
             errors: &mut Vec<InvalidField>,
         ) {
-            if value.is_null() {
-                if !self.nullable && !matches!(self.kind, Kind::Any)
-                    && !self.ref_allows_null()
-                {
+            let Some(seen) = Seen::of(value) else {
+                if !self.allows_null() {
                     errors.push(at.invalid("must not be null"));
                 }
                 return;
-            }
+            };
             match self.kind {
-                Kind::Any => {}
-                Kind::Boolean if !value.is_boolean() => {
-                    errors.push(at.invalid("must be a boolean"))
-                }
-                Kind::Boolean => {}
-                Kind::Integer(format) => {
-                    let fits = match format {
-                        IntFormat::I32 => {
-                            value.as_i64().is_some_and(|n| i32::try_from(n).is_ok())
-                        }
-                        IntFormat::I64 => value.as_i64().is_some(),
-                        IntFormat::U32 => {
-                            value.as_u64().is_some_and(|n| u32::try_from(n).is_ok())
-                        }
-                        IntFormat::U64 => value.as_u64().is_some(),
-                    };
-                    if !fits {
-                        let what = match format {
-                            IntFormat::I32 => "must be an integer that fits in 32 bits",
-                            IntFormat::I64 => "must be an integer that fits in 64 bits",
-                            IntFormat::U32 => {
-                                "must be a non-negative integer that fits in 32 bits"
-                            }
-                            IntFormat::U64 => {
-                                "must be a non-negative integer that fits in 64 bits"
-                            }
-                        };
-                        return errors.push(at.invalid(what));
-                    }
-                }
-                Kind::Number if !value.is_number() => {
-                    return errors.push(at.invalid("must be a number"));
-                }
-                Kind::Number => {}
-                Kind::String if !value.is_string() => {
-                    return errors.push(at.invalid("must be a string"));
-                }
-                Kind::String => {}
-                Kind::Enum(values) => {
-                    match value.as_str() {
-                        Some(s) if values.contains(&s) => {}
-                        _ => {
-                            return errors
-                                .push(
-                                    at
-                                        .invalid(format!("must be one of {}", quoted_list(values))),
-                                );
-                        }
-                    }
-                }
-                Kind::Array(items) => {
-                    let Some(list) = value.as_array() else {
-                        return errors.push(at.invalid("must be an array"))
-                    };
-                    for (i, item) in list.iter().enumerate() {
-                        at.push(i.to_string());
-                        items.check(item, at, errors);
-                        at.pop();
-                    }
-                }
-                Kind::Object(properties, additional) => {
-                    let Some(object) = value.as_object() else {
-                        return errors.push(at.invalid("must be an object"))
-                    };
-                    check_properties(properties, object, at, errors);
-                    if let Some(additional) = additional {
-                        for (name, member) in object {
-                            if properties.iter().all(|p| p.name != name) {
-                                at.push(name.clone());
-                                additional.check(member, at, errors);
-                                at.pop();
-                            }
-                        }
-                    }
-                }
-                Kind::Map(values) => {
-                    let Some(object) = value.as_object() else {
-                        return errors.push(at.invalid("must be an object"))
-                    };
-                    for (name, member) in object {
-                        at.push(name.clone());
-                        values.check(member, at, errors);
-                        at.pop();
-                    }
-                }
-                Kind::AnyObject if !value.is_object() => {
-                    return errors.push(at.invalid("must be an object"));
-                }
-                Kind::AnyObject => {}
                 Kind::Ref(target) => target.check(value, at, errors),
                 Kind::OneOf(alternatives) => {
                     let fits = alternatives
@@ -1118,14 +1086,48 @@ mod support {
                         }
                     }
                 }
+                _ => {
+                    if let Some(message) = self.mismatch(&seen) {
+                        errors.push(at.invalid(message));
+                        if !matches!(self.kind, Kind::Boolean) {
+                            return;
+                        }
+                    }
+                    match (&self.kind, value) {
+                        (Kind::Array(items), Value::Array(list)) => {
+                            for (i, item) in list.iter().enumerate() {
+                                at.push(i.to_string());
+                                items.check(item, at, errors);
+                                at.pop();
+                            }
+                        }
+                        (
+                            Kind::Object(properties, additional),
+                            Value::Object(object),
+                        ) => {
+                            check_properties(properties, object, at, errors);
+                            if let Some(additional) = additional {
+                                for (name, member) in object {
+                                    if properties.iter().all(|p| p.name != name) {
+                                        at.push(name.clone());
+                                        additional.check(member, at, errors);
+                                        at.pop();
+                                    }
+                                }
+                            }
+                        }
+                        (Kind::Map(values), Value::Object(object)) => {
+                            for (name, member) in object {
+                                at.push(name.clone());
+                                values.check(member, at, errors);
+                                at.pop();
+                            }
+                        }
+                        _ => {}
+                    }
+                }
             }
-            self.rules.check(value, at, errors);
-        }
-        fn ref_allows_null(&self) -> bool {
-            match self.kind {
-                Kind::Ref(target) => target.nullable || target.ref_allows_null(),
-                _ => false,
-            }
+            self.rules.check(value, &seen, at, errors);
         }
     }
 
@@ -1150,17 +1152,73 @@ mod support {
         values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
     }
 
+    impl IntFormat {
+        fn admits(self, n: &serde_json::Number) -> bool {
+            match self {
+                IntFormat::I32 => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+                IntFormat::I64 => n.as_i64().is_some(),
+                IntFormat::U32 => n.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
+                IntFormat::U64 => n.as_u64().is_some(),
+            }
+        }
+        fn requirement(self) -> &'static str {
+            match self {
+                IntFormat::I32 => "must be an integer that fits in 32 bits",
+                IntFormat::I64 => "must be an integer that fits in 64 bits",
+                IntFormat::U32 => "must be a non-negative integer that fits in 32 bits",
+                IntFormat::U64 => "must be a non-negative integer that fits in 64 bits",
+            }
+        }
+    }
+
+    /// A non-null JSON value as far as a schema's kind and rules look at it: its type, the text
+    /// of a string, the value of a number, the length of an array.
+    enum Seen<'a> {
+        Bool,
+        Number(serde_json::Number),
+        String(&'a str),
+        Array(usize),
+        Object,
+    }
+
+    impl Seen<'_> {
+        /// What the rules see of `value`; nothing when it is `null`.
+        fn of(value: &Value) -> Option<Seen<'_>> {
+            Some(
+                match value {
+                    Value::Null => return None,
+                    Value::Bool(_) => Seen::Bool,
+                    Value::Number(n) => Seen::Number(n.clone()),
+                    Value::String(text) => Seen::String(text),
+                    Value::Array(items) => Seen::Array(items.len()),
+                    Value::Object(_) => Seen::Object,
+                },
+            )
+        }
+    }
+
     impl Rules {
-        fn check(&self, value: &Value, at: &FieldPath, errors: &mut Vec<InvalidField>) {
+        fn check(
+            &self,
+            value: &Value,
+            seen: &Seen<'_>,
+            at: &FieldPath,
+            errors: &mut Vec<InvalidField>,
+        ) {
             if let Some(json) = self.fixed {
                 if serde_json::from_str::<Value>(json).is_ok_and(|fixed| fixed != *value)
                 {
                     errors.push(at.invalid(format!("must be {json}")));
                 }
             }
-            match value {
-                Value::String(text) => self.check_string(text, at, errors),
-                Value::Number(n) => {
+            self.check_seen(seen, |message| errors.push(at.invalid(message)));
+        }
+        /// The rules that look at a value's type, text, number or length (all but `const`);
+        /// `fail` receives the problem each broken rule names.
+        fn check_seen(&self, seen: &Seen<'_>, mut fail: impl FnMut(String)) {
+            match *seen {
+                Seen::String(text) => self.check_string(text, fail),
+                Seen::Number(ref n) => {
                     let Some(n) = n.as_f64() else { return };
                     if let Some(b) = self.minimum {
                         if n < b.value || (b.exclusive && n == b.value) {
@@ -1169,10 +1227,7 @@ mod support {
                             } else {
                                 "at least"
                             };
-                            errors
-                                .push(
-                                    at.invalid(format!("must be {relation} {}", b.value)),
-                                );
+                            fail(format!("must be {relation} {}", b.value));
                         }
                     }
                     if let Some(b) = self.maximum {
@@ -1182,74 +1237,36 @@ mod support {
                             } else {
                                 "at most"
                             };
-                            errors
-                                .push(
-                                    at.invalid(format!("must be {relation} {}", b.value)),
-                                );
+                            fail(format!("must be {relation} {}", b.value));
                         }
                     }
                 }
-                Value::Array(items) => {
-                    let count = items.len() as u64;
+                Seen::Array(count) => {
+                    let count = count as u64;
                     if let Some(min) = self.min_items.filter(|&min| count < min) {
-                        errors
-                            .push(
-                                at
-                                    .invalid(
-                                        format!("must have at least {min} item{}", plural(min)),
-                                    ),
-                            );
+                        fail(format!("must have at least {min} item{}", plural(min)));
                     }
                     if let Some(max) = self.max_items.filter(|&max| count > max) {
-                        errors
-                            .push(
-                                at
-                                    .invalid(
-                                        format!("must have at most {max} item{}", plural(max)),
-                                    ),
-                            );
+                        fail(format!("must have at most {max} item{}", plural(max)));
                     }
                 }
-                _ => {}
+                Seen::Bool | Seen::Object => {}
             }
         }
-        fn check_string(
-            &self,
-            text: &str,
-            at: &FieldPath,
-            errors: &mut Vec<InvalidField>,
-        ) {
-            let length = text.chars().count() as u64;
-            if let Some(min) = self.min_length.filter(|&min| length < min) {
-                errors
-                    .push(
-                        at
-                            .invalid(
-                                format!(
-                                    "must be at least {min} character{} long", plural(min)
-                                ),
-                            ),
+        fn check_string(&self, text: &str, mut fail: impl FnMut(String)) {
+            if self.min_length.is_some() || self.max_length.is_some() {
+                let length = text.chars().count() as u64;
+                if let Some(min) = self.min_length.filter(|&min| length < min) {
+                    fail(
+                        format!("must be at least {min} character{} long", plural(min)),
                     );
-            }
-            if let Some(max) = self.max_length.filter(|&max| length > max) {
-                errors
-                    .push(
-                        at
-                            .invalid(
-                                format!(
-                                    "must be at most {max} character{} long", plural(max)
-                                ),
-                            ),
-                    );
+                }
+                if let Some(max) = self.max_length.filter(|&max| length > max) {
+                    fail(format!("must be at most {max} character{} long", plural(max)));
+                }
             }
             if let Some(pattern) = self.pattern.filter(|p| !p.is_match(text)) {
-                errors
-                    .push(
-                        at
-                            .invalid(
-                                format!("must match the pattern `{}`", pattern.source),
-                            ),
-                    );
+                fail(format!("must match the pattern `{}`", pattern.source));
             }
             if let Some(format) = self.format {
                 let (valid, what) = match format {
@@ -1266,7 +1283,7 @@ mod support {
                     }
                 };
                 if !valid {
-                    errors.push(at.invalid(format!("must be {what}")));
+                    fail(format!("must be {what}"));
                 }
             }
         }
@@ -1412,6 +1429,472 @@ mod support {
         #[serde(skip_serializing_if = "Option::is_none")]
         field: Option<String>,
         message: String,
+    }
+
+    /// Checks a JSON body against `schema` while parsing it, without building a `Value`.
+    ///
+    /// The problems are the ones [`Schema::check`] finds in the parsed value, in the same order;
+    /// the body is malformed exactly when `serde_json::from_slice::<Value>` says so, with the same
+    /// error, since every part of it is read as that reads it. A union or a `const` takes its
+    /// value whole: that part alone is built as a `Value` and given to [`Schema::check`].
+    fn check_body(schema: &Schema, body: &[u8]) -> Result<BodyCheck, serde_json::Error> {
+        let mut walk = Walk {
+            path: Vec::new(),
+            found: Vec::new(),
+            properties: Vec::new(),
+            repeats: false,
+        };
+        let mut parser = serde_json::Deserializer::from_slice(body);
+        let problems = Check { schema, walk: &mut walk }.deserialize(&mut parser)?;
+        parser.end()?;
+        Ok(BodyCheck {
+            repeats: walk.repeats,
+            errors: walk.into_errors(problems),
+        })
+    }
+
+    /// What [`check_body`] found.
+    struct BodyCheck {
+        errors: Vec<InvalidField>,
+        /// Whether an object in a part taken whole repeats a member. The check saw only the last
+        /// occurrence (as a `Value` keeps it), but an untagged union reading the body directly
+        /// would see every one: the typed body must then be read from a `Value`.
+        repeats: bool,
+    }
+
+    /// Where [`check_body`] is in the body, and what it found so far.
+    struct Walk<'de> {
+        /// The members and items that lead to the value being read.
+        path: Vec<Step<'de>>,
+        /// Every problem found, in the order found, with the one listed after it.
+        found: Vec<(Option<InvalidField>, Option<usize>)>,
+        /// One entry per property of each object being read (innermost last): the problems of
+        /// its last occurrence.
+        properties: Vec<Option<Chain>>,
+        /// See [`BodyCheck::repeats`].
+        repeats: bool,
+    }
+
+    /// The problems of one value, in [`Schema::check`]'s order: a chain through [`Walk::found`],
+    /// so that an object puts its members' problems in order without moving any.
+    #[derive(Clone, Copy, Default)]
+    struct Chain {
+        /// The first problem and the last.
+        ends: Option<(usize, usize)>,
+    }
+
+    /// One step of a path into the body.
+    enum Step<'de> {
+        Property(&'static str),
+        Member(Cow<'de, str>),
+        Item(usize),
+    }
+
+    impl Step<'_> {
+        fn write_to(&self, out: &mut String) {
+            match self {
+                Step::Property(name) => out.push_str(name),
+                Step::Member(name) => out.push_str(name),
+                Step::Item(index) => {
+                    let _ = write!(out, "{index}");
+                }
+            }
+        }
+    }
+
+    impl<'de> Walk<'de> {
+        /// Appends `tail` to `chain`.
+        fn join(&mut self, chain: &mut Chain, tail: Chain) {
+            match (chain.ends, tail.ends) {
+                (Some((first, last)), Some((next, end))) => {
+                    self.found[last].1 = Some(next);
+                    chain.ends = Some((first, end));
+                }
+                (None, _) => *chain = tail,
+                (_, None) => {}
+            }
+        }
+        /// Appends `error` to `chain`.
+        fn add(&mut self, chain: &mut Chain, error: InvalidField) {
+            self.found.push((Some(error), None));
+            let i = self.found.len() - 1;
+            self.join(chain, Chain { ends: Some((i, i)) });
+        }
+        /// Appends a problem with the value being read to `chain`.
+        fn fail(&mut self, chain: &mut Chain, message: impl Into<String>) {
+            let field = self
+                .path
+                .split_first()
+                .map(|(first, rest)| {
+                    let mut field = String::new();
+                    first.write_to(&mut field);
+                    for step in rest {
+                        field.push('.');
+                        step.write_to(&mut field);
+                    }
+                    field
+                });
+            self.add(
+                chain,
+                InvalidField {
+                    field,
+                    message: message.into(),
+                },
+            );
+        }
+        /// The problems in `chain`, in order.
+        fn into_errors(mut self, chain: Chain) -> Vec<InvalidField> {
+            let mut errors = Vec::new();
+            let mut next = chain.ends.map(|(first, _)| first);
+            while let Some((error, after)) = next.and_then(|i| self.found.get_mut(i)) {
+                errors.extend(error.take());
+                next = after.take();
+            }
+            errors
+        }
+        /// What is wrong with a non-null value of the shape `seen`, its members and items aside
+        /// (they were checked as they were read), in [`Schema::check`]'s order: what a reference
+        /// points to first, then the reference's own rules.
+        fn judge(&mut self, schema: &Schema, seen: &Seen<'_>) -> Chain {
+            let mut chain = Chain::default();
+            if let Kind::Ref(target) = schema.kind {
+                chain = self.judge(target, seen);
+            } else if let Some(message) = schema.mismatch(seen) {
+                self.fail(&mut chain, message);
+                if !matches!(schema.kind, Kind::Boolean) {
+                    return chain;
+                }
+            }
+            schema.rules.check_seen(seen, |message| self.fail(&mut chain, message));
+            chain
+        }
+        /// Reads an object's members, each property against its schema and every other member
+        /// against `additional` (or not at all without it); their problems in [`Schema::check`]'s
+        /// order: properties in the schema's order, with a missing required one where it would
+        /// stand, then other members in the order a `serde_json::Map` keeps them. Of a repeated
+        /// member, only the last occurrence counts.
+        fn object<A: MapAccess<'de>>(
+            &mut self,
+            properties: &'static [Property],
+            additional: Option<&Schema>,
+            members: &mut A,
+        ) -> Result<Chain, A::Error> {
+            let slots = self.properties.len();
+            self.properties.resize(slots + properties.len(), None);
+            let mut others = Vec::new();
+            while let Some(name) = members.next_key_seed(Name)? {
+                if let Some(i) = properties.iter().position(|p| p.name == name) {
+                    self.path.push(Step::Property(properties[i].name));
+                    let problems = members
+                        .next_value_seed(Check {
+                            schema: &properties[i].schema,
+                            walk: self,
+                        })?;
+                    self.path.pop();
+                    self.properties[slots + i] = Some(problems);
+                } else if let Some(schema) = additional {
+                    self.path.push(Step::Member(name));
+                    let problems = members
+                        .next_value_seed(Check { schema, walk: self })?;
+                    if let Some(Step::Member(name)) = self.path.pop() {
+                        others.push((name, problems));
+                    }
+                } else {
+                    members.next_value_seed(Skip)?;
+                }
+            }
+            let mut chain = Chain::default();
+            for (i, property) in properties.iter().enumerate() {
+                match self.properties[slots + i].take() {
+                    Some(problems) => self.join(&mut chain, problems),
+                    None if property.required => {
+                        self.path.push(Step::Property(property.name));
+                        self.fail(&mut chain, "is required");
+                        self.path.pop();
+                    }
+                    None => {}
+                }
+            }
+            self.properties.truncate(slots);
+            if others.iter().any(|(_, problems)| problems.ends.is_some()) {
+                for i in map_order(others.iter().map(|(name, _)| &**name)) {
+                    self.join(&mut chain, others[i].1);
+                }
+            }
+            Ok(chain)
+        }
+    }
+
+    /// The indices of `names` in the order a `serde_json::Map` holding them iterates, one for each
+    /// distinct name (its last occurrence): the order [`Schema::check`] visits members in.
+    fn map_order<'a>(names: impl Iterator<Item = &'a str>) -> Vec<usize> {
+        let mut map = Map::new();
+        for (i, name) in names.enumerate() {
+            map.insert(name.to_owned(), Value::from(i));
+        }
+        map.values()
+            .filter_map(Value::as_u64)
+            .filter_map(|i| usize::try_from(i).ok())
+            .collect()
+    }
+
+    /// Checks one value of the body against `schema` as it is parsed; its problems are the result.
+    struct Check<'a, 'de> {
+        schema: &'a Schema,
+        walk: &'a mut Walk<'de>,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Check<'_, 'de> {
+        type Value = Chain;
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Chain, D::Error> {
+            if !self.schema.needs_whole_value() {
+                return deserializer.deserialize_any(self);
+            }
+            let value = deserializer
+                .deserialize_any(Whole {
+                    repeats: &mut self.walk.repeats,
+                })?;
+            let steps = self
+                .walk
+                .path
+                .iter()
+                .map(|step| {
+                    let mut text = String::new();
+                    step.write_to(&mut text);
+                    text
+                });
+            let mut at = FieldPath(steps.collect());
+            let mut errors = Vec::new();
+            self.schema.check(&value, &mut at, &mut errors);
+            let mut chain = Chain::default();
+            for error in errors {
+                self.walk.add(&mut chain, error);
+            }
+            Ok(chain)
+        }
+    }
+
+    impl Check<'_, '_> {
+        fn null(self) -> Chain {
+            let mut chain = Chain::default();
+            if !self.schema.allows_null() {
+                self.walk.fail(&mut chain, "must not be null");
+            }
+            chain
+        }
+    }
+
+    impl<'de> Visitor<'de> for Check<'_, 'de> {
+        type Value = Chain;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_unit<E>(self) -> Result<Chain, E> {
+            Ok(self.null())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Chain, E> {
+            Ok(self.walk.judge(self.schema, &Seen::Bool))
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<Chain, E> {
+            Ok(self.walk.judge(self.schema, &Seen::Number(n.into())))
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<Chain, E> {
+            Ok(self.walk.judge(self.schema, &Seen::Number(n.into())))
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<Chain, E> {
+            match serde_json::Number::from_f64(n) {
+                Some(n) => Ok(self.walk.judge(self.schema, &Seen::Number(n))),
+                None => Ok(self.null()),
+            }
+        }
+        fn visit_str<E>(self, text: &str) -> Result<Chain, E> {
+            Ok(self.walk.judge(self.schema, &Seen::String(text)))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Chain, A::Error> {
+            let mut chain = Chain::default();
+            let mut count = 0;
+            if let Kind::Array(schema) = self.schema.resolved().kind {
+                loop {
+                    self.walk.path.push(Step::Item(count));
+                    let item = items
+                        .next_element_seed(Check { schema, walk: self.walk })?;
+                    self.walk.path.pop();
+                    let Some(problems) = item else { break };
+                    self.walk.join(&mut chain, problems);
+                    count += 1;
+                }
+            } else {
+                while items.next_element_seed(Skip)?.is_some() {
+                    count += 1;
+                }
+            }
+            let own = self.walk.judge(self.schema, &Seen::Array(count));
+            self.walk.join(&mut chain, own);
+            Ok(chain)
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut members: A,
+        ) -> Result<Chain, A::Error> {
+            let mut chain = match self.schema.resolved().kind {
+                Kind::Object(properties, additional) => {
+                    self.walk.object(properties, additional, &mut members)?
+                }
+                Kind::Map(values) => self.walk.object(&[], Some(values), &mut members)?,
+                _ => {
+                    while members.next_key_seed(Skip)?.is_some() {
+                        members.next_value_seed(Skip)?;
+                    }
+                    Chain::default()
+                }
+            };
+            let own = self.walk.judge(self.schema, &Seen::Object);
+            self.walk.join(&mut chain, own);
+            Ok(chain)
+        }
+    }
+
+    /// Builds a `Value` as `Value::deserialize` does, noting whether an object repeats a member.
+    struct Whole<'a> {
+        repeats: &'a mut bool,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Whole<'_> {
+        type Value = Value;
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Whole<'_> {
+        type Value = Value;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+            Ok(Value::Bool(b))
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+            Ok(n.into())
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+            Ok(n.into())
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+            Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, text: &str) -> Result<Value, E> {
+            Ok(Value::String(text.to_owned()))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Value, A::Error> {
+            let mut list = Vec::new();
+            while let Some(item) = items
+                .next_element_seed(Whole {
+                    repeats: &mut *self.repeats,
+                })?
+            {
+                list.push(item);
+            }
+            Ok(Value::Array(list))
+        }
+        fn visit_map<A: MapAccess<'de>>(
+            self,
+            mut members: A,
+        ) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some(name) = members.next_key::<String>()? {
+                let member = members
+                    .next_value_seed(Whole {
+                        repeats: &mut *self.repeats,
+                    })?;
+                if object.insert(name, member).is_some() {
+                    *self.repeats = true;
+                }
+            }
+            Ok(Value::Object(object))
+        }
+    }
+
+    /// Reads a member name, borrowed from the body unless it holds escapes.
+    struct Name;
+    impl<'de> DeserializeSeed<'de> for Name {
+        type Value = Cow<'de, str>;
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Cow<'de, str>, D::Error> {
+            deserializer.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Name {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a member name")
+        }
+        fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Borrowed(name))
+        }
+        fn visit_str<E>(self, name: &str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(name.to_owned()))
+        }
+    }
+
+    /// Reads a value no schema looks into. Unlike `IgnoredAny`, which skims numbers and escapes,
+    /// it parses every part as a `Value` would, so what is malformed there is malformed here.
+    struct Skip;
+    impl<'de> DeserializeSeed<'de> for Skip {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<(), D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Skip {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+            while items.next_element_seed(Skip)?.is_some() {}
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut members: A) -> Result<(), A::Error> {
+            while members.next_key_seed(Skip)?.is_some() {
+                members.next_value_seed(Skip)?;
+            }
+            Ok(())
+        }
     }
 
     /// Where a parameter travels.
@@ -1740,7 +2223,10 @@ mod support {
     pub(crate) struct Input {
         operation: &'static Operation,
         params: Vec<Value>,
-        body: Value,
+        /// The JSON body, checked; empty when there is none.
+        body: Bytes,
+        /// See [`BodyCheck::repeats`].
+        body_repeats: bool,
     }
 
     impl Operation {
@@ -1824,12 +2310,13 @@ mod support {
                 }
                 params.push(value);
             }
-            let mut value = Value::Null;
+            let (mut body_bytes, mut body_repeats) = (Bytes::new(), false);
             if let Some(spec) = &self.body {
                 let content_type = parts
                     .headers
                     .get(header::CONTENT_TYPE)
-                    .map(|v| v.to_str().unwrap_or("?").to_owned());
+                    .map(|v| v.to_str().unwrap_or("?"));
+                let not_json = content_type.filter(|ct| !is_json(ct)).map(str::to_owned);
                 let bytes = Bytes::from_request(Request::from_parts(parts, body), &())
                     .await
                     .map_err(|rejection| {
@@ -1843,7 +2330,7 @@ mod support {
                         Rejection::new(problem(status, PROBLEM_JSON, detail, Vec::new()))
                     })?;
                 if !bytes.is_empty() {
-                    if let Some(ct) = content_type.as_deref().filter(|ct| !is_json(ct)) {
+                    if let Some(ct) = not_json {
                         let detail = format!(
                             "The request body must be JSON (`application/json`), not `{ct}`."
                         );
@@ -1858,9 +2345,10 @@ mod support {
                             ),
                         );
                     }
-                    value = serde_json::from_slice(&bytes)
+                    let mut checked = check_body(&spec.schema, &bytes)
                         .map_err(|e| self.malformed(e))?;
-                    spec.schema.check(&value, &mut FieldPath::default(), &mut errors);
+                    errors.append(&mut checked.errors);
+                    (body_bytes, body_repeats) = (bytes, checked.repeats);
                 } else if spec.required {
                     errors
                         .push(InvalidField {
@@ -1873,7 +2361,8 @@ mod support {
                 Ok(Input {
                     operation: self,
                     params,
-                    body: value,
+                    body: body_bytes,
+                    body_repeats,
                 })
             } else {
                 Err(self.invalid(errors, path_errors))
@@ -1993,19 +2482,22 @@ mod support {
         }
         /// The request body, typed (`Option` when optional).
         pub(crate) fn body<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
-            let value = std::mem::take(&mut self.body);
+            let bytes = std::mem::take(&mut self.body);
+            if !bytes.is_empty() && !self.body_repeats {
+                if let Ok(body) = serde_json::from_slice(&bytes) {
+                    return Ok(body);
+                }
+            }
+            let value = serde_json::from_slice(&bytes).unwrap_or_default();
             self.take(value, None)
         }
     }
 
     fn is_json(content_type: &str) -> bool {
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        essence == "application/json" || essence.ends_with("+json")
+        let essence = content_type.split(';').next().unwrap_or("").trim().as_bytes();
+        essence.eq_ignore_ascii_case(b"application/json")
+            || essence.len() >= 5
+                && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json")
     }
 
     /// Where a security scheme's credential travels.
@@ -2367,6 +2859,257 @@ mod support {
                 .is_empty()
             );
             assert_eq!(fields(& EITHER, json("true")), [""]);
+        }
+        static UPPER: Pattern = Pattern::new("^[A-Z]+$");
+        static CODE: Schema = Schema::string()
+            .min_length(2)
+            .max_length(3)
+            .pattern(&UPPER);
+        static COLOR: Schema = Schema::enumeration(&["red", "green"]);
+        static POINT: Schema = Schema::object(
+            &[
+                Property::required("x", Schema::integer(IntFormat::I32).minimum(-10.0)),
+                Property::required("y", Schema::number().exclusive_maximum(1.5)),
+                Property::optional("label", Schema::reference(&CODE).nullable()),
+            ],
+        );
+        static CIRCLE: Schema = Schema::object(
+            &[
+                Property::required("kind", Schema::string()),
+                Property::required("center", Schema::reference(&POINT)),
+            ],
+        );
+        static SQUARE: Schema = Schema::object(
+            &[
+                Property::required("kind", Schema::string()),
+                Property::required("side", Schema::number()),
+            ],
+        );
+        /// Every kind of schema and rule, with members beyond its properties held to a rule too.
+        static SHAPE: Schema = Schema::object_with(
+            &[
+                Property::required("color", Schema::reference(&COLOR)),
+                Property::optional(
+                    "points",
+                    Schema::array(&Schema::reference(&POINT)).min_items(2).max_items(3),
+                ),
+                Property::optional(
+                    "tags",
+                    Schema::map(&Schema::integer(IntFormat::U32).maximum(9.0)),
+                ),
+                Property::optional("meta", Schema::any_object()),
+                Property::optional("anything", Schema::any()),
+                Property::optional("flag", Schema::boolean().nullable()),
+                Property::optional("when", Schema::string().format(Format::DateTime)),
+                Property::optional(
+                    "size",
+                    Schema::integer(IntFormat::U64).maximum(100.0),
+                ),
+                Property::optional("id", Schema::integer(IntFormat::I64)),
+                Property::optional("ratio", Schema::number().minimum(0.0)),
+                Property::optional(
+                    "either",
+                    Schema::one_of(&[Schema::string(), Schema::reference(&POINT)]),
+                ),
+                Property::optional(
+                    "outline",
+                    Schema::tagged(
+                        "kind",
+                        &[
+                            Variant::new(&["circle"], Schema::reference(&CIRCLE)),
+                            Variant::new(&["square"], Schema::reference(&SQUARE)),
+                        ],
+                    ),
+                ),
+                Property::optional(
+                    "version",
+                    Schema::integer(IntFormat::I64).fixed("2"),
+                ),
+                Property::optional("short", Schema::reference(&CODE).max_length(2)),
+                Property::optional("odd", Schema::boolean().min_length(1).min_items(1)),
+                Property::optional("code", Schema::reference(&CODE)),
+            ],
+            &Schema::string().max_length(1),
+        );
+        /// The problems [`check_body`] finds in `body`, after making sure they are the ones the
+        /// `Value`-based check finds, in the same order.
+        fn streamed(schema: &Schema, body: &str) -> Vec<(String, String)> {
+            let checked = check_body(schema, body.as_bytes()).expect("test JSON");
+            let streamed: Vec<_> = checked
+                .errors
+                .into_iter()
+                .map(|e| (e.field.unwrap_or_default(), e.message))
+                .collect();
+            assert_eq!(streamed, errors(schema, json(body)), "{body}");
+            streamed
+        }
+        #[test]
+        fn a_body_checked_as_it_is_parsed_has_the_problems_of_its_value() {
+            let valid = r#"{
+            "color": "red",
+            "points": [{"x": -10, "y": 1.4, "label": "AB"}, {"x": 2147483647, "y": -1e300, "label": null}],
+            "tags": {"a": 0, "b": 9},
+            "meta": {"deep": [1, {"x": null}]},
+            "anything": [null, "x", {"y": [true]}],
+            "flag": null,
+            "when": "2024-05-01T12:30:00Z",
+            "size": 100,
+            "id": -9223372036854775808,
+            "ratio": 0,
+            "either": {"x": 1, "y": 0},
+            "outline": {"kind": "circle", "center": {"x": 0, "y": 0}},
+            "version": 2,
+            "short": "AB",
+            "odd": true,
+            "code": "ABC",
+            "z": "1"
+        }"#;
+            assert_eq!(streamed(& SHAPE, valid), []);
+            let invalid = r#"{
+            "points": [{"x": -11, "y": 1.5, "label": "abcd"}, 5, null, {"x": 1.0, "y": "1"}],
+            "tags": {"a": 10, "b": -1, "c": null, "a": 1, "\u0064": "x"},
+            "meta": [],
+            "flag": "no",
+            "when": "2024-05-01 12:30:00Z",
+            "size": -1,
+            "id": 9223372036854775808,
+            "ratio": -0.5,
+            "either": true,
+            "outline": {"kind": "triangle"},
+            "version": 3,
+            "short": "ABC",
+            "odd": "",
+            "code": "\u0041",
+            "c\u006f\u006cor": "blue",
+            "n": null,
+            "q": 5,
+            "zz": "long",
+            "zz": "ok",
+            "color": null,
+            "code": "a"
+        }"#;
+            let problems = streamed(&SHAPE, invalid);
+            let fields: Vec<&str> = problems
+                .iter()
+                .map(|(field, _)| field.as_str())
+                .collect();
+            assert_eq!(
+                fields, ["color", "points.0.x", "points.0.y", "points.0.label",
+                "points.0.label", "points.1", "points.2", "points.3.x", "points.3.y",
+                "points", "tags.b", "tags.c", "tags.d", "meta", "flag", "when", "size",
+                "id", "ratio", "either", "outline.kind", "version", "short", "odd",
+                "odd", "code", "code", "n", "q", "zz",]
+            );
+            for body in [
+                "null",
+                "[]",
+                "\"x\"",
+                "1.5",
+                "true",
+                "{}",
+                "{\"color\": \"red\", \"points\": []}",
+            ] {
+                streamed(&SHAPE, body);
+            }
+            static NUMBERS: Schema = Schema::object(
+                &[
+                    Property::optional("i32", Schema::integer(IntFormat::I32)),
+                    Property::optional("u32", Schema::integer(IntFormat::U32)),
+                    Property::optional("i64", Schema::integer(IntFormat::I64)),
+                    Property::optional("u64", Schema::integer(IntFormat::U64)),
+                ],
+            );
+            let edges = [
+                "0",
+                "-0",
+                "1e2",
+                "1.0",
+                "-1",
+                "2147483648",
+                "-2147483649",
+                "4294967296",
+            ];
+            for n in edges
+                .into_iter()
+                .chain(["18446744073709551616", "-9223372036854775809"])
+            {
+                let body = format!(
+                    r#"{{"i32": {n}, "u32": {n}, "i64": {n}, "u64": {n}}}"#
+                );
+                streamed(&NUMBERS, &body);
+            }
+        }
+        #[test]
+        fn a_body_is_malformed_exactly_when_a_value_cannot_be_read_from_it() {
+            let deep = format!(
+                "{{\"anything\": {}{}}}", "[".repeat(200), "]".repeat(200)
+            );
+            let bodies: Vec<&[u8]> = vec![
+                b"", b"{", b"nul", b"{\"color\": \"red\",}", b"{\"color\": \"red\"} x",
+                b"{\"color\": \"red\"}\n ", b"{\"unknown\": 1e400}",
+                b"{\"points\": [{\"x\": 1e999}]}", b"{\"anything\": [\"\\ud800\"]}",
+                b"{\"anything\": \"\\ud83d\\ude00\"}", b"{\"meta\": {\"a\": \"\\x\"}}",
+                b"{\"meta\": {\"a\": \"\x01\"}}", b"{\"tags\": {\"a\": [1, 2,]}}",
+                b"{\"color\": \"r\xffd\"}", b"{\"zz\xff\": 1}",
+                b"{\"meta\": {\"\xc3\": 1}}", b"{\"either\": [1e400]}",
+                b"{\"outline\": {\"kind\": \"square\", \"side\": 01}}", b"{\"q\": tru}",
+                deep.as_bytes(),
+            ];
+            for body in bodies {
+                let expected = serde_json::from_slice::<Value>(body)
+                    .map(drop)
+                    .map_err(|e| e.to_string());
+                let got = check_body(&SHAPE, body).map(drop).map_err(|e| e.to_string());
+                assert_eq!(got, expected, "{}", String::from_utf8_lossy(body));
+            }
+        }
+        #[test]
+        fn a_typed_body_keeps_the_last_of_a_repeated_member_as_the_check_did() {
+            static ABOUT: Schema = Schema::object(
+                &[Property::required("x", Schema::any())],
+            );
+            static EITHER: Schema = Schema::one_of(&[Schema::reference(&ABOUT)]);
+            static OPERATION: Operation = Operation {
+                params: &[],
+                body: Some(RequestBody::optional(Schema::reference(&EITHER))),
+                errors: ErrorMedia {
+                    unauthorized: None,
+                    not_found: None,
+                    unprocessable: None,
+                    bad_request: None,
+                },
+            };
+            #[derive(Debug, PartialEq, serde::Deserialize)]
+            #[serde(untagged)]
+            enum Either {
+                Number { x: i64 },
+                Other { x: Value },
+            }
+            let input = |body: &'static str| {
+                let checked = check_body(&EITHER, body.as_bytes()).expect("test JSON");
+                assert!(checked.errors.is_empty());
+                Input {
+                    operation: &OPERATION,
+                    params: Vec::new(),
+                    body: Bytes::from(body),
+                    body_repeats: checked.repeats,
+                }
+            };
+            let mut empty = Input {
+                operation: &OPERATION,
+                params: Vec::new(),
+                body: Bytes::new(),
+                body_repeats: false,
+            };
+            assert_eq!(
+                input(r#"{"x": "s", "x": 1}"#).body::< Either > ().ok(),
+                Some(Either::Number { x : 1 })
+            );
+            assert_eq!(
+                input(r#"{"x": "s"}"#).body::< Either > ().ok(), Some(Either::Other { x :
+                json("\"s\"") })
+            );
+            assert_eq!(empty.body::< Option < Either >> ().ok(), Some(None));
         }
         fn json(text: &str) -> Value {
             serde_json::from_str(text).expect("test JSON")
