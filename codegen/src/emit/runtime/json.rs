@@ -5,10 +5,17 @@
 //! about half the time. The wire behaviour is serde's: unknown members are ignored, a
 //! missing required member is an error, `null` and absent are told apart by the field type.
 
+// Which helpers a crate calls depends on its schemas (nullable members, additionalProperties).
+#![allow(dead_code)]
+
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, Visitor};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap};
+
+use crate::Nullable;
 
 /// A member name or enum value as it arrives, borrowed from the input when it can be.
 pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
@@ -41,30 +48,104 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Writes an object's members, one call per member; the first error is kept and returned by
+/// [`Writer::end`]. Its methods are named after the member kinds of [`object!`].
+pub(crate) struct Writer<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> Writer<M> {
+    pub(crate) fn new(map: M) -> Self {
+        Writer { map, error: None }
+    }
+
+    /// A member that is always sent.
+    pub(crate) fn required<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        if self.error.is_none() {
+            self.error = self.map.serialize_entry(name, value).err();
+        }
+    }
+
+    /// A member that is always sent, `None` as `null`.
+    pub(crate) fn required_nullable<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
+        self.required(name, value);
+    }
+
+    /// A member that is sent unless it is `None`.
+    pub(crate) fn optional<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required(name, value);
+        }
+    }
+
+    /// A member that is sent unless it is absent.
+    pub(crate) fn nullable<T: Serialize>(&mut self, name: &str, value: &Nullable<T>) {
+        if !value.is_absent() {
+            self.required(name, value);
+        }
+    }
+
+    pub(crate) fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
+    }
+}
+
+/// Reads the value of a listed member into its slot.
+pub(crate) fn read<'de, M: MapAccess<'de>, T: Deserialize<'de>>(map: &mut M, slot: &mut Option<T>) -> Result<(), M::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads and drops the value of a member not listed.
+pub(crate) fn skip<'de, M: MapAccess<'de>>(map: &mut M) -> Result<(), M::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// Reads the value of a member not listed into the map that keeps them.
+pub(crate) fn keep<'de, M: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut M,
+    rest: &mut BTreeMap<String, T>,
+    key: Key<'de>,
+) -> Result<(), M::Error> {
+    rest.insert(key.0.into_owned(), map.next_value()?);
+    Ok(())
+}
+
+/// The value of a required member, or the error that it is missing.
+pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
 /// Implements `Serialize` and `Deserialize` for a struct as a JSON object.
 ///
 /// Each field is listed with how it travels and its member name:
 /// - `required`: always sent; an object without it does not decode.
 /// - `required_nullable` (an `Option`): always sent, `None` as `null`.
 /// - `optional` (an `Option`): `None` is not sent; absent or `null` decode as `None`.
-/// - `nullable` (a [`Nullable`](crate::Nullable)): absent, `null` and a value all round-trip.
+/// - `nullable` (a [`Nullable`]): absent, `null` and a value all round-trip.
 ///
 /// `..name` after the fields names a map that takes every member not listed.
+///
+/// Each member expands to one call on each side (see [`Writer`], [`read`]), which keeps the
+/// generated code, and the time to compile it, small.
 #[allow(unused_macros)] // An API with enums but no structs leaves it unused.
 macro_rules! object {
     ($name:ident { $($field:ident: $kind:ident $wire:literal,)* $(..$extra:ident)? }) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
                 #[allow(unused_mut)] // An object without members writes none.
-                let mut map = serializer.serialize_map(None)?;
-                $($crate::json::object!(@write $kind map $wire self.$field);)*
+                let mut out = $crate::json::Writer::new(serializer.serialize_map(None)?);
+                $(out.$kind($wire, &self.$field);)*
                 $(
                     for (key, value) in &self.$extra {
-                        map.serialize_entry(key, value)?;
+                        out.required(key, value);
                     }
                 )?
-                map.end()
+                out.end()
             }
         }
 
@@ -84,9 +165,9 @@ macro_rules! object {
                         $(let mut $extra = std::collections::BTreeMap::new();)?
                         while let Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
                             match &*key.0 {
-                                $($wire => $field = Some(map.next_value()?),)*
+                                $($wire => $crate::json::read(&mut map, &mut $field),)*
                                 _ => $crate::json::object!(@other map key $($extra)?),
-                            }
+                            }?;
                         }
                         Ok($name {
                             $($field: $crate::json::object!(@finish $kind $field $wire),)*
@@ -99,34 +180,18 @@ macro_rules! object {
             }
         }
     };
-    (@write optional $map:ident $wire:literal $value:expr) => {
-        if let Some(value) = &$value {
-            $map.serialize_entry($wire, value)?;
-        }
-    };
-    (@write nullable $map:ident $wire:literal $value:expr) => {
-        if !$value.is_absent() {
-            $map.serialize_entry($wire, &$value)?;
-        }
-    };
-    (@write $kind:ident $map:ident $wire:literal $value:expr) => {
-        $map.serialize_entry($wire, &$value)?
-    };
     (@finish required $field:ident $wire:literal) => {
-        match $field {
-            Some(value) => value,
-            None => return Err(serde::de::Error::missing_field($wire)),
-        }
+        $crate::json::required::<_, M::Error>($field, $wire)?
     };
     (@finish $kind:ident $field:ident $wire:literal) => {
         $field.unwrap_or_default()
     };
-    (@other $map:ident $key:ident) => {{
-        $map.next_value::<serde::de::IgnoredAny>()?;
-    }};
-    (@other $map:ident $key:ident $extra:ident) => {{
-        $extra.insert($key.0.into_owned(), $map.next_value()?);
-    }};
+    (@other $map:ident $key:ident) => {
+        $crate::json::skip(&mut $map)
+    };
+    (@other $map:ident $key:ident $extra:ident) => {
+        $crate::json::keep(&mut $map, &mut $extra, $key)
+    };
 }
 
 /// Implements `as_str`, `Display`, `Serialize` and `Deserialize` for an enum of strings,
