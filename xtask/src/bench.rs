@@ -202,8 +202,8 @@ impl Bench {
         self.line("| measure | seconds / MiB |\n|---|---|");
         self.line(format!("| load (read + parse {} files) | {} |", count_files(&spec_dir), stage("load")));
         self.line(format!("| lower (refs, IR) | {} |", stage("lower")));
-        self.line(format!("| emit (tokens) | {} |", stage("emit")));
-        self.line(format!("| format (syn + prettyplease) | {} |", stage("format")));
+        self.line(format!("| emit (tokens; CPU time summed over the 2 workers) | {} |", stage("emit")));
+        self.line(format!("| format (syn + prettyplease; CPU time, 2 workers) | {} |", stage("format")));
         self.line(format!("| **total wall** ({lines} lines written) | {wall} |"));
         self.line(format!("| floor: serde_yaml of every spec file | {yaml} |"));
         self.line(format!("| floor: prettyplease::unparse of our output | {unparse} |"));
