@@ -689,13 +689,58 @@ mod schemas {
         &["eu-vat", "other"],
     );
     /// `^[@~\-\.\w]+$`
-    pub(super) static PATTERN_1: Pattern = Pattern::new("^[@~\\-\\.\\w]+$");
+    pub(super) static PATTERN_1: Pattern = Pattern::run(
+        "^[@~\\-\\.\\w]+$",
+        &[
+            ('@', '@'),
+            ('~', '~'),
+            ('-', '-'),
+            ('.', '.'),
+            ('0', '9'),
+            ('A', 'Z'),
+            ('_', '_'),
+            ('a', 'z'),
+        ],
+        1,
+        None,
+    );
     /// `^[\u0000-\uFFFF]+$`
-    pub(super) static PATTERN_2: Pattern = Pattern::new("^[\\u0000-\\uFFFF]+$");
+    pub(super) static PATTERN_2: Pattern = Pattern::run(
+        "^[\\u0000-\\uFFFF]+$",
+        &[('\0', '\u{ffff}')],
+        1,
+        None,
+    );
     /// `^[A-Z]{2}$`
-    pub(super) static PATTERN_3: Pattern = Pattern::new("^[A-Z]{2}$");
+    pub(super) static PATTERN_3: Pattern = Pattern::run(
+        "^[A-Z]{2}$",
+        &[('A', 'Z')],
+        2,
+        Some(2),
+    );
     /// `^[\w\s\-]+$`
-    pub(super) static PATTERN_4: Pattern = Pattern::new("^[\\w\\s\\-]+$");
+    pub(super) static PATTERN_4: Pattern = Pattern::run(
+        "^[\\w\\s\\-]+$",
+        &[
+            ('0', '9'),
+            ('A', 'Z'),
+            ('_', '_'),
+            ('a', 'z'),
+            ('\t', '\r'),
+            (' ', ' '),
+            ('\u{a0}', '\u{a0}'),
+            ('\u{1680}', '\u{1680}'),
+            ('\u{2000}', '\u{200a}'),
+            ('\u{2028}', '\u{2029}'),
+            ('\u{202f}', '\u{202f}'),
+            ('\u{205f}', '\u{205f}'),
+            ('\u{3000}', '\u{3000}'),
+            ('\u{feff}', '\u{feff}'),
+            ('-', '-'),
+        ],
+        1,
+        None,
+    );
 }
 
 mod support {
@@ -813,21 +858,65 @@ mod support {
     /// An ECMA-262 regular expression (with the `u` flag, as JSON Schema asks), compiled on first use.
     pub(crate) struct Pattern {
         source: &'static str,
+        /// What the pattern means, when it only repeats a character class.
+        run: Option<Run>,
         compiled: OnceLock<Option<regress::Regex>>,
+    }
+
+    /// Texts of `min..=max` characters (no upper bound without `max`), each within one of
+    /// `ranges`: what a pattern like `^[A-Z]{2}$` means, as the generator read it.
+    struct Run {
+        ranges: &'static [(char, char)],
+        min: usize,
+        max: Option<usize>,
     }
 
     impl Pattern {
         pub(crate) const fn new(source: &'static str) -> Self {
             Pattern {
                 source,
+                run: None,
+                compiled: OnceLock::new(),
+            }
+        }
+        /// A pattern that only repeats a character class, checked without the regex engine.
+        pub(crate) const fn run(
+            source: &'static str,
+            ranges: &'static [(char, char)],
+            min: usize,
+            max: Option<usize>,
+        ) -> Self {
+            Pattern {
+                source,
+                run: Some(Run { ranges, min, max }),
                 compiled: OnceLock::new(),
             }
         }
         fn is_match(&self, text: &str) -> bool {
+            if let Some(run) = &self.run {
+                return run.matches(text);
+            }
             let regex = self
                 .compiled
                 .get_or_init(|| regress::Regex::with_flags(self.source, "u").ok());
             regex.as_ref().is_none_or(|r| r.find(text).is_some())
+        }
+    }
+
+    impl Run {
+        fn matches(&self, text: &str) -> bool {
+            let mut count = 0;
+            for c in text.chars() {
+                count += 1;
+                let within = self
+                    .ranges
+                    .iter()
+                    .any(|&(first, last)| first <= c && c <= last);
+                if !within || self.max.is_some_and(|max| count > max) {
+                    return false;
+                }
+            }
+            count >= self.min
         }
     }
 
@@ -2759,6 +2848,56 @@ mod support {
             assert!(
                 ANYWHERE.is_match("abbc"), "patterns are not anchored unless they say so"
             );
+        }
+        #[test]
+        fn runs_match_what_the_regex_engine_matches() {
+            static COUNTRY: Pattern = Pattern::run(
+                "^[A-Z]{2}$",
+                &[('A', 'Z')],
+                2,
+                Some(2),
+            );
+            static COUNTRY_RE: Pattern = Pattern::new("^[A-Z]{2}$");
+            static BMP: Pattern = Pattern::run(
+                "^[\\u0000-\\uFFFF]+$",
+                &[('\0', '\u{ffff}')],
+                1,
+                None,
+            );
+            static BMP_RE: Pattern = Pattern::new("^[\\u0000-\\uFFFF]+$");
+            static SOME: Pattern = Pattern::run(
+                "^[a-c_]{0,2}$",
+                &[('a', 'c'), ('_', '_')],
+                0,
+                Some(2),
+            );
+            static SOME_RE: Pattern = Pattern::new("^[a-c_]{0,2}$");
+            for text in [
+                "",
+                "G",
+                "GB",
+                "GBR",
+                "gb",
+                "G1",
+                "Zoë",
+                "😀",
+                "a",
+                "ab_",
+                "_c",
+                "a\n",
+                "c😀",
+            ] {
+                for (run, regex) in [
+                    (&COUNTRY, &COUNTRY_RE),
+                    (&BMP, &BMP_RE),
+                    (&SOME, &SOME_RE),
+                ] {
+                    assert_eq!(
+                        run.is_match(text), regex.is_match(text), "{} on {text:?}", run
+                        .source
+                    );
+                }
+            }
         }
         #[test]
         fn parameter_text_becomes_json() {

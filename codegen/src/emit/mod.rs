@@ -6,6 +6,7 @@
 mod client;
 mod models;
 mod operations;
+mod pattern;
 mod render;
 mod server;
 

@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 
 use super::models::{docs, qualified_type};
 use super::operations::body_type;
+use super::pattern::{self, Run};
 use super::{ident, Module};
 use crate::ir::{
     Api, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, SecurityScheme,
@@ -757,9 +758,28 @@ impl<'a> Schemas<'a> {
         }
         let patterns = self.patterns.iter().map(|(source, name)| {
             let doc = format!(" `{}`", source.replace('`', "\\`"));
+            // A pattern that only repeats a character class is checked without the regex engine.
+            let pattern = match pattern::run(source) {
+                Some(Run { ranges, min, max }) => {
+                    let ranges = ranges.iter().map(|&(first, last)| {
+                        let (first, last) = (Literal::character(first), Literal::character(last));
+                        quote!((#first, #last))
+                    });
+                    let min = Literal::usize_unsuffixed(min);
+                    let max = match max {
+                        Some(max) => {
+                            let max = Literal::usize_unsuffixed(max);
+                            quote!(Some(#max))
+                        }
+                        None => quote!(None),
+                    };
+                    quote!(Pattern::run(#source, &[#(#ranges),*], #min, #max))
+                }
+                None => quote!(Pattern::new(#source)),
+            };
             quote! {
                 #[doc = #doc]
-                pub(super) static #name: Pattern = Pattern::new(#source);
+                pub(super) static #name: Pattern = #pattern;
             }
         });
         if items.is_empty() && self.patterns.is_empty() {

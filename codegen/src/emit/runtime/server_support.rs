@@ -115,18 +115,55 @@ pub(crate) struct Variant {
 /// An ECMA-262 regular expression (with the `u` flag, as JSON Schema asks), compiled on first use.
 pub(crate) struct Pattern {
     source: &'static str,
+    /// What the pattern means, when it only repeats a character class.
+    run: Option<Run>,
     compiled: OnceLock<Option<regress::Regex>>,
+}
+
+/// Texts of `min..=max` characters (no upper bound without `max`), each within one of
+/// `ranges`: what a pattern like `^[A-Z]{2}$` means, as the generator read it.
+struct Run {
+    ranges: &'static [(char, char)],
+    min: usize,
+    max: Option<usize>,
 }
 
 impl Pattern {
     pub(crate) const fn new(source: &'static str) -> Self {
-        Pattern { source, compiled: OnceLock::new() }
+        Pattern { source, run: None, compiled: OnceLock::new() }
+    }
+
+    /// A pattern that only repeats a character class, checked without the regex engine.
+    pub(crate) const fn run(
+        source: &'static str,
+        ranges: &'static [(char, char)],
+        min: usize,
+        max: Option<usize>,
+    ) -> Self {
+        Pattern { source, run: Some(Run { ranges, min, max }), compiled: OnceLock::new() }
     }
 
     fn is_match(&self, text: &str) -> bool {
+        if let Some(run) = &self.run {
+            return run.matches(text);
+        }
         // The generator only emits patterns that compile; one that did not would match anything.
         let regex = self.compiled.get_or_init(|| regress::Regex::with_flags(self.source, "u").ok());
         regex.as_ref().is_none_or(|r| r.find(text).is_some())
+    }
+}
+
+impl Run {
+    fn matches(&self, text: &str) -> bool {
+        let mut count = 0;
+        for c in text.chars() {
+            count += 1;
+            let within = self.ranges.iter().any(|&(first, last)| first <= c && c <= last);
+            if !within || self.max.is_some_and(|max| count > max) {
+                return false;
+            }
+        }
+        count >= self.min
     }
 }
 
@@ -1804,6 +1841,21 @@ mod tests {
         assert!(BMP.is_match("Zoë") && !BMP.is_match("😀"));
         assert!(WORD.is_match("cus_1.a-b@c~") && !WORD.is_match("é") && !WORD.is_match("a b"));
         assert!(ANYWHERE.is_match("abbc"), "patterns are not anchored unless they say so");
+    }
+
+    #[test]
+    fn runs_match_what_the_regex_engine_matches() {
+        static COUNTRY: Pattern = Pattern::run("^[A-Z]{2}$", &[('A', 'Z')], 2, Some(2));
+        static COUNTRY_RE: Pattern = Pattern::new("^[A-Z]{2}$");
+        static BMP: Pattern = Pattern::run("^[\\u0000-\\uFFFF]+$", &[('\0', '\u{ffff}')], 1, None);
+        static BMP_RE: Pattern = Pattern::new("^[\\u0000-\\uFFFF]+$");
+        static SOME: Pattern = Pattern::run("^[a-c_]{0,2}$", &[('a', 'c'), ('_', '_')], 0, Some(2));
+        static SOME_RE: Pattern = Pattern::new("^[a-c_]{0,2}$");
+        for text in ["", "G", "GB", "GBR", "gb", "G1", "Zoë", "😀", "a", "ab_", "_c", "a\n", "c😀"] {
+            for (run, regex) in [(&COUNTRY, &COUNTRY_RE), (&BMP, &BMP_RE), (&SOME, &SOME_RE)] {
+                assert_eq!(run.is_match(text), regex.is_match(text), "{} on {text:?}", run.source);
+            }
+        }
     }
 
     #[test]
