@@ -1343,7 +1343,9 @@ mod support {
             }
         }
         fn check_string(&self, text: &str, mut fail: impl FnMut(String)) {
-            if self.min_length.is_some() || self.max_length.is_some() {
+            if self.min_length.is_some()
+                || self.max_length.is_some_and(|max| text.len() as u64 > max)
+            {
                 let length = text.chars().count() as u64;
                 if let Some(min) = self.min_length.filter(|&min| length < min) {
                     fail(
@@ -1527,13 +1529,23 @@ mod support {
     /// error, since every part of it is read as that reads it. A union or a `const` takes its
     /// value whole: that part alone is built as a `Value` and given to [`Schema::check`].
     fn check_body(schema: &Schema, body: &[u8]) -> Result<BodyCheck, serde_json::Error> {
+        match std::str::from_utf8(body) {
+            Ok(text) => check_json(schema, serde_json::Deserializer::from_str(text)),
+            Err(_) => check_json(schema, serde_json::Deserializer::from_slice(body)),
+        }
+    }
+
+    fn check_json<'de, R: serde_json::de::Read<'de>>(
+        schema: &Schema,
+        mut parser: serde_json::Deserializer<R>,
+    ) -> Result<BodyCheck, serde_json::Error> {
+        let (path, properties) = (Vec::with_capacity(8), Vec::with_capacity(32));
         let mut walk = Walk {
-            path: Vec::new(),
+            path,
             found: Vec::new(),
-            properties: Vec::new(),
+            properties,
             repeats: false,
         };
-        let mut parser = serde_json::Deserializer::from_slice(body);
         let problems = Check { schema, walk: &mut walk }.deserialize(&mut parser)?;
         parser.end()?;
         Ok(BodyCheck {
@@ -1671,8 +1683,13 @@ mod support {
             let slots = self.properties.len();
             self.properties.resize(slots + properties.len(), None);
             let mut others = Vec::new();
+            let mut next = 0;
             while let Some(name) = members.next_key_seed(Name)? {
-                if let Some(i) = properties.iter().position(|p| p.name == name) {
+                let found = (next..properties.len())
+                    .chain(0..next)
+                    .find(|&i| properties[i].name == name);
+                if let Some(i) = found {
+                    next = i + 1;
                     self.path.push(Step::Property(properties[i].name));
                     let problems = members
                         .next_value_seed(Check {
@@ -2572,12 +2589,13 @@ mod support {
         /// The request body, typed (`Option` when optional).
         pub(crate) fn body<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
             let bytes = std::mem::take(&mut self.body);
-            if !bytes.is_empty() && !self.body_repeats {
-                if let Ok(body) = serde_json::from_slice(&bytes) {
+            let text = std::str::from_utf8(&bytes).unwrap_or_default();
+            if !text.is_empty() && !self.body_repeats {
+                if let Ok(body) = serde_json::from_str(text) {
                     return Ok(body);
                 }
             }
-            let value = serde_json::from_slice(&bytes).unwrap_or_default();
+            let value = serde_json::from_str(text).unwrap_or_default();
             self.take(value, None)
         }
     }
@@ -2678,7 +2696,9 @@ mod support {
     fn with_body(status: u16, content_type: &'static str, bytes: Vec<u8>) -> Response {
         let mut response = Response::new(Body::from(bytes));
         *response.status_mut() = status_code(status);
-        if let Ok(value) = HeaderValue::try_from(content_type) {
+        if let Ok(value) = HeaderValue::from_maybe_shared(
+            Bytes::from_static(content_type.as_bytes()),
+        ) {
             response.headers_mut().insert(header::CONTENT_TYPE, value);
         }
         response
@@ -2695,10 +2715,9 @@ mod support {
         name: &'static str,
         value: Option<impl std::fmt::Display>,
     ) {
-        let Ok(name) = HeaderName::try_from(name) else { return };
-        if let Some(value) = value
-            .and_then(|v| HeaderValue::try_from(v.to_string()).ok())
-        {
+        let Some(value) = value.and_then(|v| HeaderValue::try_from(v.to_string()).ok())
+        else { return };
+        if let Ok(name) = HeaderName::try_from(name) {
             response.headers_mut().insert(name, value);
         }
     }

@@ -561,8 +561,9 @@ impl Rules {
     }
 
     fn check_string(&self, text: &str, mut fail: impl FnMut(String)) {
-        if self.min_length.is_some() || self.max_length.is_some() {
-            // JSON Schema counts characters (code points), not bytes.
+        // JSON Schema counts characters (code points), not bytes; there are no more of them
+        // than bytes, so a short text needs no count against a maximum.
+        if self.min_length.is_some() || self.max_length.is_some_and(|max| text.len() as u64 > max) {
             let length = text.chars().count() as u64;
             if let Some(min) = self.min_length.filter(|&min| length < min) {
                 fail(format!("must be at least {min} character{} long", plural(min)));
@@ -736,8 +737,21 @@ pub(crate) struct InvalidField {
 /// error, since every part of it is read as that reads it. A union or a `const` takes its
 /// value whole: that part alone is built as a `Value` and given to [`Schema::check`].
 fn check_body(schema: &Schema, body: &[u8]) -> Result<BodyCheck, serde_json::Error> {
-    let mut walk = Walk { path: Vec::new(), found: Vec::new(), properties: Vec::new(), repeats: false };
-    let mut parser = serde_json::Deserializer::from_slice(body);
+    // Text known to be UTF-8 spares the parser checking each string; other bytes get the
+    // error they always got.
+    match std::str::from_utf8(body) {
+        Ok(text) => check_json(schema, serde_json::Deserializer::from_str(text)),
+        Err(_) => check_json(schema, serde_json::Deserializer::from_slice(body)),
+    }
+}
+
+fn check_json<'de, R: serde_json::de::Read<'de>>(
+    schema: &Schema,
+    mut parser: serde_json::Deserializer<R>,
+) -> Result<BodyCheck, serde_json::Error> {
+    // Room for the usual depth and breadth, so that the walk seldom grows them.
+    let (path, properties) = (Vec::with_capacity(8), Vec::with_capacity(32));
+    let mut walk = Walk { path, found: Vec::new(), properties, repeats: false };
     let problems = Check { schema, walk: &mut walk }.deserialize(&mut parser)?;
     parser.end()?;
     Ok(BodyCheck { repeats: walk.repeats, errors: walk.into_errors(problems) })
@@ -869,8 +883,12 @@ impl<'de> Walk<'de> {
         let slots = self.properties.len();
         self.properties.resize(slots + properties.len(), None);
         let mut others = Vec::new();
+        // Members mostly come in the schema's order: look for each from where the last one was.
+        let mut next = 0;
         while let Some(name) = members.next_key_seed(Name)? {
-            if let Some(i) = properties.iter().position(|p| p.name == name) {
+            let found = (next..properties.len()).chain(0..next).find(|&i| properties[i].name == name);
+            if let Some(i) = found {
+                next = i + 1;
                 self.path.push(Step::Property(properties[i].name));
                 let problems = members.next_value_seed(Check { schema: &properties[i].schema, walk: self })?;
                 self.path.pop();
@@ -1625,15 +1643,17 @@ impl Input {
     /// The request body, typed (`Option` when optional).
     pub(crate) fn body<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
         let bytes = std::mem::take(&mut self.body);
-        if !bytes.is_empty() && !self.body_repeats {
-            if let Ok(body) = serde_json::from_slice(&bytes) {
+        // The body was parsed as JSON already, so it is UTF-8.
+        let text = std::str::from_utf8(&bytes).unwrap_or_default();
+        if !text.is_empty() && !self.body_repeats {
+            if let Ok(body) = serde_json::from_str(text) {
                 return Ok(body);
             }
         }
-        // Through a `Value`, which keeps only the last of a repeated member: what the check
-        // saw. This also words an error as before, when the types reject what the schemas
-        // accepted. (The body parsed once already; an empty one reads as `null`.)
-        let value = serde_json::from_slice(&bytes).unwrap_or_default();
+        // Through a `Value`, which keeps only the last of a repeated member, as the check saw
+        // it; this also words an error as before, should the types reject what the schemas
+        // accepted. No body reads as `null`.
+        let value = serde_json::from_str(text).unwrap_or_default();
         self.take(value, None)
     }
 }
@@ -1714,7 +1734,8 @@ pub(crate) fn empty(status: u16) -> Response {
 fn with_body(status: u16, content_type: &'static str, bytes: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status_code(status);
-    if let Ok(value) = HeaderValue::try_from(content_type) {
+    // Checked, but not copied.
+    if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from_static(content_type.as_bytes())) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     response
@@ -1727,8 +1748,8 @@ fn status_code(status: u16) -> StatusCode {
 /// Sets a documented response header; a value (or name) that cannot travel in a header is
 /// left out.
 pub(crate) fn header(response: &mut Response, name: &'static str, value: Option<impl std::fmt::Display>) {
-    let Ok(name) = HeaderName::try_from(name) else { return };
-    if let Some(value) = value.and_then(|v| HeaderValue::try_from(v.to_string()).ok()) {
+    let Some(value) = value.and_then(|v| HeaderValue::try_from(v.to_string()).ok()) else { return };
+    if let Ok(name) = HeaderName::try_from(name) {
         response.headers_mut().insert(name, value);
     }
 }
