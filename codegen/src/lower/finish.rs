@@ -135,12 +135,15 @@ fn drop_unsent_request_views(defs: &mut Vec<TypeDef>, api: &mut Api) {
         })
         .collect();
     let mut renumber = |ty: &mut TypeRef| renumber(ty, &new_id);
-    let mut i = 0;
-    defs.retain_mut(|def| {
-        i += 1;
-        def_refs(def, &mut renumber);
-        reached[i - 1]
-    });
+    *defs = std::mem::take(defs)
+        .into_iter()
+        .zip(reached)
+        .filter(|(_, reached)| *reached)
+        .map(|(mut def, _)| {
+            def_refs(&mut def, &mut renumber);
+            def
+        })
+        .collect();
     for op in api.operations.iter_mut().chain(api.webhooks.iter_mut().map(|w| &mut w.operation)) {
         operation_refs(op, &mut renumber);
     }
