@@ -7,6 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// A generator allocates and frees many small syntax nodes; mimalloc does that faster than
+/// the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn files(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {

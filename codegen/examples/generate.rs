@@ -6,6 +6,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// A generator allocates and frees many small syntax nodes; mimalloc does that faster than
+/// the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [spec, out, rest @ ..] = args.as_slice() else {
