@@ -750,8 +750,10 @@ mod support {
     //! Each operation is described by a static [`Operation`]; its handler authenticates the
     //! request, then [`Operation::extract`] reads and validates every parameter and the body,
     //! reporting every invalid field at once, before the typed values are handed over. A JSON
-    //! body is checked while it is parsed, without building a `serde_json::Value` (see
-    //! [`check_body`]); once it passes, the typed value is read from the same bytes.
+    //! body is checked as the typed value is read from it, in one pass (see [`read_checked`]);
+    //! where that cannot be (a union, or other problems to report with the body's), it is
+    //! checked while it is parsed, without building a `serde_json::Value` (see [`check_body`]),
+    //! and the typed value is read after.
     #![allow(dead_code)]
     use std::borrow::Cow;
     use std::fmt::{self, Write as _};
@@ -1539,13 +1541,7 @@ mod support {
         schema: &Schema,
         mut parser: serde_json::Deserializer<R>,
     ) -> Result<BodyCheck, serde_json::Error> {
-        let (path, properties) = (Vec::with_capacity(8), Vec::with_capacity(32));
-        let mut walk = Walk {
-            path,
-            found: Vec::new(),
-            properties,
-            repeats: false,
-        };
+        let mut walk = Walk::new();
         let problems = Check { schema, walk: &mut walk }.deserialize(&mut parser)?;
         parser.end()?;
         Ok(BodyCheck {
@@ -1574,6 +1570,10 @@ mod support {
         properties: Vec<Option<Chain>>,
         /// See [`BodyCheck::repeats`].
         repeats: bool,
+        /// The problems of the value [`Checked`] read last.
+        last: Chain,
+        /// Whether [`Checked`] met a part it cannot check as it goes.
+        bailed: bool,
     }
 
     /// The problems of one value, in [`Schema::check`]'s order: a chain through [`Walk::found`],
@@ -1604,6 +1604,17 @@ mod support {
     }
 
     impl<'de> Walk<'de> {
+        fn new() -> Self {
+            let (path, properties) = (Vec::with_capacity(8), Vec::with_capacity(32));
+            Walk {
+                path,
+                found: Vec::new(),
+                properties,
+                repeats: false,
+                last: Chain::default(),
+                bailed: false,
+            }
+        }
         /// Appends `tail` to `chain`.
         fn join(&mut self, chain: &mut Chain, tail: Chain) {
             match (chain.ends, tail.ends) {
@@ -1671,47 +1682,95 @@ mod support {
         }
         /// Reads an object's members, each property against its schema and every other member
         /// against `additional` (or not at all without it); their problems in [`Schema::check`]'s
-        /// order: properties in the schema's order, with a missing required one where it would
-        /// stand, then other members in the order a `serde_json::Map` keeps them. Of a repeated
-        /// member, only the last occurrence counts.
+        /// order (see [`Walk::close`]).
         fn object<A: MapAccess<'de>>(
             &mut self,
             properties: &'static [Property],
             additional: Option<&Schema>,
-            members: &mut A,
+            access: &mut A,
         ) -> Result<Chain, A::Error> {
+            let mut members = self.open(properties, additional);
+            while let Some(name) = access.next_key_seed(Name)? {
+                let slot = self.enter(&mut members, name);
+                let problems = match slot {
+                    Slot::Property(_, schema) | Slot::Other(schema) => {
+                        access.next_value_seed(Check { schema, walk: self })?
+                    }
+                    Slot::Unchecked => {
+                        access.next_value_seed(Skip)?;
+                        Chain::default()
+                    }
+                };
+                self.leave(&mut members, slot, problems);
+            }
+            Ok(self.close(members))
+        }
+        /// Starts reading an object with these properties and rule for other members.
+        fn open<'s>(
+            &mut self,
+            properties: &'static [Property],
+            additional: Option<&'s Schema>,
+        ) -> Members<'s, 'de> {
             let slots = self.properties.len();
             self.properties.resize(slots + properties.len(), None);
-            let mut others = Vec::new();
-            let mut next = 0;
-            while let Some(name) = members.next_key_seed(Name)? {
-                let found = (next..properties.len())
-                    .chain(0..next)
-                    .find(|&i| properties[i].name == name);
-                if let Some(i) = found {
-                    next = i + 1;
-                    self.path.push(Step::Property(properties[i].name));
-                    let problems = members
-                        .next_value_seed(Check {
-                            schema: &properties[i].schema,
-                            walk: self,
-                        })?;
-                    self.path.pop();
-                    self.properties[slots + i] = Some(problems);
-                } else if let Some(schema) = additional {
-                    self.path.push(Step::Member(name));
-                    let problems = members
-                        .next_value_seed(Check { schema, walk: self })?;
-                    if let Some(Step::Member(name)) = self.path.pop() {
-                        others.push((name, problems));
-                    }
-                } else {
-                    members.next_value_seed(Skip)?;
-                }
+            Members {
+                properties,
+                additional,
+                slots,
+                next: 0,
+                others: Vec::new(),
             }
+        }
+        /// Where the member `name` goes; a member that is checked is stepped into, until
+        /// [`Walk::leave`].
+        fn enter<'s>(
+            &mut self,
+            members: &mut Members<'s, 'de>,
+            name: Cow<'de, str>,
+        ) -> Slot<'s> {
+            let (properties, next) = (members.properties, members.next);
+            if let Some(i) = (next..properties.len())
+                .chain(0..next)
+                .find(|&i| properties[i].name == name)
+            {
+                members.next = i + 1;
+                self.path.push(Step::Property(properties[i].name));
+                Slot::Property(i, &properties[i].schema)
+            } else if let Some(schema) = members.additional {
+                self.path.push(Step::Member(name));
+                Slot::Other(schema)
+            } else {
+                Slot::Unchecked
+            }
+        }
+        /// Keeps the problems of the member in `slot` (of a repeated member, the last occurrence
+        /// counts) and steps out of it.
+        fn leave(
+            &mut self,
+            members: &mut Members<'_, 'de>,
+            slot: Slot<'_>,
+            problems: Chain,
+        ) {
+            match slot {
+                Slot::Property(i, _) => {
+                    self.path.pop();
+                    self.properties[members.slots + i] = Some(problems);
+                }
+                Slot::Other(_) => {
+                    if let Some(Step::Member(name)) = self.path.pop() {
+                        members.others.push((name, problems));
+                    }
+                }
+                Slot::Unchecked => {}
+            }
+        }
+        /// The problems of an object whose members are all read: properties in the schema's
+        /// order, with a missing required one where it would stand, then other members in the
+        /// order a `serde_json::Map` keeps them.
+        fn close(&mut self, members: Members<'_, 'de>) -> Chain {
             let mut chain = Chain::default();
-            for (i, property) in properties.iter().enumerate() {
-                match self.properties[slots + i].take() {
+            for (i, property) in members.properties.iter().enumerate() {
+                match self.properties[members.slots + i].take() {
                     Some(problems) => self.join(&mut chain, problems),
                     None if property.required => {
                         self.path.push(Step::Property(property.name));
@@ -1721,14 +1780,39 @@ mod support {
                     None => {}
                 }
             }
-            self.properties.truncate(slots);
+            self.properties.truncate(members.slots);
+            let others = members.others;
             if others.iter().any(|(_, problems)| problems.ends.is_some()) {
                 for i in map_order(others.iter().map(|(name, _)| &**name)) {
                     self.join(&mut chain, others[i].1);
                 }
             }
-            Ok(chain)
+            chain
         }
+    }
+
+    /// The members of an object being read: see [`Walk::open`].
+    struct Members<'s, 'de> {
+        properties: &'static [Property],
+        /// The rule for members no property names.
+        additional: Option<&'s Schema>,
+        /// Where this object's entries start in [`Walk::properties`].
+        slots: usize,
+        /// The property after the one found last.
+        next: usize,
+        /// Members checked against `additional`, with their problems.
+        others: Vec<(Cow<'de, str>, Chain)>,
+    }
+
+    /// Where a member's value goes (see [`Walk::enter`]).
+    #[derive(Clone, Copy)]
+    enum Slot<'s> {
+        /// The `i`th property, checked against its schema.
+        Property(usize, &'s Schema),
+        /// A member no property names, checked against the rule for such members.
+        Other(&'s Schema),
+        /// A member no schema looks into.
+        Unchecked,
     }
 
     /// The indices of `names` in the order a `serde_json::Map` holding them iterates, one for each
@@ -2000,6 +2084,371 @@ mod support {
                 members.next_value_seed(Skip)?;
             }
             Ok(())
+        }
+    }
+
+    /// Reads the typed body `T` from `text` and checks it against `schema` in the same pass: the
+    /// typed reader pulls every value through [`Checked`], which judges it as [`Check`] would
+    /// before handing it on, so the problems are [`check_body`]'s, in its order.
+    ///
+    /// `None` when the typed read fails (the text is malformed, or the value is not of the
+    /// type: the check then says what is wrong) or a part needs its value whole (a union, a
+    /// `const`); the body must then be checked first and read after.
+    fn read_checked<T: DeserializeOwned>(
+        schema: &Schema,
+        text: &str,
+    ) -> Option<Result<T, Vec<InvalidField>>> {
+        let mut walk = Walk::new();
+        let mut parser = serde_json::Deserializer::from_str(text);
+        let value = T::deserialize(Checked {
+            inner: &mut parser,
+            schema: Some(schema),
+            walk: &mut walk,
+        });
+        if walk.bailed {
+            return None;
+        }
+        let value = value.ok()?;
+        parser.end().ok()?;
+        let problems = std::mem::take(&mut walk.last);
+        let errors = walk.into_errors(problems);
+        Some(if errors.is_empty() { Ok(value) } else { Err(errors) })
+    }
+
+    /// A deserializer that checks each value it hands out against `schema`, leaving its problems
+    /// in [`Walk::last`]; without a schema, values pass unchecked (but parsed as strictly as
+    /// [`Skip`] parses them).
+    struct Checked<'s, 'w, 'de, D> {
+        inner: D,
+        schema: Option<&'s Schema>,
+        walk: &'w mut Walk<'de>,
+    }
+
+    impl<'s, 'w, 'de, D: Deserializer<'de>> Checked<'s, 'w, 'de, D> {
+        /// The inner deserializer and `visitor` wrapped to check what it visits; an error when
+        /// the schema needs the value whole.
+        fn split<V>(
+            self,
+            visitor: V,
+        ) -> Result<(D, CheckedVisitor<'s, 'w, 'de, V>), D::Error> {
+            if self.schema.is_some_and(Schema::needs_whole_value) {
+                self.walk.bailed = true;
+                return Err(serde::de::Error::custom("this part is checked on its own"));
+            }
+            Ok((
+                self.inner,
+                CheckedVisitor {
+                    visitor,
+                    schema: self.schema,
+                    walk: self.walk,
+                },
+            ))
+        }
+    }
+
+    /// `Deserializer` methods of [`Checked`] that hand the inner deserializer a checking visitor.
+    macro_rules! checked_methods {
+        ($($method:ident ($($arg:ident : $ty:ty),*);)*) => {
+            $(fn $method < V : Visitor <'de >> (self, $($arg : $ty,)* visitor : V) ->
+            Result < V::Value, D::Error > { let (inner, visitor) = self.split(visitor) ?;
+            inner.$method ($($arg,)* visitor) })*
+        };
+    }
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for Checked<'_, '_, 'de, D> {
+        type Error = D::Error;
+        checked_methods! {
+            deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
+            deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
+            deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
+            deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
+            deserialize_string(); deserialize_bytes(); deserialize_byte_buf();
+            deserialize_option(); deserialize_unit(); deserialize_unit_struct(name :
+            &'static str); deserialize_newtype_struct(name : &'static str);
+            deserialize_seq(); deserialize_tuple(len : usize);
+            deserialize_tuple_struct(name : &'static str, len : usize);
+            deserialize_map(); deserialize_struct(name : &'static str, fields : &'static
+            [&'static str]); deserialize_enum(name : &'static str, variants : &'static
+            [&'static str]); deserialize_identifier();
+        }
+        fn deserialize_ignored_any<V: Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            let (inner, visitor) = self.split(visitor)?;
+            inner.deserialize_any(visitor)
+        }
+        fn is_human_readable(&self) -> bool {
+            self.inner.is_human_readable()
+        }
+    }
+
+    /// Judges each value it visits, then visits it with the typed reader's visitor.
+    struct CheckedVisitor<'s, 'w, 'de, V> {
+        visitor: V,
+        schema: Option<&'s Schema>,
+        walk: &'w mut Walk<'de>,
+    }
+
+    impl<'de, V> CheckedVisitor<'_, '_, 'de, V> {
+        /// Judges a value that is not null.
+        fn judge(&mut self, seen: &Seen<'_>) {
+            self.walk.last = match self.schema {
+                Some(schema) => self.walk.judge(schema, seen),
+                None => Chain::default(),
+            };
+        }
+        fn null(&mut self) {
+            let mut chain = Chain::default();
+            if self.schema.is_some_and(|schema| !schema.allows_null()) {
+                self.walk.fail(&mut chain, "must not be null");
+            }
+            self.walk.last = chain;
+        }
+    }
+
+    impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<'_, '_, 'de, V> {
+        type Value = V::Value;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.visitor.expecting(f)
+        }
+        fn visit_bool<E: serde::de::Error>(mut self, b: bool) -> Result<V::Value, E> {
+            self.judge(&Seen::Bool);
+            self.visitor.visit_bool(b)
+        }
+        fn visit_i64<E: serde::de::Error>(mut self, n: i64) -> Result<V::Value, E> {
+            self.judge(&Seen::Number(n.into()));
+            self.visitor.visit_i64(n)
+        }
+        fn visit_u64<E: serde::de::Error>(mut self, n: u64) -> Result<V::Value, E> {
+            self.judge(&Seen::Number(n.into()));
+            self.visitor.visit_u64(n)
+        }
+        fn visit_f64<E: serde::de::Error>(mut self, n: f64) -> Result<V::Value, E> {
+            match serde_json::Number::from_f64(n) {
+                Some(number) => self.judge(&Seen::Number(number)),
+                None => self.null(),
+            }
+            self.visitor.visit_f64(n)
+        }
+        fn visit_str<E: serde::de::Error>(mut self, text: &str) -> Result<V::Value, E> {
+            self.judge(&Seen::String(text));
+            self.visitor.visit_str(text)
+        }
+        fn visit_borrowed_str<E: serde::de::Error>(
+            mut self,
+            text: &'de str,
+        ) -> Result<V::Value, E> {
+            self.judge(&Seen::String(text));
+            self.visitor.visit_borrowed_str(text)
+        }
+        fn visit_string<E: serde::de::Error>(
+            mut self,
+            text: String,
+        ) -> Result<V::Value, E> {
+            self.judge(&Seen::String(&text));
+            self.visitor.visit_string(text)
+        }
+        fn visit_unit<E: serde::de::Error>(mut self) -> Result<V::Value, E> {
+            self.null();
+            self.visitor.visit_unit()
+        }
+        fn visit_none<E: serde::de::Error>(mut self) -> Result<V::Value, E> {
+            self.null();
+            self.visitor.visit_none()
+        }
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            value: D,
+        ) -> Result<V::Value, D::Error> {
+            self.visitor
+                .visit_some(Checked {
+                    inner: value,
+                    schema: self.schema,
+                    walk: self.walk,
+                })
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(
+            self,
+            value: D,
+        ) -> Result<V::Value, D::Error> {
+            self.visitor
+                .visit_newtype_struct(Checked {
+                    inner: value,
+                    schema: self.schema,
+                    walk: self.walk,
+                })
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, items: A) -> Result<V::Value, A::Error> {
+            let item = match self.schema.map(|schema| &schema.resolved().kind) {
+                Some(Kind::Array(item)) => Some(*item),
+                _ => None,
+            };
+            let mut seq = CheckedSeq {
+                inner: items,
+                item,
+                walk: &mut *self.walk,
+                count: 0,
+                chain: Chain::default(),
+            };
+            let value = self.visitor.visit_seq(&mut seq)?;
+            let CheckedSeq { count, mut chain, .. } = seq;
+            if let Some(schema) = self.schema {
+                let own = self.walk.judge(schema, &Seen::Array(count));
+                self.walk.join(&mut chain, own);
+            }
+            self.walk.last = chain;
+            Ok(value)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<V::Value, A::Error> {
+            let members = match self.schema.map(|schema| &schema.resolved().kind) {
+                Some(Kind::Object(properties, additional)) => {
+                    Some(self.walk.open(properties, *additional))
+                }
+                Some(Kind::Map(values)) => Some(self.walk.open(&[], Some(*values))),
+                _ => None,
+            };
+            let mut map = CheckedMap {
+                inner: access,
+                members,
+                slot: Slot::Unchecked,
+                walk: &mut *self.walk,
+            };
+            let value = self.visitor.visit_map(&mut map)?;
+            let mut chain = match map.members {
+                Some(members) => self.walk.close(members),
+                None => Chain::default(),
+            };
+            if let Some(schema) = self.schema {
+                let own = self.walk.judge(schema, &Seen::Object);
+                self.walk.join(&mut chain, own);
+            }
+            self.walk.last = chain;
+            Ok(value)
+        }
+    }
+
+    /// The items of an array, each checked against `item` (or unchecked without it).
+    struct CheckedSeq<'s, 'w, 'de, A> {
+        inner: A,
+        item: Option<&'s Schema>,
+        walk: &'w mut Walk<'de>,
+        count: usize,
+        chain: Chain,
+    }
+
+    impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for CheckedSeq<'_, '_, 'de, A> {
+        type Error = A::Error;
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, A::Error> {
+            if self.item.is_some() {
+                self.walk.path.push(Step::Item(self.count));
+            }
+            let item = self
+                .inner
+                .next_element_seed(CheckedSeed {
+                    seed,
+                    schema: self.item,
+                    walk: &mut *self.walk,
+                });
+            if self.item.is_some() {
+                self.walk.path.pop();
+            }
+            let Some(value) = item? else { return Ok(None) };
+            if self.item.is_some() {
+                let problems = std::mem::take(&mut self.walk.last);
+                self.walk.join(&mut self.chain, problems);
+            }
+            self.count += 1;
+            Ok(Some(value))
+        }
+        fn size_hint(&self) -> Option<usize> {
+            self.inner.size_hint()
+        }
+    }
+
+    /// The members of an object, each checked as [`Walk::object`] checks it.
+    struct CheckedMap<'s, 'w, 'de, A> {
+        inner: A,
+        /// The members, when a schema looks into them.
+        members: Option<Members<'s, 'de>>,
+        /// Where the value of the member whose name was read last goes.
+        slot: Slot<'s>,
+        walk: &'w mut Walk<'de>,
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for CheckedMap<'_, '_, 'de, A> {
+        type Error = A::Error;
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, A::Error> {
+            let Some(name) = self.inner.next_key_seed(Name)? else { return Ok(None) };
+            let key = match &name {
+                Cow::Borrowed(name) => {
+                    seed.deserialize(
+                        serde::de::value::BorrowedStrDeserializer::new(name),
+                    )?
+                }
+                Cow::Owned(name) => {
+                    seed.deserialize(serde::de::value::StrDeserializer::new(name))?
+                }
+            };
+            self.slot = match &mut self.members {
+                Some(members) => self.walk.enter(members, name),
+                None => Slot::Unchecked,
+            };
+            Ok(Some(key))
+        }
+        fn next_value_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<T::Value, A::Error> {
+            let slot = std::mem::replace(&mut self.slot, Slot::Unchecked);
+            let schema = match slot {
+                Slot::Property(_, schema) | Slot::Other(schema) => Some(schema),
+                Slot::Unchecked => None,
+            };
+            let value = self
+                .inner
+                .next_value_seed(CheckedSeed {
+                    seed,
+                    schema,
+                    walk: &mut *self.walk,
+                })?;
+            if let Some(members) = &mut self.members {
+                let problems = std::mem::take(&mut self.walk.last);
+                self.walk.leave(members, slot, problems);
+            }
+            Ok(value)
+        }
+        fn size_hint(&self) -> Option<usize> {
+            self.inner.size_hint()
+        }
+    }
+
+    /// A typed reader's seed, fed through [`Checked`].
+    struct CheckedSeed<'s, 'w, 'de, T> {
+        seed: T,
+        schema: Option<&'s Schema>,
+        walk: &'w mut Walk<'de>,
+    }
+
+    impl<'de, T: DeserializeSeed<'de>> DeserializeSeed<'de>
+    for CheckedSeed<'_, '_, 'de, T> {
+        type Value = T::Value;
+        fn deserialize<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<T::Value, D::Error> {
+            self.seed
+                .deserialize(Checked {
+                    inner: deserializer,
+                    schema: self.schema,
+                    walk: self.walk,
+                })
         }
     }
 
@@ -2329,8 +2778,10 @@ mod support {
     pub(crate) struct Input {
         operation: &'static Operation,
         params: Vec<Value>,
-        /// The JSON body, checked; empty when there is none.
+        /// The JSON body; empty when there is none.
         body: Bytes,
+        /// Whether the body is still to be checked, as it is read (see [`Input::body`]).
+        body_unchecked: bool,
         /// See [`BodyCheck::repeats`].
         body_repeats: bool,
     }
@@ -2416,7 +2867,11 @@ mod support {
                 }
                 params.push(value);
             }
-            let (mut body_bytes, mut body_repeats) = (Bytes::new(), false);
+            let (mut body_bytes, mut body_unchecked, mut body_repeats) = (
+                Bytes::new(),
+                false,
+                false,
+            );
             if let Some(spec) = &self.body {
                 let content_type = parts
                     .headers
@@ -2451,10 +2906,14 @@ mod support {
                             ),
                         );
                     }
-                    let mut checked = check_body(&spec.schema, &bytes)
-                        .map_err(|e| self.malformed(e))?;
-                    errors.append(&mut checked.errors);
-                    (body_bytes, body_repeats) = (bytes, checked.repeats);
+                    if errors.is_empty() {
+                        (body_bytes, body_unchecked) = (bytes, true);
+                    } else {
+                        let mut checked = check_body(&spec.schema, &bytes)
+                            .map_err(|e| self.malformed(e))?;
+                        errors.append(&mut checked.errors);
+                        (body_bytes, body_repeats) = (bytes, checked.repeats);
+                    }
                 } else if spec.required {
                     errors
                         .push(InvalidField {
@@ -2468,6 +2927,7 @@ mod support {
                     operation: self,
                     params,
                     body: body_bytes,
+                    body_unchecked,
                     body_repeats,
                 })
             } else {
@@ -2586,10 +3046,25 @@ mod support {
         ) -> Result<T, Rejection> {
             self.param(In::Cookie, name)
         }
-        /// The request body, typed (`Option` when optional).
+        /// The request body, typed (`Option` when optional); a body left unchecked by
+        /// [`Operation::extract`] is checked as it is read, and answered 422 with every problem.
         pub(crate) fn body<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
             let bytes = std::mem::take(&mut self.body);
             let text = std::str::from_utf8(&bytes).unwrap_or_default();
+            if let (true, Some(spec)) = (
+                std::mem::take(&mut self.body_unchecked),
+                &self.operation.body,
+            ) {
+                if let Some(read) = read_checked(&spec.schema, text) {
+                    return read.map_err(|errors| self.operation.invalid(errors, 0));
+                }
+                let checked = check_body(&spec.schema, &bytes)
+                    .map_err(|e| self.operation.malformed(e))?;
+                if !checked.errors.is_empty() {
+                    return Err(self.operation.invalid(checked.errors, 0));
+                }
+                self.body_repeats = checked.repeats;
+            }
             if !text.is_empty() && !self.body_repeats {
                 if let Ok(body) = serde_json::from_str(text) {
                     return Ok(body);
@@ -3197,6 +3672,150 @@ mod support {
                 streamed(&NUMBERS, &body);
             }
         }
+        /// What [`read_checked`] makes of `body` as a `T`, problems as (field, message) pairs.
+        fn fused<T: DeserializeOwned>(
+            schema: &Schema,
+            body: &str,
+        ) -> Option<Result<T, Vec<(String, String)>>> {
+            let pairs = |errors: Vec<InvalidField>| {
+                errors.into_iter().map(|e| (e.field.unwrap_or_default(), e.message))
+            };
+            read_checked::<T>(schema, body)
+                .map(|read| read.map_err(|errors| pairs(errors).collect()))
+        }
+        /// [`SHAPE`] without the parts that are checked on their own (unions, `const`).
+        static PLAIN: Schema = Schema::object_with(
+            &[
+                Property::required("color", Schema::reference(&COLOR)),
+                Property::optional(
+                    "points",
+                    Schema::array(&Schema::reference(&POINT)).min_items(2).max_items(3),
+                ),
+                Property::optional(
+                    "tags",
+                    Schema::map(&Schema::integer(IntFormat::U32).maximum(9.0)),
+                ),
+                Property::optional("meta", Schema::any_object()),
+                Property::optional("anything", Schema::any()),
+                Property::optional("flag", Schema::boolean().nullable()),
+                Property::optional("when", Schema::string().format(Format::DateTime)),
+                Property::optional(
+                    "size",
+                    Schema::integer(IntFormat::U64).maximum(100.0),
+                ),
+                Property::optional("id", Schema::integer(IntFormat::I64)),
+                Property::optional("ratio", Schema::number().minimum(0.0)),
+                Property::optional("short", Schema::reference(&CODE).max_length(2)),
+                Property::optional("odd", Schema::boolean().min_length(1).min_items(1)),
+                Property::optional("code", Schema::reference(&CODE)),
+            ],
+            &Schema::string().max_length(1),
+        );
+        #[test]
+        fn a_body_read_and_checked_in_one_pass_has_the_problems_the_check_finds() {
+            let valid = r#"{
+            "color": "red",
+            "points": [{"x": -10, "y": 1.4, "label": "AB"}, {"x": 2147483647, "y": -1e300, "label": null}],
+            "tags": {"a": 0, "b": 9},
+            "meta": {"deep": [1, {"x": null}]},
+            "anything": [null, "x", {"y": [true]}],
+            "flag": null,
+            "when": "2024-05-01T12:30:00Z",
+            "size": 100,
+            "id": -9223372036854775808,
+            "ratio": 0,
+            "short": "AB",
+            "odd": true,
+            "code": "ABC",
+            "z": "1"
+        }"#;
+            let invalid = r#"{
+            "points": [{"x": -11, "y": 1.5, "label": "abcd"}, 5, null, {"x": 1.0, "y": "1"}],
+            "tags": {"a": 10, "b": -1, "c": null, "a": 1, "\u0064": "x"},
+            "meta": [],
+            "flag": "no",
+            "when": "2024-05-01 12:30:00Z",
+            "size": -1,
+            "id": 9223372036854775808,
+            "ratio": -0.5,
+            "short": "ABC",
+            "odd": "",
+            "code": "\u0041",
+            "c\u006f\u006cor": "blue",
+            "n": null,
+            "q": 5,
+            "zz": "long",
+            "zz": "ok",
+            "color": null,
+            "code": "a"
+        }"#;
+            let shapes = [
+                "null",
+                "[]",
+                "\"x\"",
+                "1.5",
+                "true",
+                "{}",
+                "{\"color\": \"red\", \"points\": []}",
+            ];
+            for body in [valid, invalid].into_iter().chain(shapes) {
+                let problems = streamed(&PLAIN, body);
+                let expected = if problems.is_empty() {
+                    Ok(json(body))
+                } else {
+                    Err(problems)
+                };
+                assert_eq!(fused::< Value > (& PLAIN, body), Some(expected), "{body}");
+            }
+            #[derive(Debug, PartialEq, serde::Deserialize)]
+            struct Point {
+                x: i32,
+                y: f64,
+                label: Option<String>,
+            }
+            #[derive(Debug, PartialEq, serde::Deserialize)]
+            struct Plain {
+                color: String,
+                points: Option<Vec<Point>>,
+                tags: Option<std::collections::BTreeMap<String, u32>>,
+                flag: Option<bool>,
+                size: Option<u64>,
+                short: Option<String>,
+            }
+            let typed = r#"{"color": "blue", "points": [{"x": -11, "y": 1.5, "label": "abcd"}],
+            "tags": {"a": 10, "b": 1}, "flag": null, "size": 101, "short": "ABC", "zz": "long", "meta": 1}"#;
+            let problems = streamed(&PLAIN, typed);
+            assert_eq!(problems.len(), 11, "{problems:?}");
+            assert_eq!(fused::< Plain > (& PLAIN, typed), Some(Err(problems)));
+            let fine = r#"{"color": "red", "points": [{"x": 1, "y": 0, "label": null}, {"x": 2, "y": 1}], "z": "1"}"#;
+            assert_eq!(streamed(& PLAIN, fine), []);
+            let point = |x, label: Option<&str>| Point {
+                x,
+                y: f64::from(x - 1),
+                label: label.map(str::to_owned),
+            };
+            let plain = Plain {
+                color: "red".into(),
+                points: Some(vec![point(1, None), point(2, None)]),
+                tags: None,
+                flag: None,
+                size: None,
+                short: None,
+            };
+            assert_eq!(fused::< Plain > (& PLAIN, fine), Some(Ok(plain)));
+            assert_eq!(fused::< Plain > (& PLAIN, r#"{"color": 5}"#), None);
+            assert_eq!(fused::< Plain > (& PLAIN, r#"{"points": [{"x": 1}]}"#), None);
+            assert_eq!(
+                fused::< Value > (& SHAPE, r#"{"color": "red", "either": "x"}"#), None
+            );
+            assert_eq!(
+                fused::< Value > (& SHAPE, r#"{"color": "red", "version": 2}"#), None
+            );
+            assert_eq!(
+                fused::< Value > (& SHAPE, r#"{"color": "red", "short": "AB"}"#),
+                Some(Ok(json(r#"{"color": "red", "short": "AB"}"#)))
+            );
+        }
         #[test]
         fn a_body_is_malformed_exactly_when_a_value_cannot_be_read_from_it() {
             let deep = format!(
@@ -3219,6 +3838,10 @@ mod support {
                     .map_err(|e| e.to_string());
                 let got = check_body(&SHAPE, body).map(drop).map_err(|e| e.to_string());
                 assert_eq!(got, expected, "{}", String::from_utf8_lossy(body));
+                if expected.is_err() {
+                    let text = std::str::from_utf8(body).unwrap_or_default();
+                    assert_eq!(fused::< Value > (& SHAPE, text), None, "{text}");
+                }
             }
         }
         #[test]
@@ -3250,6 +3873,7 @@ mod support {
                     operation: &OPERATION,
                     params: Vec::new(),
                     body: Bytes::from(body),
+                    body_unchecked: false,
                     body_repeats: checked.repeats,
                 }
             };
@@ -3257,6 +3881,7 @@ mod support {
                 operation: &OPERATION,
                 params: Vec::new(),
                 body: Bytes::new(),
+                body_unchecked: false,
                 body_repeats: false,
             };
             assert_eq!(
