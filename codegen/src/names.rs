@@ -147,6 +147,30 @@ fn escape_keyword(name: String) -> String {
     }
 }
 
+/// Methods the generated `Client` and server `Api` trait define beside one per operation (the
+/// client also has `with_<scheme>` per security scheme): an operation may not take these names.
+pub const OWN_METHODS: &[&str] = &[
+    "new",
+    "with_http_client",
+    "with_retry_policy",
+    "base_url",
+    "http_client",
+    "request",
+    "execute",
+    "send",
+    "authenticate",
+];
+
+/// The client's setter for a security scheme's credential (`with_<scheme>`).
+pub fn scheme_setter(scheme: &str) -> String {
+    format!("with_{}", unraw(scheme))
+}
+
+/// The client's method that pages through every item of an operation's collection.
+pub fn stream_method(operation: &str) -> String {
+    format!("{}_stream", unraw(operation))
+}
+
 /// The identifier without a raw prefix, as serde and rustdoc see it.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -18,6 +18,7 @@ use crate::ir::{
     Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
     TypeKind, TypeRef,
 };
+use crate::names::Scope;
 
 /// Lines for `[dependencies]` that the `client` feature turns on (all `optional = true`).
 pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
@@ -64,7 +65,10 @@ struct Needs {
 pub(crate) fn client(api: &Api) -> Module<'_> {
     let mut needs = Needs::default();
     let methods: Vec<TokenStream> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
-    let streams: Vec<TokenStream> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
+    // A stream method must not take the name of an operation's method (`list` and `list_stream`).
+    let mut method_names = Scope::with_reserved(api.operations.iter().map(|op| op.name.as_str()));
+    let streams: Vec<TokenStream> =
+        api.operations.iter().filter_map(|op| stream(api, op, &mut method_names, &mut needs)).collect();
     let decoders: Vec<TokenStream> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
     let servers = servers(api, &mut needs);
     let credentials = credentials(api, &mut needs);
@@ -358,7 +362,7 @@ fn template(url: &str, mut arg: impl FnMut(&str) -> Option<TokenStream>) -> (Str
 fn setters(api: &Api) -> TokenStream {
     let items = api.security_schemes.iter().map(|s| {
         let field = ident(&s.name);
-        let method = format_ident!("with_{}", crate::names::unraw(&s.name));
+        let method = ident(&crate::names::scheme_setter(&s.name));
         let how = match &s.kind {
             SecurityKind::ApiKey { location, name } => {
                 format!("an API key in the `{name}` {}", location.as_str())
@@ -444,15 +448,27 @@ fn credentials(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
                 quote!(request.headers_mut().insert(reqwest::header::AUTHORIZATION, secret(value)?);)
             }
         };
-        quote! {
-            #wire => {
-                if let Some(value) = &self.#field {
-                    #insert
+        let body = quote! {
+            if let Some(value) = &self.#field {
+                #insert
+            }
+        };
+        (wire, body)
+    });
+    let apply: Vec<_> = apply.collect();
+    // One scheme is one comparison (clippy's `single_match` would flag a `match`).
+    let apply = match apply.as_slice() {
+        [(wire, body)] => quote!(if *scheme == #wire { #body }),
+        _ => {
+            let arms = apply.iter().map(|(wire, body)| quote!(#wire => { #body }));
+            quote! {
+                match *scheme {
+                    #(#arms)*
+                    _ => {}
                 }
             }
         }
-    });
-    let apply: Vec<_> = apply.collect();
+    };
     needs.encode |= uses_cookie;
     needs.base64 = api.security_schemes.iter().any(|s| s.kind == SecurityKind::Basic);
     Some(quote! {
@@ -484,10 +500,7 @@ fn credentials(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
                     return Ok(());
                 };
                 for scheme in *schemes {
-                    match *scheme {
-                        #(#apply)*
-                        _ => {}
-                    }
+                    #apply
                 }
                 Ok(())
             }
@@ -1159,10 +1172,10 @@ fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
 }
 
 /// `<operation>_stream`: every item of a paginated collection.
-fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<TokenStream> {
+fn stream(api: &Api, op: &Operation, methods: &mut Scope, needs: &mut Needs) -> Option<TokenStream> {
     let paging = paginated(api, op)?;
     needs.pages = true;
-    let name = format_ident!("{}_stream", crate::names::unraw(&op.name));
+    let name = ident(&methods.claim(&crate::names::stream_method(&op.name)));
     let call = ident(&op.name);
     let response = ident(&op.response_type);
     let params_ty = ident(&op.params_type);

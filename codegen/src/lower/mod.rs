@@ -106,7 +106,17 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
     };
     let mut op_scope = Scope::default();
     let mut operations = Vec::new();
-    let ctx = Context { default_security: &default_security, scheme_names: &scheme_names, webhook: false };
+    let own_methods: BTreeSet<String> = names::OWN_METHODS
+        .iter()
+        .map(|m| m.to_string())
+        .chain(security_schemes.iter().map(|s| names::scheme_setter(&s.name)))
+        .collect();
+    let ctx = Context {
+        default_security: &default_security,
+        scheme_names: &scheme_names,
+        webhook: false,
+        own_methods: &own_methods,
+    };
     match doc.get("paths") {
         Some(Value::Object(paths)) => {
             for path in paths.keys() {

@@ -23,6 +23,9 @@ pub(crate) struct Context<'a> {
     pub scheme_names: &'a BTreeSet<String>,
     /// Whether this is a webhook (its "path" is a name, with no template).
     pub webhook: bool,
+    /// Method names the generated client and server take for themselves (see
+    /// [`names::OWN_METHODS`]).
+    pub own_methods: &'a BTreeSet<String>,
 }
 
 type Obj = Map<String, Value>;
@@ -79,7 +82,20 @@ impl<'s> Types<'s> {
                 .error(&loc.join("operationId"), format!("duplicate operationId `{id}`"))
                 .with_hint("operationIds must be unique across the API (case and punctuation aside)"));
         }
-        let name = op_scope.claim(&name);
+        let name = if ctx.own_methods.contains(&name) && !ctx.webhook {
+            let renamed = op_scope.claim(&format!("{name}_"));
+            self.warnings.push(
+                self.spec
+                    .warning(
+                        &loc.join("operationId"),
+                        format!("operationId `{id}` names a method the generated client or server has; its method is `{renamed}`"),
+                    )
+                    .with_hint(format!("rename the operation if `{renamed}` reads badly")),
+            );
+            renamed
+        } else {
+            op_scope.claim(&name)
+        };
         let type_prefix = names::type_name(&id);
         let type_name = self.op_types.claim(&type_prefix);
         let params_type = self.op_types.claim(&format!("{type_name}Params"));
