@@ -126,6 +126,9 @@ pub struct Operation {
     pub id: String,
     /// Rust method name (snake case).
     pub name: String,
+    /// The client's method that pages through every item, should the operation be a
+    /// limit/offset collection (`get_customers_stream`); unique among the methods.
+    pub stream_name: String,
     /// Rust type-name stem (`PostCustomer`), unique among operations.
     pub type_name: String,
     /// Name of the struct holding all parameters (`GetCustomerParams`); emitted only when

@@ -18,7 +18,6 @@ use crate::ir::{
     Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
     TypeKind, TypeRef,
 };
-use crate::names::Scope;
 
 /// Lines for `[dependencies]` that the `client` feature turns on (all `optional = true`).
 pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
@@ -65,10 +64,7 @@ struct Needs {
 pub(crate) fn client(api: &Api) -> Module<'_> {
     let mut needs = Needs::default();
     let methods: Vec<TokenStream> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
-    // A stream method must not take the name of an operation's method (`list` and `list_stream`).
-    let mut method_names = Scope::with_reserved(api.operations.iter().map(|op| op.name.as_str()));
-    let streams: Vec<TokenStream> =
-        api.operations.iter().filter_map(|op| stream(api, op, &mut method_names, &mut needs)).collect();
+    let streams: Vec<TokenStream> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
     let decoders: Vec<TokenStream> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
     let servers = servers(api, &mut needs);
     let credentials = credentials(api, &mut needs);
@@ -1172,10 +1168,10 @@ fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
 }
 
 /// `<operation>_stream`: every item of a paginated collection.
-fn stream(api: &Api, op: &Operation, methods: &mut Scope, needs: &mut Needs) -> Option<TokenStream> {
+fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<TokenStream> {
     let paging = paginated(api, op)?;
     needs.pages = true;
-    let name = ident(&methods.claim(&crate::names::stream_method(&op.name)));
+    let name = ident(&op.stream_name);
     let call = ident(&op.name);
     let response = ident(&op.response_type);
     let params_ty = ident(&op.params_type);

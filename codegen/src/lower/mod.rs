@@ -136,6 +136,11 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
         Some(_) => errors.push(spec.error(&root.join("paths"), "`paths` must be an object keyed by path")),
         None => {}
     }
+    // After the operations' own names, so that an operation called `list_stream` keeps its
+    // name and the stream of `list` takes another.
+    for op in &mut operations {
+        op.stream_name = op_scope.claim(&names::stream_method(&op.name));
+    }
 
     let mut webhooks = Vec::new();
     if let Some(Value::Object(hooks)) = doc.get("webhooks") {

@@ -119,6 +119,8 @@ impl<'s> Types<'s> {
         let operation = crate::ir::Operation {
             id,
             name,
+            // Settled once every operation has its name (`lower::lower_into`).
+            stream_name: String::new(),
             type_name,
             params_type,
             response_type,
