@@ -526,8 +526,15 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// `maxItems`.
     pub max_items: Option<u64>,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
     /// `const`, or a one-value `enum` of a non-string type, as JSON.
     pub fixed: Option<String>,
+    /// The values of an `enum` that lists other values than strings, as JSON (string enums
+    /// are types of their own).
+    pub allowed: Option<Vec<String>>,
     /// `default`, as JSON.
     pub default: Option<String>,
 }

@@ -694,8 +694,18 @@ impl<'a> Schemas<'a> {
             let n = Literal::u64_unsuffixed(n);
             calls.push(quote!(.max_items(#n)));
         }
+        if let Some(n) = c.multiple_of {
+            let n = Literal::f64_unsuffixed(n);
+            calls.push(quote!(.multiple_of(#n)));
+        }
+        if c.unique_items {
+            calls.push(quote!(.unique_items()));
+        }
         if let Some(json) = &c.fixed {
             calls.push(quote!(.fixed(#json)));
+        }
+        if let Some(values) = &c.allowed {
+            calls.push(quote!(.allowed(&[#(#values),*])));
         }
         quote!(#base #(#calls)*)
     }

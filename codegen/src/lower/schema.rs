@@ -822,7 +822,13 @@ pub(crate) fn constraints_of(chain: &[&Obj]) -> Constraints {
         maximum: bound("maximum", "exclusiveMaximum"),
         min_items: uint("minItems"),
         max_items: uint("maxItems"),
+        multiple_of: find("multipleOf").and_then(Value::as_f64).filter(|n| *n > 0.0),
+        unique_items: find("uniqueItems") == Some(&Value::Bool(true)),
         fixed: find("const").map(Value::to_string),
+        allowed: find("enum")
+            .and_then(Value::as_array)
+            .filter(|values| values.iter().any(|v| !v.is_string() && !v.is_null()))
+            .map(|values| values.iter().filter(|v| !v.is_null()).map(Value::to_string).collect()),
         default: find("default").map(Value::to_string),
     }
 }

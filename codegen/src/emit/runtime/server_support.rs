@@ -98,7 +98,11 @@ struct Rules {
     maximum: Option<Bound>,
     min_items: Option<u64>,
     max_items: Option<u64>,
+    multiple_of: Option<f64>,
+    unique_items: bool,
     fixed: Option<&'static str>,
+    /// The values an `enum` of numbers, booleans or structures allows, as JSON.
+    allowed: Option<&'static [&'static str]>,
 }
 
 /// A member of an object schema.
@@ -199,7 +203,10 @@ impl Schema {
                 maximum: None,
                 min_items: None,
                 max_items: None,
+                multiple_of: None,
+                unique_items: false,
                 fixed: None,
+                allowed: None,
             },
         }
     }
@@ -324,6 +331,21 @@ impl Schema {
         self
     }
 
+    pub(crate) const fn multiple_of(mut self, n: f64) -> Self {
+        self.rules.multiple_of = Some(n);
+        self
+    }
+
+    pub(crate) const fn unique_items(mut self) -> Self {
+        self.rules.unique_items = true;
+        self
+    }
+
+    pub(crate) const fn allowed(mut self, values: &'static [&'static str]) -> Self {
+        self.rules.allowed = Some(values);
+        self
+    }
+
     /// The schema that decides a value's shape: references followed.
     fn resolved(&self) -> &Schema {
         match self.kind {
@@ -347,7 +369,10 @@ impl Schema {
     /// Whether checking a value takes the value whole (a union picks its alternative by it, a
     /// `const` compares it), rather than a look at each member as it is read.
     fn needs_whole_value(&self) -> bool {
+        // Rules that compare whole values (`const`, `enum` beyond strings, `uniqueItems`) see them as `Value`s.
         self.rules.fixed.is_some()
+            || self.rules.allowed.is_some()
+            || self.rules.unique_items
             || match self.kind {
                 Kind::OneOf(_) | Kind::Tagged(..) => true,
                 Kind::Ref(target) => target.needs_whole_value(),
@@ -522,8 +547,20 @@ impl Seen<'_> {
 impl Rules {
     fn check(&self, value: &Value, seen: &Seen<'_>, at: &FieldPath, errors: &mut Vec<InvalidField>) {
         if let Some(json) = self.fixed {
-            if serde_json::from_str::<Value>(json).is_ok_and(|fixed| fixed != *value) {
+            if serde_json::from_str::<Value>(json).is_ok_and(|fixed| !same_json(&fixed, value)) {
                 errors.push(at.invalid(format!("must be {json}")));
+            }
+        }
+        if let Some(allowed) = self.allowed {
+            // Numbers compare by value (`1.0` is `1`), as JSON Schema compares them.
+            let same = |json: &&str| serde_json::from_str::<Value>(json).is_ok_and(|v| same_json(&v, value));
+            if !allowed.iter().any(same) {
+                errors.push(at.invalid(format!("must be one of {}", allowed.join(", "))));
+            }
+        }
+        if let (true, Value::Array(items)) = (self.unique_items, value) {
+            if items.iter().enumerate().any(|(i, item)| items[..i].iter().any(|seen| same_json(seen, item))) {
+                errors.push(at.invalid("must not repeat an item"));
             }
         }
         self.check_seen(seen, |message| errors.push(at.invalid(message)));
@@ -536,6 +573,13 @@ impl Rules {
             Seen::String(text) => self.check_string(text, fail),
             Seen::Number(ref n) => {
                 let Some(n) = n.as_f64() else { return };
+                if let Some(m) = self.multiple_of {
+                    // In floating point, 0.3 / 0.1 is 2.9999999999999996: allow for rounding.
+                    let quotient = n / m;
+                    if (quotient - quotient.round()).abs() > 1e-9 * quotient.abs().max(1.0) {
+                        fail(format!("must be a multiple of {m}"));
+                    }
+                }
                 if let Some(b) = self.minimum {
                     if n < b.value || (b.exclusive && n == b.value) {
                         let relation = if b.exclusive { "greater than" } else { "at least" };
@@ -591,6 +635,18 @@ impl Rules {
                 fail(format!("must be {what}"));
             }
         }
+    }
+}
+
+/// JSON equality as JSON Schema has it: numbers by value, so `1.0` equals `1`.
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64().is_some_and(|x| y.as_f64() == Some(x)),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
     }
 }
 
@@ -2631,6 +2687,42 @@ mod tests {
         assert_eq!(fused::<Value>(&SHAPE, r#"{"color": "red", "either": "x"}"#), None);
         assert_eq!(fused::<Value>(&SHAPE, r#"{"color": "red", "version": 2}"#), None);
         assert_eq!(fused::<Value>(&SHAPE, r#"{"color": "red", "short": "AB"}"#), Some(Ok(json(r#"{"color": "red", "short": "AB"}"#))));
+    }
+
+    #[test]
+    fn multiples_unique_items_and_enums_beyond_strings() {
+        static CENTS: Schema = Schema::number().multiple_of(0.01);
+        static EVEN: Schema = Schema::integer(IntFormat::I64).multiple_of(2.0);
+        static SET: Schema = Schema::array(&Schema::any()).unique_items();
+        static LEVEL: Schema = Schema::integer(IntFormat::I64).allowed(&["1", "2", "3"]);
+        static ONE: Schema = Schema::number().fixed("1");
+        let none: [(String, String); 0] = [];
+        for ok in ["0.3", "19.99", "1e2", "0", "-0.07", "1000000.01"] {
+            assert_eq!(errors(&CENTS, json(ok)), none, "{ok}");
+        }
+        assert_eq!(errors(&CENTS, json("0.001")), [(String::new(), "must be a multiple of 0.01".to_owned())]);
+        assert_eq!(fields(&EVEN, json("-4")).len(), 0);
+        assert_eq!(fields(&EVEN, json("3")).len(), 1);
+        assert_eq!(errors(&SET, json(r#"[1, "1", [1], {"a": 1}, {"a": 2}, null]"#)), none);
+        let repeated = json(r#"[{"a": 1, "b": [2]}, 1, {"b": [2.0], "a": 1}]"#);
+        assert_eq!(errors(&SET, repeated), [(String::new(), "must not repeat an item".to_owned())]);
+        assert_eq!(errors(&LEVEL, json("2")), none);
+        assert_eq!(errors(&LEVEL, json("4")), [(String::new(), "must be one of 1, 2, 3".to_owned())]);
+        assert_eq!(errors(&ONE, json("1.0")), none);
+
+        // In a body: checked as it is parsed, or in one pass with the typed read.
+        static BODY: Schema = Schema::object(&[
+            Property::optional("price", Schema::reference(&CENTS)),
+            Property::optional("tags", Schema::reference(&SET)),
+            Property::optional("level", Schema::reference(&LEVEL)),
+        ]);
+        let body = r#"{"price": 1.005, "tags": [1, 2, 1], "level": 7}"#;
+        let problems: Vec<String> = streamed(&BODY, body).into_iter().map(|(field, _)| field).collect();
+        assert_eq!(problems, ["price", "tags", "level"]);
+        // Whole values are compared apart: the one-pass read leaves such a body to the check.
+        assert_eq!(fused::<Value>(&BODY, body), None);
+        let price = r#"{"price": 1.005}"#;
+        assert_eq!(fused::<Value>(&BODY, price), Some(Err(streamed(&BODY, price))));
     }
 
     #[test]
