@@ -354,6 +354,10 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Type of additional properties kept beside the fields, when the schema gives one.
     pub additional: Option<TypeRef>,
+    /// `additionalProperties: false` (on the schema or one it is merged from): a member that
+    /// is not a field is invalid. Not set on a view that leaves fields out (a request view
+    /// without the readOnly ones), so that no member the schema declares is ever refused.
+    pub closed: bool,
 }
 
 /// One property.
@@ -530,6 +534,10 @@ pub struct Constraints {
     pub multiple_of: Option<f64>,
     /// `uniqueItems: true`.
     pub unique_items: bool,
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
     /// `const`, or a one-value `enum` of a non-string type, as JSON.
     pub fixed: Option<String>,
     /// The values of an `enum` that lists other values than strings, as JSON (string enums

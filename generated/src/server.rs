@@ -843,6 +843,10 @@ mod support {
         max_items: Option<u64>,
         multiple_of: Option<f64>,
         unique_items: bool,
+        min_properties: Option<u64>,
+        max_properties: Option<u64>,
+        /// `additionalProperties: false`: members no property names are invalid.
+        closed: bool,
         fixed: Option<&'static str>,
         /// The values an `enum` of numbers, booleans or structures allows, as JSON.
         allowed: Option<&'static [&'static str]>,
@@ -965,6 +969,9 @@ mod support {
                     max_items: None,
                     multiple_of: None,
                     unique_items: false,
+                    min_properties: None,
+                    max_properties: None,
+                    closed: false,
                     fixed: None,
                     allowed: None,
                 },
@@ -1078,6 +1085,18 @@ mod support {
             self.rules.unique_items = true;
             self
         }
+        pub(crate) const fn min_properties(mut self, n: u64) -> Self {
+            self.rules.min_properties = Some(n);
+            self
+        }
+        pub(crate) const fn max_properties(mut self, n: u64) -> Self {
+            self.rules.max_properties = Some(n);
+            self
+        }
+        pub(crate) const fn closed(mut self) -> Self {
+            self.rules.closed = true;
+            self
+        }
         pub(crate) const fn allowed(mut self, values: &'static [&'static str]) -> Self {
             self.rules.allowed = Some(values);
             self
@@ -1103,7 +1122,9 @@ mod support {
         /// `const` compares it), rather than a look at each member as it is read.
         fn needs_whole_value(&self) -> bool {
             self.rules.fixed.is_some() || self.rules.allowed.is_some()
-                || self.rules.unique_items
+                || self.rules.unique_items || self.rules.closed
+                || self.rules.min_properties.is_some()
+                || self.rules.max_properties.is_some()
                 || match self.kind {
                     Kind::OneOf(_) | Kind::Tagged(..) => true,
                     Kind::Ref(target) => target.needs_whole_value(),
@@ -1217,14 +1238,21 @@ mod support {
                             Value::Object(object),
                         ) => {
                             check_properties(properties, object, at, errors);
-                            if let Some(additional) = additional {
-                                for (name, member) in object {
-                                    if properties.iter().all(|p| p.name != name) {
-                                        at.push(name.clone());
-                                        additional.check(member, at, errors);
-                                        at.pop();
+                            for (name, member) in object
+                                .iter()
+                                .filter(|(name, _)| {
+                                    properties.iter().all(|p| p.name != *name)
+                                })
+                            {
+                                at.push(name.clone());
+                                match additional {
+                                    Some(additional) => additional.check(member, at, errors),
+                                    None if self.rules.closed => {
+                                        errors.push(at.invalid("is not allowed"))
                                     }
+                                    None => {}
                                 }
+                                at.pop();
                             }
                         }
                         (Kind::Map(values), Value::Object(object)) => {
@@ -1332,6 +1360,27 @@ mod support {
                     errors
                         .push(
                             at.invalid(format!("must be one of {}", allowed.join(", "))),
+                        );
+                }
+            }
+            if let Value::Object(members) = value {
+                let count = members.len() as u64;
+                if let Some(min) = self.min_properties.filter(|&min| count < min) {
+                    errors
+                        .push(
+                            at
+                                .invalid(
+                                    format!("must have at least {min} member{}", plural(min)),
+                                ),
+                        );
+                }
+                if let Some(max) = self.max_properties.filter(|&max| count > max) {
+                    errors
+                        .push(
+                            at
+                                .invalid(
+                                    format!("must have at most {max} member{}", plural(max)),
+                                ),
                         );
                 }
             }
@@ -3932,6 +3981,47 @@ mod support {
             let price = r#"{"price": 1.005}"#;
             assert_eq!(
                 fused::< Value > (& BODY, price), Some(Err(streamed(& BODY, price)))
+            );
+        }
+        #[test]
+        fn closed_objects_and_counted_members() {
+            static CLOSED: Schema = Schema::object(
+                    &[Property::optional("id", Schema::string())],
+                )
+                .closed();
+            static TAGS: Schema = Schema::map(&Schema::string())
+                .min_properties(1)
+                .max_properties(2);
+            static BODY: Schema = Schema::object(
+                &[
+                    Property::optional("limit", Schema::reference(&CLOSED)),
+                    Property::optional("tags", Schema::reference(&TAGS)),
+                ],
+            );
+            let none: [(String, String); 0] = [];
+            assert_eq!(errors(& CLOSED, json(r#"{"id": "a"}"#)), none);
+            let extra = errors(&CLOSED, json(r#"{"x": null, "id": "a", "y": 1}"#));
+            assert_eq!(
+                extra, [("x".to_owned(), "is not allowed".to_owned()), ("y".to_owned(),
+                "is not allowed".to_owned())]
+            );
+            assert_eq!(errors(& TAGS, json(r#"{"a": "1"}"#)), none);
+            assert_eq!(
+                errors(& TAGS, json("{}")), [(String::new(),
+                "must have at least 1 member".to_owned())]
+            );
+            assert_eq!(
+                fields(& TAGS, json(r#"{"a": "1", "b": "2", "c": 3}"#)), ["c", ""]
+            );
+            let body = r#"{"limit": {"id": "a", "max": 3}, "tags": {}}"#;
+            let problems: Vec<String> = streamed(&BODY, body)
+                .into_iter()
+                .map(|(field, _)| field)
+                .collect();
+            assert_eq!(problems, ["limit.max", "tags"]);
+            assert_eq!(fused::< Value > (& BODY, body), None);
+            assert_eq!(
+                streamed(& BODY, r#"{"tags": {"a": "1", "b": "2", "a": "3"}}"#), none
             );
         }
         #[test]

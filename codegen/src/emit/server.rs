@@ -701,6 +701,14 @@ impl<'a> Schemas<'a> {
         if c.unique_items {
             calls.push(quote!(.unique_items()));
         }
+        if let Some(n) = c.min_properties {
+            let n = Literal::u64_unsuffixed(n);
+            calls.push(quote!(.min_properties(#n)));
+        }
+        if let Some(n) = c.max_properties {
+            let n = Literal::u64_unsuffixed(n);
+            calls.push(quote!(.max_properties(#n)));
+        }
         if let Some(json) = &c.fixed {
             calls.push(quote!(.fixed(#json)));
         }
@@ -731,12 +739,13 @@ impl<'a> Schemas<'a> {
                             }
                         })
                         .collect();
+                    let closed = s.closed.then(|| quote!(.closed()));
                     match &s.additional {
                         Some(extra) => {
                             let extra = self.expr(extra, &Constraints::default(), &empty);
-                            quote!(Schema::object_with(&[#(#properties),*], &#extra))
+                            quote!(Schema::object_with(&[#(#properties),*], &#extra) #closed)
                         }
-                        None => quote!(Schema::object(&[#(#properties),*])),
+                        None => quote!(Schema::object(&[#(#properties),*]) #closed),
                     }
                 }
                 TypeKind::Enum(e) => {

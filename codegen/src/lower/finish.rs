@@ -35,8 +35,8 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
     for (i, view, name) in &entries {
         let raw = &types.raw[*i];
         let kind = match &raw.kind {
-            RawKind::Struct { fields, additional } => TypeKind::Struct(Struct {
-                fields: fields
+            RawKind::Struct { fields, additional, closed } => {
+                let kept: Vec<Field> = fields
                     .iter()
                     .filter(|f| match view {
                         View::Request => f.access.sent_by_clients(),
@@ -44,9 +44,13 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
                         View::Both => true,
                     })
                     .map(|f| Field { ty: map(&f.ty, *view), ..f.clone() })
-                    .collect(),
-                additional: additional.as_ref().map(|t| map(t, *view)),
-            }),
+                    .collect();
+                TypeKind::Struct(Struct {
+                    closed: *closed && kept.len() == fields.len(),
+                    fields: kept,
+                    additional: additional.as_ref().map(|t| map(t, *view)),
+                })
+            }
             RawKind::Enum(e) => TypeKind::Enum(e.clone()),
             RawKind::Union { variants, discriminator } => TypeKind::Union(Union {
                 variants: variants
@@ -213,7 +217,7 @@ fn inline_anonymous_aliases(raw: &mut [RawType], api: &mut Api) {
     let snapshot = raw.to_vec();
     for r in raw.iter_mut() {
         match &mut r.kind {
-            RawKind::Struct { fields, additional } => {
+            RawKind::Struct { fields, additional, .. } => {
                 for f in fields {
                     f.ty = resolve(&f.ty, &snapshot, 0);
                 }
@@ -264,7 +268,7 @@ fn visit(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {
 
 fn raw_refs(kind: &RawKind, f: &mut impl FnMut(TypeId)) {
     match kind {
-        RawKind::Struct { fields, additional } => {
+        RawKind::Struct { fields, additional, .. } => {
             fields.iter().for_each(|x| visit(&x.ty, f));
             if let Some(a) = additional {
                 visit(a, f);

@@ -43,6 +43,8 @@ pub(crate) enum RawKind {
     Struct {
         fields: Vec<Field>,
         additional: Option<TypeRef>,
+        /// `additionalProperties: false`.
+        closed: bool,
     },
     Enum(Enum),
     Union {
@@ -493,7 +495,8 @@ impl<'s> Types<'s> {
         let mut props: IndexMap<String, Location> = IndexMap::new();
         let mut required = BTreeSet::new();
         let mut additional_at = None;
-        self.collect(loc, &mut props, &mut required, &mut additional_at, 0)?;
+        let mut closed = false;
+        self.collect(loc, &mut props, &mut required, &mut additional_at, &mut closed, 0)?;
         let struct_name = self.raw[id.0].name.clone();
         let mut scope = Scope::default();
         let mut fields = Vec::new();
@@ -541,7 +544,7 @@ impl<'s> Types<'s> {
             self.raw[id.0].kind = RawKind::Alias(TypeRef::Object);
             return Ok(());
         }
-        self.raw[id.0].kind = RawKind::Struct { fields, additional };
+        self.raw[id.0].kind = RawKind::Struct { fields, additional, closed };
         Ok(())
     }
 
@@ -551,6 +554,7 @@ impl<'s> Types<'s> {
         props: &mut IndexMap<String, Location>,
         required: &mut BTreeSet<String>,
         additional: &mut Option<Location>,
+        closed: &mut bool,
         depth: usize,
     ) -> Result<(), Diagnostic> {
         if depth > 32 {
@@ -562,11 +566,11 @@ impl<'s> Types<'s> {
             // Lower the referenced schema first, so the inline types it owns are named after it.
             self.named(&target)?;
             let target = self.follow(&target)?;
-            self.collect(&target, props, required, additional, depth + 1)?;
+            self.collect(&target, props, required, additional, closed, depth + 1)?;
         }
         if let Some(Value::Array(all)) = map.get("allOf") {
             for i in 0..all.len() {
-                self.collect(&loc.join("allOf").join(i), props, required, additional, depth + 1)?;
+                self.collect(&loc.join("allOf").join(i), props, required, additional, closed, depth + 1)?;
             }
         }
         if let Some(Value::Object(own)) = map.get("properties") {
@@ -605,10 +609,12 @@ impl<'s> Types<'s> {
             }
             None => {}
         }
-        if let Some(Value::Object(schema)) = map.get("additionalProperties") {
-            if !schema.is_empty() && map.get("properties").is_some() {
+        match map.get("additionalProperties") {
+            Some(Value::Object(schema)) if !schema.is_empty() && map.get("properties").is_some() => {
                 *additional = Some(loc.join("additionalProperties"));
             }
+            Some(Value::Bool(false)) => *closed = true,
+            _ => {}
         }
         if map.contains_key("oneOf") || map.contains_key("anyOf") {
             self.warnings.push(self.spec.warning(
@@ -824,6 +830,8 @@ pub(crate) fn constraints_of(chain: &[&Obj]) -> Constraints {
         max_items: uint("maxItems"),
         multiple_of: find("multipleOf").and_then(Value::as_f64).filter(|n| *n > 0.0),
         unique_items: find("uniqueItems") == Some(&Value::Bool(true)),
+        min_properties: uint("minProperties"),
+        max_properties: uint("maxProperties"),
         fixed: find("const").map(Value::to_string),
         allowed: find("enum")
             .and_then(Value::as_array)
