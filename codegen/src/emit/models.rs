@@ -202,6 +202,15 @@ fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct) 
 
 fn field(api: &Api, f: &Field) -> TokenStream {
     let mut doc_text = f.docs.clone();
+    // An `enum` of numbers (or other non-strings) keeps its Rust type: say what it allows.
+    if let Some(values) = &f.constraints.allowed {
+        let list = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+        let line = format!("One of {list}.");
+        doc_text = Some(match doc_text {
+            Some(d) => format!("{d}\n\n{line}"),
+            None => line,
+        });
+    }
     if f.deprecated {
         doc_text = Some(match doc_text {
             Some(d) => format!("{d}\n\nDeprecated."),
