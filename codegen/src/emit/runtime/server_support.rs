@@ -1983,17 +1983,24 @@ impl Operation {
     pub(crate) async fn extract(&'static self, mut parts: Parts, body: Body) -> Result<Input, Rejection> {
         let mut errors = Vec::new();
         let mut path_errors = 0;
-        let path = match RawPathParams::from_request_parts(&mut parts, &()).await {
-            Ok(params) => params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
-            Err(_) => {
-                for p in self.params.iter().filter(|p| p.location == In::Path) {
-                    errors.push(InvalidField { field: Some(p.name.into()), message: "must be valid UTF-8".into() });
-                    path_errors += 1;
+        // Only what some parameter reads is taken apart.
+        let takes = |location: In| self.params.iter().any(|p| p.location == location);
+        let mut path = Vec::new();
+        if takes(In::Path) {
+            match RawPathParams::from_request_parts(&mut parts, &()).await {
+                Ok(params) => path = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                Err(_) => {
+                    for p in self.params.iter().filter(|p| p.location == In::Path) {
+                        errors.push(InvalidField { field: Some(p.name.into()), message: "must be valid UTF-8".into() });
+                        path_errors += 1;
+                    }
                 }
-                Vec::new()
             }
-        };
-        let query = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).into_owned().collect();
+        }
+        let mut query = Vec::new();
+        if takes(In::Query) {
+            query = form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).into_owned().collect();
+        }
         let raw = Raw { parts: &parts, path, query };
         let mut params = Vec::with_capacity(self.params.len());
         for param in self.params {
