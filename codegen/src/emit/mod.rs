@@ -40,6 +40,7 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     if uses_json(api) {
         files.insert("src/json.rs".into(), format!("{header}\n{}", include_str!("runtime/json.rs")));
     }
+    files.insert("src/server/support.rs".into(), format!("{header}\n{}", include_str!("runtime/server_support.rs")));
     timings.emit = started.elapsed();
     // Longest first, so that the two workers finish together.
     let jobs: [(&str, Job<'_>); 6] = [

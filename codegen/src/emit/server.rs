@@ -31,9 +31,6 @@ pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
 const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", "schemas"];
 
 pub(crate) fn server(api: &Api) -> Module<'_> {
-    let support: TokenStream = include_str!("runtime/server_support.rs")
-        .parse()
-        .expect("the server runtime is valid Rust (it is compiled in every generated crate)");
     let mut schemas = Schemas::new(api);
     let used = used_schemes(api);
     let mut consts = Scope::with_reserved(RESERVED.iter().copied());
@@ -253,10 +250,9 @@ pub(crate) fn server(api: &Api) -> Module<'_> {
         }
     };
     items.push(schema_mod);
+    // The shared machinery, `runtime/server_support.rs`, goes out as written (`src/server/support.rs`).
     items.push(quote! {
-        mod support {
-            #support
-        }
+        mod support;
     });
     Module { head, items: Box::new(items.into_iter()) }
 }
