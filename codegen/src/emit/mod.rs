@@ -21,8 +21,8 @@ pub(crate) use render::{ident, Module};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Makes one file, adding to the stage timings.
-type Job<'f> = &'f (dyn Fn(&mut Timings) -> Result<String, Diagnostic> + Sync);
+/// Makes one file or a few (by path), adding to the stage timings.
+type Job<'f> = &'f (dyn Fn(&mut Timings) -> Result<Vec<(String, String)>, Diagnostic> + Sync);
 
 /// Every file of the generated crate, by path relative to the crate root.
 pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<BTreeMap<String, String>, Diagnostic> {
@@ -43,21 +43,39 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     files.insert("src/server/support.rs".into(), format!("{header}\n{}", include_str!("runtime/server_support.rs")));
     timings.emit = started.elapsed();
     // Longest first, so that the two workers finish together.
-    let jobs: [(&str, Job<'_>); 6] = [
-        ("src/server.rs", &|t| render::rust_file(&header, || server::server(api), t)),
-        ("src/models.rs", &|t| render::rust_file(&header, || models::models(api), t)),
-        ("src/client.rs", &|t| render::rust_file(&header, || client::client(api), t)),
-        ("src/operations.rs", &|t| render::rust_file(&header, || operations::operations(api), t)),
-        ("api-surface.json", &|_| Ok(surface_json(api, &header))),
-        ("src/lib.rs", &|t| render::rust_file(&header, || lib_rs(api, config).into(), t)),
+    let file = |path: &str, text: String| vec![(path.to_owned(), text)];
+    let jobs: [Job<'_>; 6] = [
+        &|t| {
+            // The server's validation schemas are made with its handlers, and printed apart.
+            let mut schemas = None;
+            let server = render::rust_file(
+                &header,
+                || {
+                    let (server, module) = server::server(api);
+                    schemas = module;
+                    server
+                },
+                t,
+            )?;
+            let mut files = file("src/server.rs", server);
+            if let Some(module) = schemas {
+                files.extend(file("src/server/schemas.rs", render::rust_file(&header, || module, t)?));
+            }
+            Ok(files)
+        },
+        &|t| Ok(file("src/models.rs", render::rust_file(&header, || models::models(api), t)?)),
+        &|t| Ok(file("src/client.rs", render::rust_file(&header, || client::client(api), t)?)),
+        &|t| Ok(file("src/operations.rs", render::rust_file(&header, || operations::operations(api), t)?)),
+        &|_| Ok(file("api-surface.json", surface_json(api, &header))),
+        &|t| Ok(file("src/lib.rs", render::rust_file(&header, || lib_rs(api, config).into(), t)?)),
     ];
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
         let mut times = Timings::default();
         // A module is built and formatted in one go, so that few are in memory at once.
-        while let Some((path, job)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-            done.push(job(&mut times).map(|text| (path.to_string(), text)));
+        while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push(job(&mut times));
         }
         (done, times)
     };
@@ -70,9 +88,8 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     for (done, times) in results {
         timings.emit += times.emit;
         timings.format += times.format;
-        for file in done {
-            let (path, text) = file?;
-            files.insert(path, text);
+        for made in done {
+            files.extend(made?);
         }
     }
     Ok(files)

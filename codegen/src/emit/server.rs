@@ -2,8 +2,9 @@
 //!
 //! The router is table-driven: every operation gets a static `Operation` (its parameters and
 //! body as validation schemas, and the media types of the errors it documents), every named
-//! request type a static `Schema`, and a short handler that authenticates, extracts and calls
-//! the trait. The shared machinery is `runtime/server_support.rs`, copied into each crate.
+//! request type a static `Schema` (in `src/server/schemas.rs`), and a short handler that
+//! authenticates, extracts and calls the trait. The shared machinery is
+//! `runtime/server_support.rs`, copied into each crate as `src/server/support.rs`.
 
 use std::collections::BTreeSet;
 
@@ -30,7 +31,8 @@ pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
 /// Names the generated module defines itself; handlers must not take them.
 const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", "schemas"];
 
-pub(crate) fn server(api: &Api) -> Module<'_> {
+/// The `server` module, and its `schemas` submodule when requests have anything to check.
+pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     let mut schemas = Schemas::new(api);
     let used = used_schemes(api);
     let mut consts = Scope::with_reserved(RESERVED.iter().copied());
@@ -249,12 +251,16 @@ pub(crate) fn server(api: &Api) -> Module<'_> {
                 .with_state(Arc::new(api))
         }
     };
-    items.push(schema_mod);
+    if schema_mod.is_some() {
+        items.push(quote! {
+            mod schemas;
+        });
+    }
     // The shared machinery, `runtime/server_support.rs`, goes out as written (`src/server/support.rs`).
     items.push(quote! {
         mod support;
     });
-    Module { head, items: Box::new(items.into_iter()) }
+    (Module { head, items: Box::new(items.into_iter()) }, schema_mod)
 }
 
 /// The schemes some operation requires, in declaration order.
@@ -714,8 +720,9 @@ impl<'a> Schemas<'a> {
         quote!(#base #(#calls)*)
     }
 
-    /// `mod schemas`: the statics of the named request types and the patterns.
-    fn module(&mut self) -> TokenStream {
+    /// The `schemas` module (`src/server/schemas.rs`): the statics of the named request types
+    /// and the patterns; `None` when there are none.
+    fn module(&mut self) -> Option<Module<'static>> {
         let empty = TokenStream::new();
         let mut items = Vec::new();
         for (id, name) in self.statics.clone() {
@@ -797,20 +804,19 @@ impl<'a> Schemas<'a> {
                 pub(super) static #name: Pattern = #pattern;
             }
         });
-        if items.is_empty() && self.patterns.is_empty() {
-            return TokenStream::new();
+        items.extend(patterns);
+        if items.is_empty() {
+            return None;
         }
-        let items = quote!(#(#items)* #(#patterns)*);
-        let used = identifiers(&[&items], &["Format", "IntFormat", "Pattern", "Property", "Schema", "Variant"]);
+        let scanned: Vec<&TokenStream> = items.iter().collect();
+        let used = identifiers(&scanned, &["Format", "IntFormat", "Pattern", "Property", "Schema", "Variant"]);
         let uses = used.iter().map(|n| format_ident!("{n}"));
-        quote! {
-            /// Validation schemas of the request types, and the patterns they use.
-            mod schemas {
-                use super::support::{#(#uses),*};
+        let head = quote! {
+            //! Validation schemas of the request types, and the patterns they use.
 
-                #items
-            }
-        }
+            use super::support::{#(#uses),*};
+        };
+        Some(Module { head, items: Box::new(items.into_iter()) })
     }
 }
 
