@@ -2516,9 +2516,8 @@ mod tests {
         streamed
     }
 
-    #[test]
-    fn a_body_checked_as_it_is_parsed_has_the_problems_of_its_value() {
-        let valid = r#"{
+    /// A body [`SHAPE`] accepts, every member present.
+    const VALID: &str = r#"{
             "color": "red",
             "points": [{"x": -10, "y": 1.4, "label": "AB"}, {"x": 2147483647, "y": -1e300, "label": null}],
             "tags": {"a": 0, "b": 9},
@@ -2537,9 +2536,9 @@ mod tests {
             "code": "ABC",
             "z": "1"
         }"#;
-        assert_eq!(streamed(&SHAPE, valid), []);
 
-        let invalid = r#"{
+    /// A body with every kind of problem [`SHAPE`] finds, repeated members among them.
+    const INVALID: &str = r#"{
             "points": [{"x": -11, "y": 1.5, "label": "abcd"}, 5, null, {"x": 1.0, "y": "1"}],
             "tags": {"a": 10, "b": -1, "c": null, "a": 1, "\u0064": "x"},
             "meta": [],
@@ -2562,7 +2561,12 @@ mod tests {
             "color": null,
             "code": "a"
         }"#;
-        let problems = streamed(&SHAPE, invalid);
+
+    #[test]
+    fn a_body_checked_as_it_is_parsed_has_the_problems_of_its_value() {
+        assert_eq!(streamed(&SHAPE, VALID), []);
+
+        let problems = streamed(&SHAPE, INVALID);
         let fields: Vec<&str> = problems.iter().map(|(field, _)| field.as_str()).collect();
         assert_eq!(
             fields,
@@ -2646,48 +2650,21 @@ mod tests {
 
     #[test]
     fn a_body_read_and_checked_in_one_pass_has_the_problems_the_check_finds() {
-        let valid = r#"{
-            "color": "red",
-            "points": [{"x": -10, "y": 1.4, "label": "AB"}, {"x": 2147483647, "y": -1e300, "label": null}],
-            "tags": {"a": 0, "b": 9},
-            "meta": {"deep": [1, {"x": null}]},
-            "anything": [null, "x", {"y": [true]}],
-            "flag": null,
-            "when": "2024-05-01T12:30:00Z",
-            "size": 100,
-            "id": -9223372036854775808,
-            "ratio": 0,
-            "short": "AB",
-            "odd": true,
-            "code": "ABC",
-            "z": "1"
-        }"#;
-        let invalid = r#"{
-            "points": [{"x": -11, "y": 1.5, "label": "abcd"}, 5, null, {"x": 1.0, "y": "1"}],
-            "tags": {"a": 10, "b": -1, "c": null, "a": 1, "\u0064": "x"},
-            "meta": [],
-            "flag": "no",
-            "when": "2024-05-01 12:30:00Z",
-            "size": -1,
-            "id": 9223372036854775808,
-            "ratio": -0.5,
-            "short": "ABC",
-            "odd": "",
-            "code": "\u0041",
-            "c\u006f\u006cor": "blue",
-            "n": null,
-            "q": 5,
-            "zz": "long",
-            "zz": "ok",
-            "color": null,
-            "code": "a"
-        }"#;
+        // The bodies of the streaming test without the members `PLAIN` leaves out (each on a
+        // line of its own, none the last of its object).
+        let without_unions = |body: &str| {
+            let kept = body.lines().filter(|l| !["\"either\"", "\"outline\"", "\"version\""].iter().any(|k| l.contains(k)));
+            kept.collect::<Vec<_>>().join("\n")
+        };
+        let (valid, invalid) = (without_unions(VALID), without_unions(INVALID));
         let shapes = ["null", "[]", "\"x\"", "1.5", "true", "{}", "{\"color\": \"red\", \"points\": []}"];
-        for body in [valid, invalid].into_iter().chain(shapes) {
+        for body in [valid.as_str(), invalid.as_str()].into_iter().chain(shapes) {
             let problems = streamed(&PLAIN, body);
             let expected = if problems.is_empty() { Ok(json(body)) } else { Err(problems) };
             assert_eq!(fused::<Value>(&PLAIN, body), Some(expected), "{body}");
         }
+        // The streaming test's problems but for the three members left out.
+        assert_eq!(streamed(&PLAIN, &invalid).len(), 27);
 
         // Typed: options, sequences, maps and members the type does not know all go through
         // the check.
