@@ -3,7 +3,8 @@
 //! status the example produces, with headers; 401 on every secured operation; 422 naming
 //! every invalid field; problem details for what the spec does not document.
 
-use customers_server::{app, Options};
+use customers_api::server::{router_with, Config};
+use customers_server::{app, Customers, Options};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
@@ -24,13 +25,19 @@ async fn start() -> Server {
     start_with(Options { api_keys: vec![KEY.into()], bearer_tokens: vec![TOKEN.into()], base_url: String::new() }).await
 }
 
-async fn start_with(mut options: Options) -> Server {
+async fn start_with(options: Options) -> Server {
+    serve(options, app).await
+}
+
+/// Serves the router `make` builds from `options` (its base URL set to the bound address).
+async fn serve(mut options: Options, make: impl FnOnce(Options) -> axum::Router) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("local address"));
     options.base_url = base.clone();
+    let router = make(options);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app(options))
+        axum::serve(listener, router)
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
             })
@@ -438,6 +445,24 @@ async fn validation_names_every_invalid_field() {
                            "emails": [{"label": "w", "value": "o'brien+tag@mail.example.co.uk"}]}
     });
     let created = server.send(Method::POST, "/customers", &valid).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_router_takes_bodies_up_to_its_configured_limit() {
+    let options = Options { api_keys: vec![KEY.into()], bearer_tokens: Vec::new(), base_url: String::new() };
+    let server = serve(options, |o| router_with(Customers::new(o), Config { body_limit: 256 })).await;
+    let fits = json!({"primaryAddress": {"firstName": "Ada", "lastName": "Lovelace"}}).to_string();
+    let created = server.call(Method::POST, "/customers", Auth::Key(KEY), Some(&fits)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    // Over the limit by one byte: refused before it is parsed, with problem details.
+    let padded = format!("{fits}{}", " ".repeat(257 - fits.len()));
+    let too_large = server.call(Method::POST, "/customers", Auth::Key(KEY), Some(&padded)).await;
+    assert_problem(&too_large, StatusCode::PAYLOAD_TOO_LARGE, "application/problem+json");
+    assert!(too_large.text.contains("larger than this server accepts"), "{}", too_large.text);
+    let exact = format!("{fits}{}", " ".repeat(256 - fits.len()));
+    let created = server.call(Method::POST, "/customers", Auth::Key(KEY), Some(&exact)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     server.stop().await;
 }

@@ -18,7 +18,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
@@ -160,8 +160,13 @@ pub fn router_with<A: Api>(api: A, config: Config) -> Router {
                 }),
         )
         .fallback(support::not_found)
-        .layer(DefaultBodyLimit::max(config.body_limit))
-        .with_state(Arc::new(api))
+        .with_state(Arc::new(Served { api, config }))
+}
+
+/// What every handler shares: the implementation and how the router treats requests.
+struct Served<A> {
+    api: A,
+    config: Config,
 }
 
 /// The `JWT` security scheme.
@@ -230,14 +235,16 @@ static GET_CUSTOMER_COLLECTION: Operation = Operation {
 
 /// `GET /customers` (`GetCustomerCollection`).
 async fn get_customer_collection<A: Api>(
-    State(api): State<Arc<A>>,
+    State(served): State<Arc<Served<A>>>,
     request: Request,
 ) -> Result<Response, Rejection> {
     let (parts, body) = request.into_parts();
-    let principal = authenticate(&*api, &parts, &[&[SECRET_API_KEY], &[JWT]])
+    let principal = authenticate(&served.api, &parts, &[&[SECRET_API_KEY], &[JWT]])
         .await
         .ok_or_else(|| GET_CUSTOMER_COLLECTION.unauthorized(&["Bearer"]))?;
-    let mut input = GET_CUSTOMER_COLLECTION.extract(parts, body).await?;
+    let mut input = GET_CUSTOMER_COLLECTION
+        .extract(parts, body, served.config.body_limit)
+        .await?;
     let params = GetCustomerCollectionParams {
         limit: input.query("limit")?,
         offset: input.query("offset")?,
@@ -247,7 +254,7 @@ async fn get_customer_collection<A: Api>(
         fields: input.query("fields")?,
         expand: input.query("expand")?,
     };
-    Ok(api.get_customer_collection(principal, params).await.into_response())
+    Ok(served.api.get_customer_collection(principal, params).await.into_response())
 }
 
 static POST_CUSTOMER: Operation = Operation {
@@ -263,16 +270,16 @@ static POST_CUSTOMER: Operation = Operation {
 
 /// `POST /customers` (`PostCustomer`).
 async fn post_customer<A: Api>(
-    State(api): State<Arc<A>>,
+    State(served): State<Arc<Served<A>>>,
     request: Request,
 ) -> Result<Response, Rejection> {
     let (parts, body) = request.into_parts();
-    let principal = authenticate(&*api, &parts, &[&[SECRET_API_KEY], &[JWT]])
+    let principal = authenticate(&served.api, &parts, &[&[SECRET_API_KEY], &[JWT]])
         .await
         .ok_or_else(|| POST_CUSTOMER.unauthorized(&["Bearer"]))?;
-    let mut input = POST_CUSTOMER.extract(parts, body).await?;
+    let mut input = POST_CUSTOMER.extract(parts, body, served.config.body_limit).await?;
     let body = input.body()?;
-    Ok(api.post_customer(principal, body).await.into_response())
+    Ok(served.api.post_customer(principal, body).await.into_response())
 }
 
 static GET_CUSTOMER: Operation = Operation {
@@ -292,20 +299,20 @@ static GET_CUSTOMER: Operation = Operation {
 
 /// `GET /customers/{id}` (`GetCustomer`).
 async fn get_customer<A: Api>(
-    State(api): State<Arc<A>>,
+    State(served): State<Arc<Served<A>>>,
     request: Request,
 ) -> Result<Response, Rejection> {
     let (parts, body) = request.into_parts();
-    let principal = authenticate(&*api, &parts, &[&[SECRET_API_KEY], &[JWT]])
+    let principal = authenticate(&served.api, &parts, &[&[SECRET_API_KEY], &[JWT]])
         .await
         .ok_or_else(|| GET_CUSTOMER.unauthorized(&["Bearer"]))?;
-    let mut input = GET_CUSTOMER.extract(parts, body).await?;
+    let mut input = GET_CUSTOMER.extract(parts, body, served.config.body_limit).await?;
     let params = GetCustomerParams {
         id: input.path("id")?,
         expand: input.query("expand")?,
         fields: input.query("fields")?,
     };
-    Ok(api.get_customer(principal, params).await.into_response())
+    Ok(served.api.get_customer(principal, params).await.into_response())
 }
 
 static PUT_CUSTOMER: Operation = Operation {
@@ -323,19 +330,19 @@ static PUT_CUSTOMER: Operation = Operation {
 
 /// `PUT /customers/{id}` (`PutCustomer`).
 async fn put_customer<A: Api>(
-    State(api): State<Arc<A>>,
+    State(served): State<Arc<Served<A>>>,
     request: Request,
 ) -> Result<Response, Rejection> {
     let (parts, body) = request.into_parts();
-    let principal = authenticate(&*api, &parts, &[&[SECRET_API_KEY], &[JWT]])
+    let principal = authenticate(&served.api, &parts, &[&[SECRET_API_KEY], &[JWT]])
         .await
         .ok_or_else(|| PUT_CUSTOMER.unauthorized(&["Bearer"]))?;
-    let mut input = PUT_CUSTOMER.extract(parts, body).await?;
+    let mut input = PUT_CUSTOMER.extract(parts, body, served.config.body_limit).await?;
     let params = PutCustomerParams {
         id: input.path("id")?,
     };
     let body = input.body()?;
-    Ok(api.put_customer(principal, params, body).await.into_response())
+    Ok(served.api.put_customer(principal, params, body).await.into_response())
 }
 
 static DELETE_CUSTOMER: Operation = Operation {
@@ -354,19 +361,21 @@ static DELETE_CUSTOMER: Operation = Operation {
 
 /// `DELETE /customers/{id}` (`DeleteCustomer`).
 async fn delete_customer<A: Api>(
-    State(api): State<Arc<A>>,
+    State(served): State<Arc<Served<A>>>,
     request: Request,
 ) -> Result<Response, Rejection> {
     let (parts, body) = request.into_parts();
-    let principal = authenticate(&*api, &parts, &[&[SECRET_API_KEY], &[JWT]])
+    let principal = authenticate(&served.api, &parts, &[&[SECRET_API_KEY], &[JWT]])
         .await
         .ok_or_else(|| DELETE_CUSTOMER.unauthorized(&["Bearer"]))?;
-    let mut input = DELETE_CUSTOMER.extract(parts, body).await?;
+    let mut input = DELETE_CUSTOMER
+        .extract(parts, body, served.config.body_limit)
+        .await?;
     let params = DeleteCustomerParams {
         id: input.path("id")?,
         target_customer_id: input.query("targetCustomerId")?,
     };
-    Ok(api.delete_customer(principal, params).await.into_response())
+    Ok(served.api.delete_customer(principal, params).await.into_response())
 }
 
 impl IntoResponse for GetCustomerCollectionResponse {

@@ -25,6 +25,7 @@ use crate::names::{self, Scope};
 pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
     ("axum", "version = \"0.8\", default-features = false"),
     ("form_urlencoded", "version = \"1\""),
+    ("http-body-util", "version = \"0.1\""),
     ("regress", "version = \"0.10\""),
 ];
 
@@ -184,6 +185,13 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     });
     let support_uses = support_names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}"));
     let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
+    // The handlers that take parameters or a body read the configuration.
+    let config_unread = (!api.operations.iter().any(|op| !op.params.is_empty() || op.body.is_some())).then(|| {
+        quote! {
+            /// Read when requests are taken apart; no operation of this API takes any input.
+            #[allow(dead_code)]
+        }
+    });
     let head = quote! {
         #![doc = #title]
         //!
@@ -204,7 +212,7 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
         #future_use
         use std::sync::Arc;
 
-        use axum::extract::{DefaultBodyLimit, #(#extract_uses),*};
+        use axum::extract::{#(#extract_uses),*};
         #parts_use
         #response_use
         #method_router_use
@@ -247,8 +255,14 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
             Router::new()
                 #routes
                 .fallback(support::not_found)
-                .layer(DefaultBodyLimit::max(config.body_limit))
-                .with_state(Arc::new(api))
+                .with_state(Arc::new(Served { api, config }))
+        }
+
+        /// What every handler shares: the implementation and how the router treats requests.
+        struct Served<A> {
+            api: A,
+            #config_unread
+            config: Config,
         }
     };
     if schema_mod.is_some() {
@@ -412,12 +426,12 @@ fn handler_fn(
     let authenticate = match auth {
         Auth::None => None,
         Auth::Required => Some(quote! {
-            let principal = authenticate(&*api, &parts, &[#(#alternatives),*])
+            let principal = authenticate(&served.api, &parts, &[#(#alternatives),*])
                 .await
                 .ok_or_else(|| #op_const.unauthorized(&[#(#challenges),*]))?;
         }),
         Auth::Optional => Some(quote! {
-            let principal = authenticate(&*api, &parts, &[#(#alternatives),*]).await;
+            let principal = authenticate(&served.api, &parts, &[#(#alternatives),*]).await;
         }),
     };
     let split = if extract {
@@ -425,7 +439,8 @@ fn handler_fn(
     } else {
         quote!(let (parts, _) = request.into_parts();)
     };
-    let input = extract.then(|| quote!(let mut input = #op_const.extract(parts, body).await?;));
+    let input =
+        extract.then(|| quote!(let mut input = #op_const.extract(parts, body, served.config.body_limit).await?;));
     let params = (!op.params.is_empty()).then(|| {
         let t = ident(&op.params_type);
         let fields = op.params.iter().map(|p| {
@@ -459,13 +474,13 @@ fn handler_fn(
         #static_def
 
         #[doc = #doc]
-        async fn #handler<A: Api>(State(api): State<Arc<A>> #request_arg) -> Result<Response, Rejection> {
+        async fn #handler<A: Api>(State(served): State<Arc<Served<A>>> #request_arg) -> Result<Response, Rejection> {
             #split
             #authenticate
             #input
             #params
             #body
-            Ok(api.#method(#(#args),*).await.into_response())
+            Ok(served.api.#method(#(#args),*).await.into_response())
         }
     }
 }

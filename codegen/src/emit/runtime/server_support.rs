@@ -16,7 +16,7 @@ use std::fmt::{self, Write as _};
 use std::sync::OnceLock;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::http::{header, request::Parts, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -1977,10 +1977,10 @@ impl Operation {
 
     /// Reads every parameter and the body, and checks them against their schemas.
     ///
-    /// Malformed JSON answers 400, a body over the router's limit 413, a body that is not
+    /// Malformed JSON answers 400, a body over `body_limit` bytes 413, a body that is not
     /// JSON 415; otherwise every invalid field is listed in one answer (422, or what the
     /// operation documents instead).
-    pub(crate) async fn extract(&'static self, mut parts: Parts, body: Body) -> Result<Input, Rejection> {
+    pub(crate) async fn extract(&'static self, mut parts: Parts, body: Body, body_limit: usize) -> Result<Input, Rejection> {
         let mut errors = Vec::new();
         let mut path_errors = 0;
         // Only what some parameter reads is taken apart.
@@ -2032,12 +2032,11 @@ impl Operation {
         if let Some(spec) = &self.body {
             let content_type = parts.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("?"));
             let not_json = content_type.filter(|ct| !is_json(ct)).map(str::to_owned);
-            let bytes = Bytes::from_request(Request::from_parts(parts, body), &()).await.map_err(|rejection| {
-                let status = rejection.status();
-                let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    "The request body is larger than this server accepts.".to_owned()
+            let bytes = axum::body::to_bytes(body, body_limit).await.map_err(|error| {
+                let (status, detail) = if error.into_inner().is::<http_body_util::LengthLimitError>() {
+                    (StatusCode::PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts.")
                 } else {
-                    rejection.body_text()
+                    (StatusCode::BAD_REQUEST, "The request body could not be read.")
                 };
                 Rejection::new(problem(status, PROBLEM_JSON, detail, Vec::new()))
             })?;
