@@ -796,21 +796,37 @@ fn is_uri(text: &str) -> bool {
     scheme_ok && rest.chars().all(|c| c.is_ascii_graphic() && !"<>\"{}|\\^`".contains(c))
 }
 
-/// Where a field sits: parameter name, or a dotted path into the body.
+/// Where a field sits: a parameter's name, or a dotted path into the body.
 #[derive(Default)]
-struct FieldPath(Vec<String>);
+struct FieldPath {
+    /// The parameter the value is; none for the body.
+    param: Option<&'static str>,
+    /// Members and indices below it.
+    steps: Vec<String>,
+}
 
 impl FieldPath {
+    fn param(name: &'static str) -> Self {
+        FieldPath { param: Some(name), steps: Vec::new() }
+    }
+
     fn push(&mut self, segment: String) {
-        self.0.push(segment);
+        self.steps.push(segment);
     }
 
     fn pop(&mut self) {
-        self.0.pop();
+        self.steps.pop();
     }
 
     fn invalid(&self, message: impl Into<String>) -> InvalidField {
-        let field = (!self.0.is_empty()).then(|| self.0.join("."));
+        let mut parts = self.param.into_iter().chain(self.steps.iter().map(String::as_str));
+        let field = parts.next().map(|first| {
+            parts.fold(first.to_owned(), |mut field, part| {
+                field.push('.');
+                field.push_str(part);
+                field
+            })
+        });
         InvalidField { field, message: message.into() }
     }
 }
@@ -1117,7 +1133,7 @@ impl<'de> DeserializeSeed<'de> for Check<'_, 'de> {
             step.write_to(&mut text);
             text
         });
-        let mut at = FieldPath(steps.collect());
+        let mut at = FieldPath { param: None, steps: steps.collect() };
         let mut errors = Vec::new();
         self.schema.check(&value, &mut at, &mut errors);
         let mut chain = Chain::default();
@@ -1812,7 +1828,7 @@ impl Param {
     /// The parameter's text, with the style's prefix removed.
     fn text(&self, request: &Raw<'_>) -> Result<Option<String>, String> {
         let text = match self.location {
-            In::Path => request.path.iter().find(|(k, _)| k == self.name).map(|(_, v)| v.clone()),
+            In::Path => request.path.iter().flat_map(|p| p.iter()).find(|(k, _)| *k == self.name).map(|(_, v)| v.to_owned()),
             In::Query => {
                 let all = request.query_all(self.name);
                 if all.len() > 1 {
@@ -1883,7 +1899,7 @@ fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
 /// The parts of a request that parameters are read from.
 struct Raw<'a> {
     parts: &'a Parts,
-    path: Vec<(String, String)>,
+    path: Option<RawPathParams>,
     query: Vec<(String, String)>,
 }
 
@@ -1985,10 +2001,10 @@ impl Operation {
         let mut path_errors = 0;
         // Only what some parameter reads is taken apart.
         let takes = |location: In| self.params.iter().any(|p| p.location == location);
-        let mut path = Vec::new();
+        let mut path = None;
         if takes(In::Path) {
             match RawPathParams::from_request_parts(&mut parts, &()).await {
-                Ok(params) => path = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                Ok(params) => path = Some(params),
                 Err(_) => {
                     for p in self.params.iter().filter(|p| p.location == In::Path) {
                         errors.push(InvalidField { field: Some(p.name.into()), message: "must be valid UTF-8".into() });
@@ -2005,7 +2021,7 @@ impl Operation {
         let mut params = Vec::with_capacity(self.params.len());
         for param in self.params {
             let before = errors.len();
-            let mut at = FieldPath(vec![param.name.to_owned()]);
+            let mut at = FieldPath::param(param.name);
             let value = match param.read(&raw) {
                 Ok(Some(value)) => {
                     param.schema.check(&value, &mut at, &mut errors);
@@ -2107,15 +2123,17 @@ impl Operation {
 }
 
 impl Input {
-    fn take<T: DeserializeOwned>(&mut self, value: Value, field: Option<String>) -> Result<T, Rejection> {
-        serde_json::from_value(value)
-            .map_err(|e| self.operation.invalid(vec![InvalidField { field, message: e.to_string() }], 0))
+    fn take<T: DeserializeOwned>(&mut self, value: Value, field: Option<&str>) -> Result<T, Rejection> {
+        serde_json::from_value(value).map_err(|e| {
+            let field = field.map(str::to_owned);
+            self.operation.invalid(vec![InvalidField { field, message: e.to_string() }], 0)
+        })
     }
 
     fn param<T: DeserializeOwned>(&mut self, location: In, name: &str) -> Result<T, Rejection> {
         let index = self.operation.params.iter().position(|p| p.location == location && p.name == name);
         let value = index.map(|i| std::mem::take(&mut self.params[i])).unwrap_or_default();
-        self.take(value, Some(name.to_owned()))
+        self.take(value, Some(name))
     }
 
     /// The path parameter `name`, typed.
