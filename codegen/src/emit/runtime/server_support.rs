@@ -1385,7 +1385,7 @@ impl<'de> Visitor<'de> for Skip {
 fn read_checked<T: DeserializeOwned>(schema: &Schema, text: &str) -> Option<Result<T, Vec<InvalidField>>> {
     let mut walk = Walk::new();
     let mut parser = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(Checked { inner: &mut parser, schema: Some(schema), walk: &mut walk });
+    let value = T::deserialize(Checked { inner: &mut parser, schema: Some(schema), walk: &mut walk, vetted: false });
     // A bail inside a part the type read leniently (an untagged union trying alternatives)
     // may not have surfaced as an error.
     if walk.bailed {
@@ -1405,13 +1405,16 @@ struct Checked<'s, 'w, 'de, D> {
     inner: D,
     schema: Option<&'s Schema>,
     walk: &'w mut Walk<'de>,
+    /// Whether `schema` is known not to need the value whole: the inside of an `Option`
+    /// or a newtype is read against the schema its outside was checked for.
+    vetted: bool,
 }
 
 impl<'s, 'w, 'de, D: Deserializer<'de>> Checked<'s, 'w, 'de, D> {
     /// The inner deserializer and `visitor` wrapped to check what it visits; an error when
     /// the schema needs the value whole.
     fn split<V>(self, visitor: V) -> Result<(D, CheckedVisitor<'s, 'w, 'de, V>), D::Error> {
-        if self.schema.is_some_and(Schema::needs_whole_value) {
+        if !self.vetted && self.schema.is_some_and(Schema::needs_whole_value) {
             self.walk.bailed = true;
             return Err(serde::de::Error::custom("this part is checked on its own"));
         }
@@ -1558,11 +1561,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CheckedVisitor<'_, '_, 'de, V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, value: D) -> Result<V::Value, D::Error> {
-        self.visitor.visit_some(Checked { inner: value, schema: self.schema, walk: self.walk })
+        self.visitor.visit_some(Checked { inner: value, schema: self.schema, walk: self.walk, vetted: true })
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, value: D) -> Result<V::Value, D::Error> {
-        self.visitor.visit_newtype_struct(Checked { inner: value, schema: self.schema, walk: self.walk })
+        self.visitor.visit_newtype_struct(Checked { inner: value, schema: self.schema, walk: self.walk, vetted: true })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, items: A) -> Result<V::Value, A::Error> {
@@ -1692,7 +1695,7 @@ impl<'de, T: DeserializeSeed<'de>> DeserializeSeed<'de> for CheckedSeed<'_, '_, 
     type Value = T::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T::Value, D::Error> {
-        self.seed.deserialize(Checked { inner: deserializer, schema: self.schema, walk: self.walk })
+        self.seed.deserialize(Checked { inner: deserializer, schema: self.schema, walk: self.walk, vetted: false })
     }
 }
 
