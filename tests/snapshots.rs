@@ -134,6 +134,25 @@ fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
 /// The crates live in a scratch workspace under `target/fixture-crates/`, pinned to the
 /// workspace's `Cargo.lock` so no dependency is downloaded; files are rewritten only when
 /// their content changes, so a second run rebuilds only what changed.
+/// A type's own `minProperties`/`maxProperties` go on its validation static, so they hold
+/// where the type is the whole request body; a property using it does not check them twice.
+#[test]
+fn member_bounds_of_a_type_are_checked_on_the_type() {
+    let spec = workspace().join("tests/fixtures/additional_properties/openapi.yaml");
+    let out = generate("additional_properties", &spec);
+    let schemas = &out.files["src/server/schemas.rs"];
+    let settings = schemas.split("pub(super) static SETTINGS: Schema").nth(1).expect("a static for Settings");
+    let settings = settings.split("pub(super) static").next().unwrap_or_default();
+    assert!(settings.contains(".max_properties(12)"), "{settings}");
+    // `tags` keeps the bounds written on the property itself.
+    assert!(settings.contains(".min_properties(1)") && settings.contains(".max_properties(3)"), "{settings}");
+    assert_eq!(settings.matches(".max_properties(").count(), 2, "{settings}");
+    // `limit` refers to `Closed`, whose static has the bound.
+    let closed = schemas.split("pub(super) static CLOSED: Schema").nth(1).expect("a static for Closed");
+    let closed = closed.split("pub(super) static").next().unwrap_or_default();
+    assert!(closed.contains(".closed()") && closed.contains(".max_properties(1)"), "{closed}");
+}
+
 #[test]
 fn fixtures_compile() {
     let scratch = workspace().join("target").join("fixture-crates");

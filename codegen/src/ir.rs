@@ -358,6 +358,10 @@ pub struct Struct {
     /// is not a field is invalid. Not set on a view that leaves fields out (a request view
     /// without the readOnly ones), so that no member the schema declares is ever refused.
     pub closed: bool,
+    /// `minProperties`: the fewest members an instance has (additional ones included).
+    pub min_properties: Option<u64>,
+    /// `maxProperties`: the most members an instance has.
+    pub max_properties: Option<u64>,
 }
 
 /// One property.

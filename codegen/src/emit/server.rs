@@ -718,11 +718,20 @@ impl<'a> Schemas<'a> {
         if c.unique_items {
             calls.push(quote!(.unique_items()));
         }
-        if let Some(n) = c.min_properties {
+        // A struct's static checks its own member counts; a use of it repeats them (its
+        // constraints follow the `$ref`), so only a bound of the use's own is added.
+        let (own_min, own_max) = match inner {
+            TypeRef::Named(id) => match &self.api.type_def(*id).kind {
+                TypeKind::Struct(s) => (s.min_properties, s.max_properties),
+                _ => (None, None),
+            },
+            _ => (None, None),
+        };
+        if let Some(n) = c.min_properties.filter(|n| own_min != Some(*n)) {
             let n = Literal::u64_unsuffixed(n);
             calls.push(quote!(.min_properties(#n)));
         }
-        if let Some(n) = c.max_properties {
+        if let Some(n) = c.max_properties.filter(|n| own_max != Some(*n)) {
             let n = Literal::u64_unsuffixed(n);
             calls.push(quote!(.max_properties(#n)));
         }
@@ -758,12 +767,20 @@ impl<'a> Schemas<'a> {
                         })
                         .collect();
                     let closed = s.closed.then(|| quote!(.closed()));
+                    let min = s.min_properties.map(|n| {
+                        let n = Literal::u64_unsuffixed(n);
+                        quote!(.min_properties(#n))
+                    });
+                    let max = s.max_properties.map(|n| {
+                        let n = Literal::u64_unsuffixed(n);
+                        quote!(.max_properties(#n))
+                    });
                     match &s.additional {
                         Some(extra) => {
                             let extra = self.expr(extra, &Constraints::default(), &empty);
-                            quote!(Schema::object_with(&[#(#properties),*], &#extra) #closed)
+                            quote!(Schema::object_with(&[#(#properties),*], &#extra) #closed #min #max)
                         }
-                        None => quote!(Schema::object(&[#(#properties),*]) #closed),
+                        None => quote!(Schema::object(&[#(#properties),*]) #closed #min #max),
                     }
                 }
                 TypeKind::Enum(e) => {

@@ -35,7 +35,7 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
     for (i, view, name) in &entries {
         let raw = &types.raw[*i];
         let kind = match &raw.kind {
-            RawKind::Struct { fields, additional, closed } => {
+            RawKind::Struct { fields, additional, rules } => {
                 let kept: Vec<Field> = fields
                     .iter()
                     .filter(|f| match view {
@@ -46,7 +46,9 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
                     .map(|f| Field { ty: map(&f.ty, *view), ..f.clone() })
                     .collect();
                 TypeKind::Struct(Struct {
-                    closed: *closed && kept.len() == fields.len(),
+                    closed: rules.closed && kept.len() == fields.len(),
+                    min_properties: rules.min_properties,
+                    max_properties: rules.max_properties,
                     fields: kept,
                     additional: additional.as_ref().map(|t| map(t, *view)),
                 })

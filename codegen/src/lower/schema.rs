@@ -35,6 +35,17 @@ const ANNOTATIONS: &[&str] = &[
     "$anchor",
 ];
 
+/// What an object schema (with what it is merged from) says of its members as a whole.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ObjectRules {
+    /// `additionalProperties: false`.
+    pub(crate) closed: bool,
+    /// `minProperties`.
+    pub(crate) min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub(crate) max_properties: Option<u64>,
+}
+
 /// The shape of a type before views are split.
 #[derive(Clone, Debug)]
 pub(crate) enum RawKind {
@@ -43,8 +54,7 @@ pub(crate) enum RawKind {
     Struct {
         fields: Vec<Field>,
         additional: Option<TypeRef>,
-        /// `additionalProperties: false`.
-        closed: bool,
+        rules: ObjectRules,
     },
     Enum(Enum),
     Union {
@@ -495,8 +505,8 @@ impl<'s> Types<'s> {
         let mut props: IndexMap<String, Location> = IndexMap::new();
         let mut required = BTreeSet::new();
         let mut additional_at = None;
-        let mut closed = false;
-        self.collect(loc, &mut props, &mut required, &mut additional_at, &mut closed, 0)?;
+        let mut rules = ObjectRules::default();
+        self.collect(loc, &mut props, &mut required, &mut additional_at, &mut rules, 0)?;
         let struct_name = self.raw[id.0].name.clone();
         let mut scope = Scope::default();
         let mut fields = Vec::new();
@@ -544,7 +554,7 @@ impl<'s> Types<'s> {
             self.raw[id.0].kind = RawKind::Alias(TypeRef::Object);
             return Ok(());
         }
-        self.raw[id.0].kind = RawKind::Struct { fields, additional, closed };
+        self.raw[id.0].kind = RawKind::Struct { fields, additional, rules };
         Ok(())
     }
 
@@ -554,7 +564,7 @@ impl<'s> Types<'s> {
         props: &mut IndexMap<String, Location>,
         required: &mut BTreeSet<String>,
         additional: &mut Option<Location>,
-        closed: &mut bool,
+        rules: &mut ObjectRules,
         depth: usize,
     ) -> Result<(), Diagnostic> {
         if depth > 32 {
@@ -566,11 +576,11 @@ impl<'s> Types<'s> {
             // Lower the referenced schema first, so the inline types it owns are named after it.
             self.named(&target)?;
             let target = self.follow(&target)?;
-            self.collect(&target, props, required, additional, closed, depth + 1)?;
+            self.collect(&target, props, required, additional, rules, depth + 1)?;
         }
         if let Some(Value::Array(all)) = map.get("allOf") {
             for i in 0..all.len() {
-                self.collect(&loc.join("allOf").join(i), props, required, additional, closed, depth + 1)?;
+                self.collect(&loc.join("allOf").join(i), props, required, additional, rules, depth + 1)?;
             }
         }
         if let Some(Value::Object(own)) = map.get("properties") {
@@ -613,8 +623,15 @@ impl<'s> Types<'s> {
             Some(Value::Object(schema)) if !schema.is_empty() && map.get("properties").is_some() => {
                 *additional = Some(loc.join("additionalProperties"));
             }
-            Some(Value::Bool(false)) => *closed = true,
+            Some(Value::Bool(false)) => rules.closed = true,
             _ => {}
+        }
+        // Every schema merged in applies: the tightest bounds hold.
+        if let Some(n) = map.get("minProperties").and_then(Value::as_u64) {
+            rules.min_properties = rules.min_properties.max(Some(n));
+        }
+        if let Some(n) = map.get("maxProperties").and_then(Value::as_u64) {
+            rules.max_properties = Some(rules.max_properties.map_or(n, |m| m.min(n)));
         }
         if map.contains_key("oneOf") || map.contains_key("anyOf") {
             self.warnings.push(self.spec.warning(
