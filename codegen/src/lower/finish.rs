@@ -31,37 +31,49 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
     let map = |ty: &TypeRef, view: View| remap(ty, view, &split, &index);
 
     let spec = types.spec;
+    // The last entry of a raw type takes its parts; only the first view of a split one copies.
+    let mut left = vec![0u8; types.raw.len()];
+    for (i, _, _) in &entries {
+        left[*i] += 1;
+    }
+    let mut file_names = BTreeMap::new();
     let mut defs = Vec::with_capacity(entries.len());
     for (i, view, name) in &entries {
-        let raw = &types.raw[*i];
-        let kind = match &raw.kind {
+        left[*i] -= 1;
+        let raw = &mut types.raw[*i];
+        let shape = match left[*i] {
+            0 => std::mem::replace(&mut raw.kind, RawKind::Pending),
+            _ => raw.kind.clone(),
+        };
+        let kind = match shape {
             RawKind::Struct { fields, additional, rules } => {
+                let declared = fields.len();
                 let kept: Vec<Field> = fields
-                    .iter()
+                    .into_iter()
                     .filter(|f| match view {
                         View::Request => f.access.sent_by_clients(),
                         View::Response => f.access.sent_by_servers(),
                         View::Both => true,
                     })
-                    .map(|f| Field { ty: map(&f.ty, *view), ..f.clone() })
+                    .map(|f| Field { ty: map(&f.ty, *view), ..f })
                     .collect();
                 TypeKind::Struct(Struct {
-                    closed: rules.closed && kept.len() == fields.len(),
+                    closed: rules.closed && kept.len() == declared,
                     min_properties: rules.min_properties,
                     max_properties: rules.max_properties,
                     fields: kept,
                     additional: additional.as_ref().map(|t| map(t, *view)),
                 })
             }
-            RawKind::Enum(e) => TypeKind::Enum(e.clone()),
+            RawKind::Enum(e) => TypeKind::Enum(e),
             RawKind::Union { variants, discriminator } => TypeKind::Union(Union {
                 variants: variants
-                    .iter()
-                    .map(|v| crate::ir::UnionVariant { ty: map(&v.ty, *view), ..v.clone() })
+                    .into_iter()
+                    .map(|v| crate::ir::UnionVariant { ty: map(&v.ty, *view), ..v })
                     .collect(),
-                discriminator: discriminator.clone(),
+                discriminator,
             }),
-            RawKind::Alias(t) => TypeKind::Alias(map(t, *view)),
+            RawKind::Alias(t) => TypeKind::Alias(map(&t, *view)),
             RawKind::Pending => TypeKind::Alias(TypeRef::Any),
         };
         let mut docs = raw.docs.clone();
@@ -75,7 +87,10 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
         defs.push(TypeDef {
             name: name.clone(),
             docs,
-            origin: Origin { file: spec.relative_name(raw.origin.file), pointer: raw.origin.pointer.to_string() },
+            origin: Origin {
+                file: file_names.entry(raw.origin.file).or_insert_with(|| spec.relative_name(raw.origin.file)).clone(),
+                pointer: raw.origin.pointer.to_string(),
+            },
             view: *view,
             schema_name: raw.name.clone(),
             kind,
@@ -193,15 +208,17 @@ fn is_inlined(raw: &RawType) -> bool {
 /// Anonymous aliases (a `$ref`-free inline schema that turned out to be a primitive) are
 /// replaced by what they stand for.
 fn inline_anonymous_aliases(raw: &mut [RawType], api: &mut Api) {
-    fn resolve(ty: &TypeRef, raw: &[RawType], depth: usize) -> TypeRef {
+    /// `ty` with every inlined alias replaced; `inlined[i]` is what type `i` stands for when
+    /// it is inlined.
+    fn resolve(ty: &TypeRef, inlined: &[Option<TypeRef>], depth: usize) -> TypeRef {
         match ty {
-            TypeRef::Named(id) if depth < 64 && is_inlined(&raw[id.0]) => match &raw[id.0].kind {
-                RawKind::Alias(t) => resolve(t, raw, depth + 1),
-                _ => ty.clone(),
+            TypeRef::Named(id) if depth < 64 => match &inlined[id.0] {
+                Some(t) => resolve(t, inlined, depth + 1),
+                None => ty.clone(),
             },
-            TypeRef::Array(t) => TypeRef::Array(Box::new(resolve(t, raw, depth))),
-            TypeRef::Map(t) => TypeRef::Map(Box::new(resolve(t, raw, depth))),
-            TypeRef::Nullable(t) => match resolve(t, raw, depth) {
+            TypeRef::Array(t) => TypeRef::Array(Box::new(resolve(t, inlined, depth))),
+            TypeRef::Map(t) => TypeRef::Map(Box::new(resolve(t, inlined, depth))),
+            TypeRef::Nullable(t) => match resolve(t, inlined, depth) {
                 n @ (TypeRef::Nullable(_) | TypeRef::Any) => n,
                 t => TypeRef::Nullable(Box::new(t)),
             },
@@ -216,7 +233,13 @@ fn inline_anonymous_aliases(raw: &mut [RawType], api: &mut Api) {
             }
         }
     }
-    let snapshot = raw.to_vec();
+    let snapshot: Vec<Option<TypeRef>> = raw
+        .iter()
+        .map(|r| match &r.kind {
+            RawKind::Alias(t) if is_inlined(r) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
     for r in raw.iter_mut() {
         match &mut r.kind {
             RawKind::Struct { fields, additional, .. } => {
