@@ -185,8 +185,8 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     });
     let support_uses = support_names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}"));
     let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
-    // The handlers that take parameters or a body read the configuration.
-    let config_unread = (!api.operations.iter().any(|op| !op.params.is_empty() || op.body.is_some())).then(|| {
+    // The handlers that take input read the configuration.
+    let config_unread = (!api.operations.iter().any(takes_input)).then(|| {
         quote! {
             /// Read when requests are taken apart; no operation of this API takes any input.
             #[allow(dead_code)]
@@ -402,7 +402,7 @@ fn handler_fn(
 ) -> TokenStream {
     let method = ident(&op.name);
     let auth = auth_of(op);
-    let extract = !op.params.is_empty() || op.body.is_some();
+    let extract = takes_input(op);
     let needs_parts = extract || !matches!(auth, Auth::None);
 
     let alternatives = op.security.iter().filter(|r| !r.schemes.is_empty()).map(|r| {
@@ -483,6 +483,11 @@ fn handler_fn(
             Ok(served.api.#method(#(#args),*).await.into_response())
         }
     }
+}
+
+/// Whether an operation has parameters or a body for its handler to extract.
+fn takes_input(op: &Operation) -> bool {
+    !op.params.is_empty() || op.body.is_some()
 }
 
 fn is_json(content_type: &str) -> bool {
