@@ -8,8 +8,9 @@
 
 mod lines;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::hash_map::{Entry, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jsonptr::{Pointer, PointerBuf};
 use serde_json::Value;
@@ -58,29 +59,36 @@ pub struct Spec {
 impl Spec {
     /// Loads the root file and every file reachable from it through `$ref`s.
     ///
+    /// Files are read level by level (the root, then the files it names, then the files
+    /// those name, ...), each level's files parsed on all cores. Ids are given in the order
+    /// the files are first named, so they are the same on every run.
+    ///
     /// Fails only when the root itself cannot be read or parsed.
     pub fn load(root: &Path) -> Result<Spec, Diagnostic> {
         let mut spec = Spec { docs: Vec::new(), by_path: HashMap::new() };
-        let root_id = spec.read(normalize(root));
-        if let Err(e) = &spec.docs[root_id.index()].value {
-            return Err(e.clone());
-        }
-        let mut queue = VecDeque::from([root_id]);
-        while let Some(id) = queue.pop_front() {
-            let mut refs = Vec::new();
-            if let Ok(value) = &spec.docs[id.index()].value {
-                collect_refs(value, false, &mut refs);
-            }
-            let dir = spec.docs[id.index()].path.parent().map(Path::to_path_buf).unwrap_or_default();
-            for reference in refs {
-                let Some(path) = file_part(&reference).map(|f| normalize(&dir.join(f))) else {
-                    continue;
-                };
-                if !spec.by_path.contains_key(&path) {
-                    let new = spec.read(path);
-                    queue.push_back(new);
+        let root = normalize(root);
+        spec.by_path.insert(root.clone(), FileId(0));
+        let mut level = vec![root];
+        while !level.is_empty() {
+            let mut next = Vec::new();
+            for (path, (doc, refs)) in level.iter().zip(read_all(&level)) {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                spec.docs.push(doc);
+                for reference in refs {
+                    let Some(path) = file_part(&reference).map(|f| normalize(&dir.join(f))) else {
+                        continue;
+                    };
+                    let id = FileId(u32::try_from(spec.by_path.len()).expect("fewer than 2^32 files"));
+                    if let Entry::Vacant(slot) = spec.by_path.entry(path) {
+                        next.push(slot.key().clone());
+                        slot.insert(id);
+                    }
                 }
             }
+            if let Err(e) = &spec.docs[0].value {
+                return Err(e.clone());
+            }
+            level = next;
         }
         Ok(spec)
     }
@@ -187,31 +195,62 @@ impl Spec {
             }
         }
     }
-
-    fn read(&mut self, path: PathBuf) -> FileId {
-        let id = FileId(u32::try_from(self.docs.len()).expect("fewer than 2^32 files"));
-        let display = path.display().to_string();
-        let (text, readable, value) = match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let value = parse(&display, &path, &text);
-                (text, true, value)
-            }
-            Err(e) => {
-                let d = Diagnostic::error(&display, "", format!("cannot read `{display}`: {e}"))
-                    .with_hint("check the path of the `$ref` that names this file");
-                (String::new(), false, Err(d))
-            }
-        };
-        self.by_path.insert(path.clone(), id);
-        self.docs.push(Document { path, display, text, readable, value });
-        id
-    }
 }
 
 impl FileId {
     fn index(self) -> usize {
         self.0 as usize
     }
+}
+
+/// Reads and parses `paths` on up to as many threads as there are cores, returning each
+/// file with the `$ref`s it holds, in the order of `paths`.
+fn read_all(paths: &[PathBuf]) -> Vec<(Document, Vec<String>)> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(|p| read(p)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else { return done };
+            done.push((i, read(path)));
+        }
+    };
+    let mut read: Vec<(usize, (Document, Vec<String>))> = std::thread::scope(|s| {
+        let others: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for other in others {
+            // A panic while parsing is a bug; pass it on as one.
+            all.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        all
+    });
+    read.sort_unstable_by_key(|(i, _)| *i);
+    read.into_iter().map(|(_, doc)| doc).collect()
+}
+
+/// Reads and parses one file, returning it with the `$ref`s it holds.
+fn read(path: &Path) -> (Document, Vec<String>) {
+    let display = path.display().to_string();
+    let (text, readable, value) = match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let value = parse(&display, path, &text);
+            (text, true, value)
+        }
+        Err(e) => {
+            let d = Diagnostic::error(&display, "", format!("cannot read `{display}`: {e}"))
+                .with_hint("check the path of the `$ref` that names this file");
+            (String::new(), false, Err(d))
+        }
+    };
+    let mut refs = Vec::new();
+    if let Ok(value) = &value {
+        collect_refs(value, false, &mut refs);
+    }
+    (Document { path: path.to_path_buf(), display, text, readable, value }, refs)
 }
 
 /// Parses YAML or JSON; any other extension (a Markdown description, say) becomes one string.
