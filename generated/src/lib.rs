@@ -28,7 +28,6 @@ pub mod operations;
 pub mod server;
 
 mod json;
-
 mod nullable;
 
 pub use nullable::Nullable;

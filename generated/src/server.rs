@@ -577,5 +577,4 @@ impl IntoResponse for DeleteCustomerResponse {
 }
 
 mod schemas;
-
 mod support;

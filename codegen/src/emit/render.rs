@@ -211,10 +211,7 @@ fn space_items(code: &str) -> String {
             let item_level = indent == p_indent && (indent == 0 || indent == 4);
             let ends_item = p.trim() == "}"
                 || (indent == 0 && p.ends_with('}') && !p.starts_with("//"))
-                || (indent == 0
-                    && p.ends_with(';')
-                    && !p.starts_with("//")
-                    && !(p.starts_with("use ") && line.starts_with("use ")));
+                || (indent == 0 && p.ends_with(';') && !p.starts_with("//") && !one_line_run(p, line));
             let after_inner = indent == 0
                 && (p.starts_with("#![") || p.starts_with("//!") || p == ")]")
                 && !line.starts_with("#![")
@@ -228,6 +225,12 @@ fn space_items(code: &str) -> String {
         prev = Some(line);
     }
     out
+}
+
+/// Whether two lines are one-line items of the same kind (`use`, `pub use` or `mod`), which
+/// read best as one block.
+fn one_line_run(prev: &str, line: &str) -> bool {
+    ["use ", "pub use ", "mod "].iter().any(|kind| prev.starts_with(kind) && line.starts_with(kind))
 }
 
 /// An identifier token; `r#name` becomes a raw identifier.
