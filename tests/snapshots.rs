@@ -153,6 +153,38 @@ fn member_bounds_of_a_type_are_checked_on_the_type() {
     assert!(closed.contains(".closed()") && closed.contains(".max_properties(1)"), "{closed}");
 }
 
+/// A spec with more types than one models module holds gets one file per initial letter,
+/// re-exported from `models.rs`; every type is defined exactly once, in its letter's file.
+/// (`fixtures_compile` checks that each file's imports are exactly what it needs.)
+#[test]
+fn large_models_are_split_by_initial() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/many_types/openapi.yaml");
+    let out = generate("many_types", &spec);
+    let files: Vec<&str> = out.files.keys().filter_map(|p| p.strip_prefix("src/models/")).collect();
+    assert_eq!(files, ["a.rs", "b.rs", "c.rs", "d.rs", "e.rs"]);
+    let root = &out.files["src/models.rs"];
+    for module in ["a", "b", "c", "d", "e"] {
+        assert!(root.contains(&format!("\nmod {module};\n")), "models.rs does not declare `{module}`:\n{root}");
+        assert!(root.contains(&format!("\npub use self::{module}::*;\n")), "models.rs does not re-export `{module}`");
+    }
+    let mut defined = 0;
+    for (path, text) in out.files.iter().filter(|(p, _)| p.starts_with("src/models/")) {
+        let initial = path.trim_start_matches("src/models/").trim_end_matches(".rs").to_uppercase();
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("pub struct ") || l.starts_with("pub enum ") || l.starts_with("pub type "))
+        {
+            let name = line.split_whitespace().nth(2).expect("a named item");
+            assert!(name.starts_with(&initial), "{name} is in {path}");
+            defined += 1;
+        }
+    }
+    assert_eq!(defined, 280, "every schema of the fixture is one type");
+    // Only the files whose types hold another letter's types import the siblings.
+    let imports_siblings = |m: &str| out.files[&format!("src/models/{m}.rs")].contains("\nuse super::*;\n");
+    assert_eq!(["a", "b", "c", "d", "e"].map(imports_siblings), [true, false, true, false, false]);
+}
+
 #[test]
 fn fixtures_compile() {
     let scratch = workspace().join("target").join("fixture-crates");

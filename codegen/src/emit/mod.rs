@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Makes one file or a few (by path), adding to the stage timings.
-type Job<'f> = &'f (dyn Fn(&mut Timings) -> Result<Vec<(String, String)>, Diagnostic> + Sync);
+type Job<'f> = Box<dyn Fn(&mut Timings) -> Result<Vec<(String, String)>, Diagnostic> + Sync + 'f>;
 
 /// Every file of the generated crate, by path relative to the crate root.
 pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<BTreeMap<String, String>, Diagnostic> {
@@ -42,33 +42,54 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     }
     files.insert("src/server/support.rs".into(), format!("{header}\n{}", include_str!("runtime/server_support.rs")));
     timings.emit = started.elapsed();
+    let groups = models::groups(api);
     // Longest first, so that the two workers finish together.
     let file = |path: &str, text: String| vec![(path.to_owned(), text)];
-    let jobs: [Job<'_>; 6] = [
-        &|t| {
-            // The server's validation schemas are made with its handlers, and printed apart.
-            let mut schemas = None;
-            let server = render::rust_file(
-                &header,
-                || {
-                    let (server, module) = server::server(api);
-                    schemas = module;
-                    server
-                },
-                t,
-            )?;
-            let mut files = file("src/server.rs", server);
-            if let Some(module) = schemas {
-                files.extend(file("src/server/schemas.rs", render::rust_file(&header, || module, t)?));
+    let mut jobs: Vec<Job<'_>> = vec![Box::new(|t| {
+        // The server's validation schemas are made with its handlers, and printed apart.
+        let mut schemas = None;
+        let server = render::rust_file(
+            &header,
+            || {
+                let (server, module) = server::server(api);
+                schemas = module;
+                server
+            },
+            t,
+        )?;
+        let mut files = file("src/server.rs", server);
+        if let Some(module) = schemas {
+            files.extend(file("src/server/schemas.rs", render::rust_file(&header, || module, t)?));
+        }
+        Ok(files)
+    })];
+    match &groups {
+        None => jobs.push(Box::new(|t| {
+            Ok(file("src/models.rs", render::rust_file(&header, || models::models(api, None), t)?))
+        })),
+        Some(groups) => {
+            let mut by_size: Vec<_> = groups.iter().collect();
+            by_size.sort_by_key(|g| std::cmp::Reverse(g.types.len()));
+            for group in by_size {
+                let path = format!("src/models/{}.rs", group.module);
+                let header = &header;
+                jobs.push(Box::new(move |t| {
+                    Ok(file(&path, render::rust_file(header, || models::group(api, group), t)?))
+                }));
             }
-            Ok(files)
-        },
-        &|t| Ok(file("src/models.rs", render::rust_file(&header, || models::models(api), t)?)),
-        &|t| Ok(file("src/client.rs", render::rust_file(&header, || client::client(api), t)?)),
-        &|t| Ok(file("src/operations.rs", render::rust_file(&header, || operations::operations(api), t)?)),
-        &|_| Ok(file("api-surface.json", surface_json(api, &header))),
-        &|t| Ok(file("src/lib.rs", render::rust_file(&header, || lib_rs(api, config).into(), t)?)),
-    ];
+        }
+    }
+    jobs.push(Box::new(|t| Ok(file("src/client.rs", render::rust_file(&header, || client::client(api), t)?))));
+    jobs.push(Box::new(|t| {
+        Ok(file("src/operations.rs", render::rust_file(&header, || operations::operations(api), t)?))
+    }));
+    if let Some(groups) = &groups {
+        jobs.push(Box::new(|t| {
+            Ok(file("src/models.rs", render::rust_file(&header, || models::models(api, Some(groups)), t)?))
+        }));
+    }
+    jobs.push(Box::new(|_| Ok(file("api-surface.json", surface_json(api, &header)))));
+    jobs.push(Box::new(|t| Ok(file("src/lib.rs", render::rust_file(&header, || lib_rs(api, config).into(), t)?))));
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();

@@ -19,9 +19,9 @@ struct Uses {
 }
 
 impl Uses {
-    fn of(api: &Api) -> Uses {
+    fn of<'a>(types: impl IntoIterator<Item = &'a TypeDef>) -> Uses {
         let mut uses = Uses::default();
-        for def in &api.types {
+        for def in types {
             match &def.kind {
                 TypeKind::Struct(s) => {
                     uses.json = true;
@@ -38,32 +38,70 @@ impl Uses {
         }
         uses
     }
+
+    /// The `use` lines.
+    fn tokens(&self) -> TokenStream {
+        let serde_use = self.serde.then(|| {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        });
+        let json_use = self.json.then(|| {
+            quote!(
+                use crate::json;
+            )
+        });
+        let map_use = self.map.then(|| {
+            quote!(
+                use std::collections::BTreeMap;
+            )
+        });
+        let nullable_use = self.nullable.then(|| {
+            quote!(
+                use crate::Nullable;
+            )
+        });
+        quote!(#serde_use #json_use #map_use #nullable_use)
+    }
 }
 
-pub(crate) fn models(api: &Api) -> Module<'_> {
-    let uses = Uses::of(api);
-    let items = Box::new(api.types.iter().map(|def| type_def(api, def)));
-    let map_use = uses.map.then(|| {
-        quote!(
-            use std::collections::BTreeMap;
-        )
-    });
-    let nullable_use = uses.nullable.then(|| {
-        quote!(
-            use crate::Nullable;
-        )
-    });
-    let serde_use = uses.serde.then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
-    let json_use = uses.json.then(|| {
-        quote!(
-            use crate::json;
-        )
-    });
-    let head = quote! {
+/// Above this many types, the models are split into one file per initial letter.
+///
+/// rustc compiles a module into one unit of machine code; with thousands of types in one
+/// module, that unit alone took half a gigabyte of the compiler's peak memory on
+/// Rebilly's API. Each file is a module of its own, re-exported whole, so paths stay
+/// `models::Name`.
+const SPLIT_ABOVE: usize = 256;
+
+/// The models of one file of a split models module: the types whose names start with one letter.
+pub(crate) struct Group<'a> {
+    /// The module's name: the lowercase initial, or `other`.
+    pub(crate) module: String,
+    pub(crate) types: Vec<&'a TypeDef>,
+}
+
+/// The groups the models are split into, in module order, or `None` for one `models.rs`.
+pub(crate) fn groups(api: &Api) -> Option<Vec<Group<'_>>> {
+    if api.types.len() <= SPLIT_ABOVE {
+        return None;
+    }
+    let mut groups: std::collections::BTreeMap<String, Vec<&TypeDef>> = std::collections::BTreeMap::new();
+    for def in &api.types {
+        groups.entry(group_of(&def.name)).or_default().push(def);
+    }
+    Some(groups.into_iter().map(|(module, types)| Group { module, types }).collect())
+}
+
+fn group_of(type_name: &str) -> String {
+    match type_name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_lowercase().to_string(),
+        _ => "other".into(),
+    }
+}
+
+/// `src/models.rs`: every type, or (for a split module) the list of files it re-exports.
+pub(crate) fn models<'a>(api: &'a Api, groups: Option<&[Group<'_>]>) -> Module<'a> {
+    let docs = quote! {
         //! Data types: one for every schema of the API, request and response views apart.
         //!
         //! A schema with `readOnly` or `writeOnly` members gives two types: `Name`, as the server
@@ -71,15 +109,78 @@ pub(crate) fn models(api: &Api) -> Module<'_> {
         //!
         //! Structs and enums get `Serialize` and `Deserialize` from the `json::object!` and
         //! `json::enumeration!` lines after them, which list each member's name on the wire.
-        // Unions hold whole objects side by side, and variant names repeat the schemas' names.
+    };
+    // Unions hold whole objects side by side, and variant names repeat the schemas' names.
+    let allow = quote!(#![allow(clippy::large_enum_variant, clippy::enum_variant_names)]);
+    if let Some(groups) = groups {
+        let count = format!(
+            " The {} types live in one file per initial letter (`models/c.rs` holds the types whose names start with `C`), all re-exported here, so that rustc compiles them in less memory.",
+            api.types.len()
+        );
+        let modules: Vec<_> = groups.iter().map(|g| ident(&g.module)).collect();
+        let head = quote! {
+            #docs
+            //!
+            #![doc = #count]
+            #allow
+
+            #(mod #modules;)*
+
+            #(pub use self::#modules::*;)*
+        };
+        return head.into();
+    }
+    let uses = Uses::of(&api.types).tokens();
+    let head = quote! {
+        #docs
+        #allow
+
+        #uses
+    };
+    Module { head, items: Box::new(api.types.iter().map(|def| type_def(api, def))) }
+}
+
+/// `src/models/<letter>.rs` of a split models module.
+pub(crate) fn group<'a>(api: &'a Api, group: &Group<'a>) -> Module<'a> {
+    let doc = format!(" Models whose names start with `{}`.", group.module.to_uppercase());
+    let doc = if group.module == "other" { " Models whose names start with neither letter.".to_string() } else { doc };
+    let uses = Uses::of(group.types.iter().copied()).tokens();
+    // Types of the other files come in through the parent's re-exports.
+    let siblings = refers_outside(api, group).then(|| {
+        quote!(
+            use super::*;
+        )
+    });
+    let head = quote! {
+        #![doc = #doc]
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
-        #serde_use
-        #json_use
-        #map_use
-        #nullable_use
+        #uses
+        #siblings
     };
-    Module { head, items }
+    let types = group.types.clone();
+    Module { head, items: Box::new(types.into_iter().map(|def| type_def(api, def))) }
+}
+
+/// Whether a type of `group` holds a type of another group.
+fn refers_outside(api: &Api, group: &Group<'_>) -> bool {
+    fn outside(api: &Api, ty: &TypeRef, module: &str) -> bool {
+        match ty {
+            TypeRef::Named(id) => group_of(&api.type_def(*id).name) != module,
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => outside(api, t, module),
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => false,
+        }
+    }
+    let module = group.module.as_str();
+    group.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct(s) => {
+            s.fields.iter().any(|f| outside(api, &f.ty, module))
+                || s.additional.as_ref().is_some_and(|t| outside(api, t, module))
+        }
+        TypeKind::Union(u) => u.variants.iter().any(|v| outside(api, &v.ty, module)),
+        TypeKind::Alias(t) => outside(api, t, module),
+        TypeKind::Enum(_) => false,
+    })
 }
 
 /// `#[doc]` attributes for a doc string, one per line.
