@@ -156,7 +156,7 @@ pub const OWN_METHODS: &[&str] = &[
     "base_url",
     "http_client",
     "request",
-    "execute",
+    "exchange",
     "send",
     "authenticate",
 ];

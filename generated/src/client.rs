@@ -11,7 +11,7 @@
 //! - Any other [`Error`]: what the API does not describe (a transport failure, an
 //!   undocumented status, a body or header that does not decode), keeping what arrived.
 //!
-//! Every call runs in a `tracing` span named after the operation; a [`RetryPolicy`]
+//! Every call runs in a `tracing` span `request` that names the operation; a [`RetryPolicy`]
 //! makes the client wait and resend after `429 Too Many Requests`.
 #![allow(clippy::result_large_err)]
 
@@ -20,7 +20,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use tracing::Instrument as _;
-use tracing::field::Empty;
 use crate::models;
 use crate::operations::{
     DeleteCustomerNoContent, DeleteCustomerParams, DeleteCustomerResponse,
@@ -151,9 +150,6 @@ impl Client {
         &self,
         params: &GetCustomerCollectionParams,
     ) -> Result<GetCustomerCollectionResponse, Error<GetCustomerCollectionResponse>> {
-        let span = tracing::info_span!(
-            "GetCustomerCollection", method = "GET", path = "/customers", status = Empty
-        );
         let mut query = Query::default();
         if let Some(value) = &params.limit {
             query.push("limit", &value.to_string());
@@ -178,7 +174,15 @@ impl Client {
         }
         let request = self
             .request(Method::GET, "/customers", &query.0, Some("application/json"))?;
-        self.execute(request, &[&["SecretApiKey"], &["JWT"]], span).await
+        let raw = self
+            .exchange(
+                request,
+                "GetCustomerCollection",
+                "/customers",
+                &[&["SecretApiKey"], &["JWT"]],
+            )
+            .await?;
+        decode(raw)
     }
 
     /// Create a customer.
@@ -195,13 +199,18 @@ impl Client {
         &self,
         body: &models::CustomerRequest,
     ) -> Result<PostCustomerResponse, Error<PostCustomerResponse>> {
-        let span = tracing::info_span!(
-            "PostCustomer", method = "POST", path = "/customers", status = Empty
-        );
         let mut request = self
             .request(Method::POST, "/customers", "", Some("application/json"))?;
         set_json(&mut request, "application/json", body)?;
-        self.execute(request, &[&["SecretApiKey"], &["JWT"]], span).await
+        let raw = self
+            .exchange(
+                request,
+                "PostCustomer",
+                "/customers",
+                &[&["SecretApiKey"], &["JWT"]],
+            )
+            .await?;
+        decode(raw)
     }
 
     /// Get a customer.
@@ -214,9 +223,6 @@ impl Client {
         &self,
         params: &GetCustomerParams,
     ) -> Result<GetCustomerResponse, Error<GetCustomerResponse>> {
-        let span = tracing::info_span!(
-            "GetCustomer", method = "GET", path = "/customers/{id}", status = Empty
-        );
         let id = segment("id", &params.id)?;
         let path = format!("/customers/{id}");
         let mut query = Query::default();
@@ -228,7 +234,15 @@ impl Client {
         }
         let request = self
             .request(Method::GET, &path, &query.0, Some("application/json"))?;
-        self.execute(request, &[&["SecretApiKey"], &["JWT"]], span).await
+        let raw = self
+            .exchange(
+                request,
+                "GetCustomer",
+                "/customers/{id}",
+                &[&["SecretApiKey"], &["JWT"]],
+            )
+            .await?;
+        decode(raw)
     }
 
     /// Create or update a customer with a given ID.
@@ -243,15 +257,20 @@ impl Client {
         params: &PutCustomerParams,
         body: &models::CustomerRequest,
     ) -> Result<PutCustomerResponse, Error<PutCustomerResponse>> {
-        let span = tracing::info_span!(
-            "PutCustomer", method = "PUT", path = "/customers/{id}", status = Empty
-        );
         let id = segment("id", &params.id)?;
         let path = format!("/customers/{id}");
         let mut request = self
             .request(Method::PUT, &path, "", Some("application/json"))?;
         set_json(&mut request, "application/json", body)?;
-        self.execute(request, &[&["SecretApiKey"], &["JWT"]], span).await
+        let raw = self
+            .exchange(
+                request,
+                "PutCustomer",
+                "/customers/{id}",
+                &[&["SecretApiKey"], &["JWT"]],
+            )
+            .await?;
+        decode(raw)
     }
 
     /// Merge a customer into another and delete it.
@@ -265,16 +284,21 @@ impl Client {
         &self,
         params: &DeleteCustomerParams,
     ) -> Result<DeleteCustomerResponse, Error<DeleteCustomerResponse>> {
-        let span = tracing::info_span!(
-            "DeleteCustomer", method = "DELETE", path = "/customers/{id}", status = Empty
-        );
         let id = segment("id", &params.id)?;
         let path = format!("/customers/{id}");
         let mut query = Query::default();
         query.push("targetCustomerId", &params.target_customer_id);
         let request = self
             .request(Method::DELETE, &path, &query.0, Some("application/json"))?;
-        self.execute(request, &[&["SecretApiKey"], &["JWT"]], span).await
+        let raw = self
+            .exchange(
+                request,
+                "DeleteCustomer",
+                "/customers/{id}",
+                &[&["SecretApiKey"], &["JWT"]],
+            )
+            .await?;
+        decode(raw)
     }
 
     /// List customers.
@@ -355,32 +379,24 @@ impl Client {
         Ok(request)
     }
 
-    /// Authorizes and sends `request` in `span`, retrying as the policy says, and
-    /// decodes the answer.
-    async fn execute<R: ApiResponse>(
+    /// Authorizes and sends `request` for `operation` in a span of its own, retrying as the
+    /// policy says. Not generic over the response, so it is compiled once for all
+    /// operations; each method decodes what it returns with [`decode`].
+    async fn exchange(
         &self,
         mut request: reqwest::Request,
+        operation: &'static str,
+        path: &'static str,
         security: &[&[&str]],
-        span: tracing::Span,
-    ) -> Result<R, Error<R>> {
+    ) -> Result<RawResponse, Failure> {
+        let span = tracing::info_span!(
+            "request", operation, method = request.method().as_str(), path, status =
+            tracing::field::Empty
+        );
         self.credentials.authorize(&mut request, security)?;
         let raw = self.send(request).instrument(span.clone()).await?;
         span.record("status", raw.status.as_u16());
-        let response = match R::decode(&raw) {
-            Ok(Some(response)) => response,
-            Ok(None) => return Err(Error::UnexpectedStatus(raw)),
-            Err(error) => {
-                return Err(Error::Decode {
-                    response: raw,
-                    error,
-                });
-            }
-        };
-        if raw.status.is_client_error() || raw.status.is_server_error() {
-            Err(Error::Api(response))
-        } else {
-            Ok(response)
-        }
+        Ok(raw)
     }
 
     /// Sends `request`; after a 429, waits and sends it again while the retry policy allows.
@@ -670,6 +686,53 @@ impl<R> From<reqwest::Error> for Error<R> {
 impl<R> From<InvalidRequest> for Error<R> {
     fn from(error: InvalidRequest) -> Self {
         Error::InvalidRequest(error)
+    }
+}
+
+/// Why no response arrived: the part of [`Error`] that does not depend on the operation.
+enum Failure {
+    Transport(reqwest::Error),
+    InvalidRequest(InvalidRequest),
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        Failure::Transport(error)
+    }
+}
+
+impl From<InvalidRequest> for Failure {
+    fn from(error: InvalidRequest) -> Self {
+        Failure::InvalidRequest(error)
+    }
+}
+
+impl<R> From<Failure> for Error<R> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Transport(error) => Error::Transport(error),
+            Failure::InvalidRequest(error) => Error::InvalidRequest(error),
+        }
+    }
+}
+
+/// Decodes the answer to an operation into its response enum: `Ok` for a success status,
+/// [`Error::Api`] for a documented error status.
+fn decode<R: ApiResponse>(raw: RawResponse) -> Result<R, Error<R>> {
+    let response = match R::decode(&raw) {
+        Ok(Some(response)) => response,
+        Ok(None) => return Err(Error::UnexpectedStatus(raw)),
+        Err(error) => {
+            return Err(Error::Decode {
+                response: raw,
+                error,
+            });
+        }
+    };
+    if raw.status.is_client_error() || raw.status.is_server_error() {
+        Err(Error::Api(response))
+    } else {
+        Ok(response)
     }
 }
 

@@ -91,11 +91,6 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
         )
     });
     let operations_use = (!imports.is_empty()).then(|| quote!(use crate::operations::{#(#imports),*};));
-    let empty_use = (!api.operations.is_empty()).then(|| {
-        quote!(
-            use tracing::field::Empty;
-        )
-    });
 
     let core: syn::File = syn::parse_str(include_str!("runtime/client_support.rs"))
         .expect("the client runtime is valid Rust (it is compiled in every generated crate)");
@@ -122,13 +117,12 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
         //! - Any other [`Error`]: what the API does not describe (a transport failure, an
         //!   undocumented status, a body or header that does not decode), keeping what arrived.
         //!
-        //! Every call runs in a `tracing` span named after the operation; a [`RetryPolicy`]
+        //! Every call runs in a `tracing` span `request` that names the operation; a [`RetryPolicy`]
         //! makes the client wait and resend after `429 Too Many Requests`.
         // The error keeps the typed response inline, so that a `match` can reach into it.
         #![allow(clippy::result_large_err)]
 
         #(#core_uses)*
-        #empty_use
 
         #models_use
         #operations_use
@@ -209,22 +203,15 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
                 Ok(request)
             }
 
-            /// Authorizes and sends `request` in `span`, retrying as the policy says, and
-            /// decodes the answer.
-            async fn execute<R: ApiResponse>(&self, #request_mut: reqwest::Request #authorize_param, span: tracing::Span) -> Result<R, Error<R>> {
+            /// Authorizes and sends `request` for `operation` in a span of its own, retrying as the
+            /// policy says. Not generic over the response, so it is compiled once for all
+            /// operations; each method decodes what it returns with [`decode`].
+            async fn exchange(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<RawResponse, Failure> {
+                let span = tracing::info_span!("request", operation, method = request.method().as_str(), path, status = tracing::field::Empty);
                 #authorize
                 let raw = self.send(request).instrument(span.clone()).await?;
                 span.record("status", raw.status.as_u16());
-                let response = match R::decode(&raw) {
-                    Ok(Some(response)) => response,
-                    Ok(None) => return Err(Error::UnexpectedStatus(raw)),
-                    Err(error) => return Err(Error::Decode { response: raw, error }),
-                };
-                if raw.status.is_client_error() || raw.status.is_server_error() {
-                    Err(Error::Api(response))
-                } else {
-                    Ok(response)
-                }
+                Ok(raw)
             }
 
             /// Sends `request`; after a 429, waits and sends it again while the retry policy allows.
@@ -682,8 +669,7 @@ fn method(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
     let request_binding = if mutates { quote!(let mut request) } else { quote!(let request) };
     let method_const = method_tokens(&op.method);
     let security = security_arg(api, op);
-    let span_name = &op.id;
-    let method_str = &op.method;
+    let operation = &op.id;
     let template = &op.path;
     let doc = method_docs(op, "");
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -692,14 +678,14 @@ fn method(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
         #doc
         #deprecated
         pub async fn #name(&self, #(#args),*) -> Result<#response, Error<#response>> {
-            let span = tracing::info_span!(#span_name, method = #method_str, path = #template, status = Empty);
             #path_stmt
             #query_stmts
             #request_binding = self.request(#method_const, #path, #query_arg, #accept)?;
             #(#header_stmts)*
             #cookie_stmts
             #body_stmt
-            self.execute(request #security, span).await
+            let raw = self.exchange(request, #operation, #template #security).await?;
+            decode(raw)
         }
     }
 }
@@ -882,7 +868,7 @@ fn item_text(api: &Api, ty: &TypeRef) -> Option<Text> {
 }
 
 /// Names of the locals a method body uses, which path parameters' locals must not shadow.
-const LOCALS: &[&str] = &["body", "cookies", "params", "path", "query", "request", "span", "value"];
+const LOCALS: &[&str] = &["body", "cookies", "params", "path", "query", "raw", "request", "value"];
 
 /// The statements putting the (encoded) text of a path parameter in `local`.
 fn path_value(api: &Api, p: &Param, local: &proc_macro2::Ident, needs: &mut Needs) -> TokenStream {

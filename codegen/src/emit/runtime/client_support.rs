@@ -183,6 +183,48 @@ impl<R> From<InvalidRequest> for Error<R> {
     }
 }
 
+/// Why no response arrived: the part of [`Error`] that does not depend on the operation.
+enum Failure {
+    Transport(reqwest::Error),
+    InvalidRequest(InvalidRequest),
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        Failure::Transport(error)
+    }
+}
+
+impl From<InvalidRequest> for Failure {
+    fn from(error: InvalidRequest) -> Self {
+        Failure::InvalidRequest(error)
+    }
+}
+
+impl<R> From<Failure> for Error<R> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Transport(error) => Error::Transport(error),
+            Failure::InvalidRequest(error) => Error::InvalidRequest(error),
+        }
+    }
+}
+
+/// Decodes the answer to an operation into its response enum: `Ok` for a success status,
+/// [`Error::Api`] for a documented error status.
+fn decode<R: ApiResponse>(raw: RawResponse) -> Result<R, Error<R>> {
+    let response = match R::decode(&raw) {
+        Ok(Some(response)) => response,
+        Ok(None) => return Err(Error::UnexpectedStatus(raw)),
+        Err(error) => return Err(Error::Decode { response: raw, error }),
+    };
+    if raw.status.is_client_error() || raw.status.is_server_error() {
+        Err(Error::Api(response))
+    } else {
+        Ok(response)
+    }
+}
+
 /// Arguments that cannot make a request: a value a header cannot carry, a path
 /// segment that would change the path, a base URL that does not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
