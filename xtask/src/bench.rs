@@ -376,27 +376,64 @@ impl Bench {
             }
             measure(&mut c)
         };
-        self.line("## 4. Compile cost of the generated crate (debug, dependencies already built)\n");
-        self.line("| crate | cargo check: wall s, peak MiB | cargo build: wall s, peak MiB |\n|---|---|---|");
-        let mut rows: Vec<(String, &str, &str)> = vec![
-            ("ours: models + client".into(), "rebilly-ours", "client"),
-            ("ours: models + client + server".into(), "rebilly-ours", "client,server"),
+        let mut rows: Vec<(&str, &str, &str)> = vec![
+            ("ours: models + client", "rebilly-ours", "client"),
+            ("ours: models + client + server", "rebilly-ours", "client,server"),
         ];
         if members.len() > 1 {
-            rows.push(("progenitor: client".into(), "rebilly-progenitor", ""));
+            rows.push(("progenitor: client", "rebilly-progenitor", ""));
         }
-        for (label, package, features) in rows {
-            // Warm the dependencies, then time the crate alone.
+        // Dependencies first, for every row, so that the rounds time each crate alone.
+        for (_, package, features) in &rows {
             build(package, features, false)?;
-            let lib = if package == "rebilly-ours" { ours.join("src/lib.rs") } else { progenitor.join("src/lib.rs") };
-            let mut cells = Vec::new();
-            for check in [true, false] {
-                touch(&lib)?;
-                let s = build(package, features, check)?;
-                let status = if s.ok { "" } else { " (failed)" };
-                cells.push(format!("{:.0} s, {:.0} MiB{status}", s.wall.as_secs_f64(), s.max_rss_kib as f64 / 1024.0));
+        }
+        // One sample of a compile takes a minute or two, and the machine drifts over that time:
+        // the rows take turns, round after round, so that each ratio compares neighbours.
+        let rounds = self.options.runs.clamp(1, 3);
+        let mut samples: Vec<[Vec<Sample>; 2]> = rows.iter().map(|_| [Vec::new(), Vec::new()]).collect();
+        for _ in 0..rounds {
+            for ((_, package, features), cells) in rows.iter().zip(&mut samples) {
+                let lib =
+                    if *package == "rebilly-ours" { ours.join("src/lib.rs") } else { progenitor.join("src/lib.rs") };
+                for (check, cell) in [true, false].into_iter().zip(cells.iter_mut()) {
+                    touch(&lib)?;
+                    cell.push(build(package, features, check)?);
+                }
             }
-            self.line(format!("| {label} | {} | {} |", cells[0], cells[1]));
+        }
+        let wall = |cell: &[Sample]| Stats::of(&cell.iter().map(|s| s.wall.as_secs_f64()).collect::<Vec<_>>());
+        let rss = |cell: &[Sample]| Stats::of(&cell.iter().map(|s| s.max_rss_kib as f64 / 1024.0).collect::<Vec<_>>());
+        let cell = |samples: &[Sample]| {
+            let (w, m) = (wall(samples), rss(samples));
+            let failed = if samples.iter().all(|s| s.ok) { "" } else { " (failed)" };
+            format!(
+                "{:.0} s ({:.0}–{:.0}), {:.0} MiB ({:.0}–{:.0}){failed}",
+                w.median, w.min, w.max, m.median, m.min, m.max
+            )
+        };
+        self.line(format!(
+            "## 4. Compile cost of the generated crate (debug, dependencies already built; {rounds} rounds, rows in turn)\n"
+        ));
+        self.line("| crate | cargo check: wall, peak | cargo build: wall, peak |\n|---|---|---|");
+        for ((label, ..), [check, build]) in rows.iter().zip(&samples) {
+            self.line(format!("| {label} | {} | {} |", cell(check), cell(build)));
+        }
+        if let Some([peer_check, peer_build]) = samples.get(2) {
+            self.line("\n| ours / progenitor's client (medians) | check: time, memory | build: time, memory | target |\n|---|---|---|---|");
+            for (((label, ..), [check, build]), target) in rows.iter().zip(&samples).zip(["≤ 0.5×", "≤ 1×"]) {
+                let ratio = |ours: &[Sample], peer: &[Sample]| {
+                    format!(
+                        "{:.2}×, {:.2}×",
+                        wall(ours).median / wall(peer).median,
+                        rss(ours).median / rss(peer).median
+                    )
+                };
+                self.line(format!(
+                    "| {label} | {} | {} | {target} (build) |",
+                    ratio(check, peer_check),
+                    ratio(build, peer_build)
+                ));
+            }
         }
         self.line("");
         Ok(())
