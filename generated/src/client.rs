@@ -19,6 +19,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
+use tracing::field::Empty;
 use tracing::Instrument as _;
 use crate::models;
 use crate::operations::{
@@ -389,9 +390,9 @@ impl Client {
         path: &'static str,
         security: &[&[&str]],
     ) -> Result<RawResponse, Failure> {
+        let method = request.method().as_str();
         let span = tracing::info_span!(
-            "request", operation, method = request.method().as_str(), path, status =
-            tracing::field::Empty
+            "request", operation, method, path, status = Empty
         );
         self.credentials.authorize(&mut request, security)?;
         let raw = self.send(request).instrument(span.clone()).await?;

@@ -207,7 +207,8 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
             /// policy says. Not generic over the response, so it is compiled once for all
             /// operations; each method decodes what it returns with [`decode`].
             async fn exchange(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<RawResponse, Failure> {
-                let span = tracing::info_span!("request", operation, method = request.method().as_str(), path, status = tracing::field::Empty);
+                let method = request.method().as_str();
+                let span = tracing::info_span!("request", operation, method, path, status = Empty);
                 #authorize
                 let raw = self.send(request).instrument(span.clone()).await?;
                 span.record("status", raw.status.as_u16());

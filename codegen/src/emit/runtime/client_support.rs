@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
+use tracing::field::Empty;
 use tracing::Instrument as _;
 
 /// What the client does after `429 Too Many Requests`: wait, then send the request again.
