@@ -13,7 +13,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::models::{docs, qualified_type};
-use super::{ident, Module};
+use super::{ident, Chunk, Module};
 use crate::ir::{
     Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
     TypeKind, TypeRef,
@@ -248,7 +248,7 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
 
         #support
     };
-    Module { head, items: Box::new(decoders.into_iter()) }
+    Module { head, items: Box::new(decoders.into_iter().map(Chunk::from)) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! Emitting: from the IR to the files of a Rust crate.
 //!
-//! Each emitter builds tokens with `quote!`; [`render`] formats them with `prettyplease` and
+//! Each emitter builds tokens with `quote!` (the models build most of their items as `syn`
+//! trees directly, which skips parsing them); [`render`] formats them with `prettyplease` and
 //! stamps the generated-file header. The emitters read only the IR.
 
 mod client;
@@ -17,7 +18,7 @@ use quote::quote;
 use crate::diag::Diagnostic;
 use crate::ir::{Api, Scalar, TypeRef};
 use crate::{Config, Timings};
-pub(crate) use render::{ident, Module};
+pub(crate) use render::{ident, Chunk, Module};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 

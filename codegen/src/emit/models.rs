@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, Module};
+use super::{ident, Chunk, Module};
 use crate::ir::{Api, Enum, Field, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
 use crate::names::Scope;
 
@@ -247,25 +247,32 @@ fn uses_map(ty: &TypeRef) -> bool {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
-    let docs = docs(def.docs.as_deref());
+/// A type of the models: structs, enums and aliases as syntax trees built here (they are most
+/// of the models, and skipping their parse is a good part of formatting time); unions, with
+/// their hand-written `Deserialize`, as tokens.
+fn type_def(api: &Api, def: &TypeDef) -> Chunk {
     let name = ident(&def.name);
+    let docs = syntax::doc_attrs(def.docs.as_deref());
     match &def.kind {
-        TypeKind::Struct(s) => strukt(api, &docs, &name, s),
-        TypeKind::Enum(e) => enumeration(&docs, &name, e),
-        TypeKind::Union(u) => union(api, &docs, &name, u),
-        TypeKind::Alias(t) => {
-            let t = rust_type(api, t);
-            quote! {
-                #docs
-                pub type #name = #t;
-            }
-        }
+        TypeKind::Struct(s) => Chunk::Syntax(strukt(api, docs, name, s)),
+        TypeKind::Enum(e) => Chunk::Syntax(enumeration(docs, name, e)),
+        TypeKind::Union(u) => Chunk::Tokens(union(api, &self::docs(def.docs.as_deref()), &name, u)),
+        TypeKind::Alias(t) => Chunk::Syntax(vec![syn::Item::Type(syn::ItemType {
+            attrs: docs,
+            vis: syntax::public(),
+            type_token: Default::default(),
+            ident: name,
+            generics: Default::default(),
+            eq_token: Default::default(),
+            ty: Box::new(syntax_type(api, t)),
+            semi_token: Default::default(),
+        })]),
     }
 }
 
-fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(api, f)).collect();
+fn strukt(api: &Api, mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, s: &Struct) -> Vec<syn::Item> {
+    let mut fields: syn::punctuated::Punctuated<syn::Field, syn::Token![,]> =
+        s.fields.iter().map(|f| field(api, f)).collect();
     let wire = s.fields.iter().map(|f| {
         let name = ident(&f.name);
         let kind = match (f.required, f.ty.strip_null().1) {
@@ -281,27 +288,27 @@ fn strukt(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, s: &Struct) 
     if let Some(extra) = &s.additional {
         let mut scope = Scope::with_reserved(s.fields.iter().map(|f| f.name.as_str()));
         let extra_name = ident(&scope.claim("additional_properties"));
-        let t = rust_type(api, extra);
-        fields.push(quote! {
-            /// Members not listed above.
-            pub #extra_name: BTreeMap<String, #t>,
-        });
+        let map = syntax::generic(&["BTreeMap"], vec![syntax::named(&["String"]), syntax_type(api, extra)]);
+        fields.push(syntax::field(syntax::doc_attrs(Some("Members not listed above.")), extra_name.clone(), map));
         extra_list = Some(quote!(..#extra_name));
     }
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
-    quote! {
-        #docs
-        #[derive(Clone, Debug, #default PartialEq)]
-        pub struct #name {
-            #(#fields)*
-        }
-
-        json::object!(#name { #(#wire)* #extra_list });
-    }
+    attrs.push(syntax::attr_list("derive", quote!(Clone, Debug, #default PartialEq)));
+    let json = syntax::macro_call(&["json", "object"], quote!(#name { #(#wire)* #extra_list }));
+    let strukt = syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: syntax::public(),
+        struct_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed { brace_token: Default::default(), named: fields }),
+        semi_token: None,
+    });
+    vec![strukt, json]
 }
 
-fn field(api: &Api, f: &Field) -> TokenStream {
+fn field(api: &Api, f: &Field) -> syn::Field {
     let mut doc_text = f.docs.clone();
     // An `enum` of numbers (or other non-strings) keeps its Rust type: say what it allows.
     if let Some(values) = &f.constraints.allowed {
@@ -318,42 +325,191 @@ fn field(api: &Api, f: &Field) -> TokenStream {
             None => "Deprecated.".into(),
         });
     }
-    let docs = docs(doc_text.as_deref());
-    let name = ident(&f.name);
     let (inner, nullable) = f.ty.strip_null();
-    let mut ty = rust_type(api, inner);
+    let mut ty = syntax_type(api, inner);
     if f.boxed {
-        ty = quote!(Box<#ty>);
+        ty = syntax::generic(&["Box"], vec![ty]);
     }
     let ty = match (f.required, nullable) {
         (true, false) => ty,
-        (true, true) | (false, false) => quote!(Option<#ty>),
-        (false, true) => quote!(Nullable<#ty>),
+        (true, true) | (false, false) => syntax::generic(&["Option"], vec![ty]),
+        (false, true) => syntax::generic(&["Nullable"], vec![ty]),
     };
-    quote! {
-        #docs
-        pub #name: #ty,
-    }
+    syntax::field(syntax::doc_attrs(doc_text.as_deref()), ident(&f.name), ty)
 }
 
-fn enumeration(docs: &TokenStream, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
-    let variants = e.variants.iter().map(|v| ident(&v.name));
+fn enumeration(mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, e: &Enum) -> Vec<syn::Item> {
+    let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = e
+        .variants
+        .iter()
+        .map(|v| syn::Variant {
+            attrs: Vec::new(),
+            ident: ident(&v.name),
+            fields: syn::Fields::Unit,
+            discriminant: None,
+        })
+        .collect();
     let wire = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let wire = &v.wire_name;
         quote!(#vname = #wire,)
     });
     let other = ident(&e.other);
-    quote! {
-        #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants,)*
-            /// A value this version of the API did not list, kept as sent.
-            #other(String),
-        }
+    variants.push(syn::Variant {
+        attrs: syntax::doc_attrs(Some("A value this version of the API did not list, kept as sent.")),
+        ident: other.clone(),
+        fields: syn::Fields::Unnamed(syn::FieldsUnnamed {
+            paren_token: Default::default(),
+            unnamed: std::iter::once(syn::Field {
+                attrs: Vec::new(),
+                vis: syn::Visibility::Inherited,
+                mutability: syn::FieldMutability::None,
+                ident: None,
+                colon_token: None,
+                ty: syntax::named(&["String"]),
+            })
+            .collect(),
+        }),
+        discriminant: None,
+    });
+    attrs.push(syntax::attr_list("derive", quote!(Clone, Debug, PartialEq, Eq, Hash)));
+    let json = syntax::macro_call(&["json", "enumeration"], quote!(#name { #(#wire)* ..#other }));
+    let enumeration = syn::Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: syntax::public(),
+        enum_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants,
+    });
+    vec![enumeration, json]
+}
 
-        json::enumeration!(#name { #(#wire)* ..#other });
+/// [`rust_type`] as a syntax tree.
+fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
+    match ty {
+        TypeRef::Named(id) => {
+            syn::Type::Path(syn::TypePath { qself: None, path: syn::Path::from(ident(&api.type_def(*id).name)) })
+        }
+        TypeRef::Scalar(s) => match s {
+            Scalar::String => syntax::named(&["String"]),
+            Scalar::Bool => syntax::named(&["bool"]),
+            Scalar::I32 => syntax::named(&["i32"]),
+            Scalar::I64 => syntax::named(&["i64"]),
+            Scalar::U32 => syntax::named(&["u32"]),
+            Scalar::U64 => syntax::named(&["u64"]),
+            Scalar::F32 => syntax::named(&["f32"]),
+            Scalar::F64 => syntax::named(&["f64"]),
+            Scalar::DateTime => syntax::generic(&["chrono", "DateTime"], vec![syntax::named(&["chrono", "Utc"])]),
+            Scalar::Date => syntax::named(&["chrono", "NaiveDate"]),
+        },
+        TypeRef::Array(t) => syntax::generic(&["Vec"], vec![syntax_type(api, t)]),
+        TypeRef::Map(t) => syntax::generic(&["BTreeMap"], vec![syntax::named(&["String"]), syntax_type(api, t)]),
+        TypeRef::Nullable(t) => syntax::generic(&["Option"], vec![syntax_type(api, t)]),
+        TypeRef::Object => syntax::generic(
+            &["serde_json", "Map"],
+            vec![syntax::named(&["String"]), syntax::named(&["serde_json", "Value"])],
+        ),
+        TypeRef::Any => syntax::named(&["serde_json", "Value"]),
+    }
+}
+
+/// Builders of the syntax trees the models are made of, as syn would parse them.
+mod syntax {
+    use proc_macro2::{Span, TokenStream};
+
+    use crate::emit::ident;
+
+    pub(super) fn public() -> syn::Visibility {
+        syn::Visibility::Public(Default::default())
+    }
+
+    /// `#[doc]` attributes for a doc string, one per line (what [`super::docs`] writes).
+    pub(super) fn doc_attrs(text: Option<&str>) -> Vec<syn::Attribute> {
+        let Some(text) = text else { return Vec::new() };
+        text.lines()
+            .map(|l| {
+                let line = if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+                let value = syn::Expr::Lit(syn::ExprLit {
+                    attrs: Vec::new(),
+                    lit: syn::Lit::Str(syn::LitStr::new(&line, Span::call_site())),
+                });
+                attribute(syn::Meta::NameValue(syn::MetaNameValue {
+                    path: path(&["doc"]),
+                    eq_token: Default::default(),
+                    value,
+                }))
+            })
+            .collect()
+    }
+
+    /// `#[name(tokens)]`.
+    pub(super) fn attr_list(name: &str, tokens: TokenStream) -> syn::Attribute {
+        attribute(syn::Meta::List(syn::MetaList {
+            path: path(&[name]),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        }))
+    }
+
+    fn attribute(meta: syn::Meta) -> syn::Attribute {
+        syn::Attribute {
+            pound_token: Default::default(),
+            style: syn::AttrStyle::Outer,
+            bracket_token: Default::default(),
+            meta,
+        }
+    }
+
+    /// `pub name: ty`.
+    pub(super) fn field(attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, ty: syn::Type) -> syn::Field {
+        syn::Field {
+            attrs,
+            vis: public(),
+            mutability: syn::FieldMutability::None,
+            ident: Some(name),
+            colon_token: Some(Default::default()),
+            ty,
+        }
+    }
+
+    /// `a::b!(tokens);`
+    pub(super) fn macro_call(segments: &[&str], tokens: TokenStream) -> syn::Item {
+        syn::Item::Macro(syn::ItemMacro {
+            attrs: Vec::new(),
+            ident: None,
+            mac: syn::Macro {
+                path: path(segments),
+                bang_token: Default::default(),
+                delimiter: syn::MacroDelimiter::Paren(Default::default()),
+                tokens,
+            },
+            semi_token: Some(Default::default()),
+        })
+    }
+
+    fn path(segments: &[&str]) -> syn::Path {
+        syn::Path { leading_colon: None, segments: segments.iter().map(|s| syn::PathSegment::from(ident(s))).collect() }
+    }
+
+    /// The type at path `segments`.
+    pub(super) fn named(segments: &[&str]) -> syn::Type {
+        syn::Type::Path(syn::TypePath { qself: None, path: path(segments) })
+    }
+
+    /// The type at path `segments` with type arguments `args`.
+    pub(super) fn generic(segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
+        let mut path = path(segments);
+        if let Some(last) = path.segments.last_mut() {
+            last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+                colon2_token: None,
+                lt_token: Default::default(),
+                args: args.into_iter().map(syn::GenericArgument::Type).collect(),
+                gt_token: Default::default(),
+            });
+        }
+        syn::Type::Path(syn::TypePath { qself: None, path })
     }
 }
 

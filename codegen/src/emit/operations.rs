@@ -5,11 +5,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::models::{docs, qualified_type};
-use super::{ident, Module};
+use super::{ident, Chunk, Module};
 use crate::ir::{Api, Operation, Response, Status, TypeRef};
 
 pub(crate) fn operations(api: &Api) -> Module<'_> {
-    let items = Box::new(api.operations.iter().map(|op| operation(api, op)));
+    let items = Box::new(api.operations.iter().map(|op| Chunk::from(operation(api, op))));
     // Operations that take only scalars and return no schema need no models.
     let models_use = api.operations.iter().any(uses_models).then(|| {
         quote!(

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 use super::models::{docs, qualified_type};
 use super::operations::body_type;
 use super::pattern::{self, Run};
-use super::{ident, Module};
+use super::{ident, Chunk, Module};
 use crate::ir::{
     Api, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, SecurityScheme,
     Status, TypeId, TypeKind, TypeRef,
@@ -274,7 +274,7 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     items.push(quote! {
         mod support;
     });
-    (Module { head, items: Box::new(items.into_iter()) }, schema_mod)
+    (Module { head, items: Box::new(items.into_iter().map(Chunk::from)) }, schema_mod)
 }
 
 /// The schemes some operation requires, in declaration order.
@@ -853,7 +853,7 @@ impl<'a> Schemas<'a> {
 
             use super::support::{#(#uses),*};
         };
-        Some(Module { head, items: Box::new(items.into_iter()) })
+        Some(Module { head, items: Box::new(items.into_iter().map(Chunk::from)) })
     }
 }
 
