@@ -10,6 +10,7 @@ mod operations;
 mod pattern;
 mod render;
 mod server;
+mod syntax;
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, Chunk, Module};
+use super::{ident, syntax, Chunk, Module};
 use crate::ir::{Api, Enum, Field, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
 use crate::names::Scope;
 
@@ -412,104 +412,6 @@ fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
             vec![syntax::named(&["String"]), syntax::named(&["serde_json", "Value"])],
         ),
         TypeRef::Any => syntax::named(&["serde_json", "Value"]),
-    }
-}
-
-/// Builders of the syntax trees the models are made of, as syn would parse them.
-mod syntax {
-    use proc_macro2::{Span, TokenStream};
-
-    use crate::emit::ident;
-
-    pub(super) fn public() -> syn::Visibility {
-        syn::Visibility::Public(Default::default())
-    }
-
-    /// `#[doc]` attributes for a doc string, one per line (what [`super::docs`] writes).
-    pub(super) fn doc_attrs(text: Option<&str>) -> Vec<syn::Attribute> {
-        let Some(text) = text else { return Vec::new() };
-        text.lines()
-            .map(|l| {
-                let line = if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
-                let value = syn::Expr::Lit(syn::ExprLit {
-                    attrs: Vec::new(),
-                    lit: syn::Lit::Str(syn::LitStr::new(&line, Span::call_site())),
-                });
-                attribute(syn::Meta::NameValue(syn::MetaNameValue {
-                    path: path(&["doc"]),
-                    eq_token: Default::default(),
-                    value,
-                }))
-            })
-            .collect()
-    }
-
-    /// `#[name(tokens)]`.
-    pub(super) fn attr_list(name: &str, tokens: TokenStream) -> syn::Attribute {
-        attribute(syn::Meta::List(syn::MetaList {
-            path: path(&[name]),
-            delimiter: syn::MacroDelimiter::Paren(Default::default()),
-            tokens,
-        }))
-    }
-
-    fn attribute(meta: syn::Meta) -> syn::Attribute {
-        syn::Attribute {
-            pound_token: Default::default(),
-            style: syn::AttrStyle::Outer,
-            bracket_token: Default::default(),
-            meta,
-        }
-    }
-
-    /// `pub name: ty`.
-    pub(super) fn field(attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, ty: syn::Type) -> syn::Field {
-        syn::Field {
-            attrs,
-            vis: public(),
-            mutability: syn::FieldMutability::None,
-            ident: Some(name),
-            colon_token: Some(Default::default()),
-            ty,
-        }
-    }
-
-    /// `a::b!(tokens);`
-    pub(super) fn macro_call(segments: &[&str], tokens: TokenStream) -> syn::Item {
-        syn::Item::Macro(syn::ItemMacro {
-            attrs: Vec::new(),
-            ident: None,
-            mac: syn::Macro {
-                path: path(segments),
-                bang_token: Default::default(),
-                delimiter: syn::MacroDelimiter::Paren(Default::default()),
-                tokens,
-            },
-            semi_token: Some(Default::default()),
-        })
-    }
-
-    fn path(segments: &[&str]) -> syn::Path {
-        syn::Path { leading_colon: None, segments: segments.iter().map(|s| syn::PathSegment::from(ident(s))).collect() }
-    }
-
-    /// The type at path `segments`.
-    pub(super) fn named(segments: &[&str]) -> syn::Type {
-        syn::Type::Path(syn::TypePath { qself: None, path: path(segments) })
-    }
-
-    /// The type at path `segments` with type arguments `args`.
-    pub(super) fn generic(segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
-        let mut path = path(segments);
-        if let Some(last) = path.segments.last_mut() {
-            last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
-                colon2_token: None,
-                lt_token: Default::default(),
-                args: args.into_iter().map(syn::GenericArgument::Type).collect(),
-                gt_token: Default::default(),
-            });
-        }
-        syn::Type::Path(syn::TypePath { qself: None, path })
     }
 }
 

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 use super::models::{docs, qualified_type};
 use super::operations::body_type;
 use super::pattern::{self, Run};
-use super::{ident, Chunk, Module};
+use super::{ident, syntax, Chunk, Module};
 use crate::ir::{
     Api, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, SecurityScheme,
     Status, TypeId, TypeKind, TypeRef,
@@ -514,8 +514,8 @@ fn operation_static(api: &Api, op: &Operation, name: &Ident, schemas: &mut Schem
     let body = match &op.body {
         Some(b) => {
             let schema = match &b.ty {
-                Some(ty) => schemas.expr(ty, &Constraints::default(), &quote!(schemas::)),
-                None => quote!(Schema::any()),
+                Some(ty) => schemas.expr(ty, &Constraints::default(), &["schemas"]),
+                None => syntax::call(&["Schema", "any"], Vec::new()),
             };
             if b.required {
                 quote!(Some(RequestBody::required(#schema)))
@@ -546,7 +546,7 @@ fn operation_static(api: &Api, op: &Operation, name: &Ident, schemas: &mut Schem
 
 fn param(p: &Param, schemas: &mut Schemas<'_>) -> TokenStream {
     let wire = &p.wire_name;
-    let schema = schemas.expr(&p.ty, &p.constraints, &quote!(schemas::));
+    let schema = schemas.expr(&p.ty, &p.constraints, &["schemas"]);
     let (ctor, default_style, default_explode) = match p.location {
         ParamLocation::Path => (quote!(path), ParamStyle::Simple, false),
         ParamLocation::Query => (quote!(query), ParamStyle::Form, true),
@@ -580,6 +580,8 @@ struct Schemas<'a> {
     /// Distinct patterns in order of first use, with their static names.
     patterns: Vec<(String, Ident)>,
     scope: Scope,
+    /// Which of the runtime's schema types the expressions built since the last clear name.
+    used: BTreeSet<&'static str>,
 }
 
 impl<'a> Schemas<'a> {
@@ -600,7 +602,7 @@ impl<'a> Schemas<'a> {
             .filter(|id| !matches!(api.type_def(*id).kind, TypeKind::Alias(_)))
             .map(|id| (id, ident(&scope.claim(&names::constant(&api.type_def(id).name)))))
             .collect();
-        Schemas { api, statics, patterns: Vec::new(), scope }
+        Schemas { api, statics, patterns: Vec::new(), scope, used: BTreeSet::new() }
     }
 
     fn static_name(&self, id: TypeId) -> Option<&Ident> {
@@ -620,108 +622,114 @@ impl<'a> Schemas<'a> {
     }
 
     /// A `Schema` expression for a use of `ty` with the constraints written beside it;
-    /// statics are named behind `path` (`schemas::` outside the schemas module).
-    fn expr(&mut self, ty: &TypeRef, constraints: &Constraints, path: &TokenStream) -> TokenStream {
-        self.expr_at(ty, constraints, path, 0)
+    /// statics are named behind `prefix` (`schemas` outside the schemas module).
+    fn expr(&mut self, ty: &TypeRef, constraints: &Constraints, prefix: &[&str]) -> syn::Expr {
+        self.expr_at(ty, constraints, prefix, 0)
     }
 
-    fn expr_at(&mut self, ty: &TypeRef, c: &Constraints, path: &TokenStream, depth: usize) -> TokenStream {
+    fn expr_at(&mut self, ty: &TypeRef, c: &Constraints, prefix: &[&str], depth: usize) -> syn::Expr {
+        self.used.insert("Schema");
+        let schema = |ctor: &str, args: Vec<syn::Expr>| syntax::call(&["Schema", ctor], args);
+        let behind = |name: &Ident| {
+            let name = name.to_string();
+            let segments: Vec<&str> = prefix.iter().copied().chain([name.as_str()]).collect();
+            syntax::reference(syntax::path_expr(&segments))
+        };
+        let int = |format: &str, used: &mut BTreeSet<&'static str>| {
+            used.insert("IntFormat");
+            schema("integer", vec![syntax::path_expr(&["IntFormat", format])])
+        };
         let (inner, nullable) = ty.strip_null();
         let mut implied_format = None;
-        let base = match inner {
-            _ if depth > 32 => quote!(Schema::any()),
+        let mut expr = match inner {
+            _ if depth > 32 => schema("any", Vec::new()),
             TypeRef::Named(id) => match (&self.api.type_def(*id).kind, self.static_name(*id)) {
+                // The alias may itself be nullable.
                 (TypeKind::Alias(target), _) => {
                     let target = target.clone();
-                    let e = self.expr_at(&target, &Constraints::default(), path, depth + 1);
-                    // The alias may itself be nullable.
-                    quote!(#e)
+                    self.expr_at(&target, &Constraints::default(), prefix, depth + 1)
                 }
-                (_, Some(name)) => {
-                    let name = name.clone();
-                    quote!(Schema::reference(&#path #name))
-                }
-                (_, None) => quote!(Schema::any()),
+                (_, Some(name)) => schema("reference", vec![behind(name)]),
+                (_, None) => schema("any", Vec::new()),
             },
             TypeRef::Scalar(s) => match s {
-                Scalar::String => quote!(Schema::string()),
-                Scalar::Bool => quote!(Schema::boolean()),
-                Scalar::I32 => quote!(Schema::integer(IntFormat::I32)),
-                Scalar::I64 => quote!(Schema::integer(IntFormat::I64)),
-                Scalar::U32 => quote!(Schema::integer(IntFormat::U32)),
-                Scalar::U64 => quote!(Schema::integer(IntFormat::U64)),
-                Scalar::F32 | Scalar::F64 => quote!(Schema::number()),
+                Scalar::String => schema("string", Vec::new()),
+                Scalar::Bool => schema("boolean", Vec::new()),
+                Scalar::I32 => int("I32", &mut self.used),
+                Scalar::I64 => int("I64", &mut self.used),
+                Scalar::U32 => int("U32", &mut self.used),
+                Scalar::U64 => int("U64", &mut self.used),
+                Scalar::F32 | Scalar::F64 => schema("number", Vec::new()),
                 Scalar::DateTime => {
-                    implied_format = Some(quote!(DateTime));
-                    quote!(Schema::string())
+                    implied_format = Some("DateTime");
+                    schema("string", Vec::new())
                 }
                 Scalar::Date => {
-                    implied_format = Some(quote!(Date));
-                    quote!(Schema::string())
+                    implied_format = Some("Date");
+                    schema("string", Vec::new())
                 }
             },
             TypeRef::Array(items) => {
-                let items = self.expr_at(items, &Constraints::default(), path, depth + 1);
-                quote!(Schema::array(&#items))
+                let items = self.expr_at(items, &Constraints::default(), prefix, depth + 1);
+                schema("array", vec![syntax::reference(items)])
             }
             TypeRef::Map(values) => {
-                let values = self.expr_at(values, &Constraints::default(), path, depth + 1);
-                quote!(Schema::map(&#values))
+                let values = self.expr_at(values, &Constraints::default(), prefix, depth + 1);
+                schema("map", vec![syntax::reference(values)])
             }
-            TypeRef::Nullable(_) | TypeRef::Any => quote!(Schema::any()),
-            TypeRef::Object => quote!(Schema::any_object()),
+            TypeRef::Nullable(_) | TypeRef::Any => schema("any", Vec::new()),
+            TypeRef::Object => schema("any_object", Vec::new()),
         };
-        let mut calls = Vec::new();
+        let count = |n: u64| vec![syntax::lit(Literal::u64_unsuffixed(n))];
+        let float = |n: f64| vec![syntax::lit(Literal::f64_unsuffixed(n))];
+        let mut call = |name: &str, args: Vec<syn::Expr>| {
+            let receiver = std::mem::replace(&mut expr, syn::Expr::Verbatim(TokenStream::new()));
+            expr = syntax::method(receiver, name, args);
+        };
         if nullable {
-            calls.push(quote!(.nullable()));
+            call("nullable", Vec::new());
         }
         if let Some(n) = c.min_length {
-            let n = Literal::u64_unsuffixed(n);
-            calls.push(quote!(.min_length(#n)));
+            call("min_length", count(n));
         }
         if let Some(n) = c.max_length {
-            let n = Literal::u64_unsuffixed(n);
-            calls.push(quote!(.max_length(#n)));
+            call("max_length", count(n));
         }
         if let Some(name) = c.pattern.as_deref().and_then(|p| self.pattern(p)) {
-            calls.push(quote!(.pattern(&#path #name)));
+            call("pattern", vec![behind(&name)]);
         }
         let format = match c.format.as_deref() {
-            Some("date-time") => Some(quote!(DateTime)),
-            Some("date") => Some(quote!(Date)),
-            Some("email") => Some(quote!(Email)),
-            Some("uuid") => Some(quote!(Uuid)),
-            Some("uri") => Some(quote!(Uri)),
-            Some("ipv4") => Some(quote!(Ipv4)),
-            Some("ipv6") => Some(quote!(Ipv6)),
+            Some("date-time") => Some("DateTime"),
+            Some("date") => Some("Date"),
+            Some("email") => Some("Email"),
+            Some("uuid") => Some("Uuid"),
+            Some("uri") => Some("Uri"),
+            Some("ipv4") => Some("Ipv4"),
+            Some("ipv6") => Some("Ipv6"),
             _ => None,
         }
         .or(implied_format);
         if let Some(f) = format {
-            calls.push(quote!(.format(Format::#f)));
+            self.used.insert("Format");
+            call("format", vec![syntax::path_expr(&["Format", f])]);
         }
         if let Some((n, exclusive)) = c.minimum {
-            let n = Literal::f64_unsuffixed(n);
-            calls.push(if exclusive { quote!(.exclusive_minimum(#n)) } else { quote!(.minimum(#n)) });
+            call(if exclusive { "exclusive_minimum" } else { "minimum" }, float(n));
         }
         if let Some((n, exclusive)) = c.maximum {
-            let n = Literal::f64_unsuffixed(n);
-            calls.push(if exclusive { quote!(.exclusive_maximum(#n)) } else { quote!(.maximum(#n)) });
+            call(if exclusive { "exclusive_maximum" } else { "maximum" }, float(n));
         }
         if let Some(n) = c.min_items {
-            let n = Literal::u64_unsuffixed(n);
-            calls.push(quote!(.min_items(#n)));
+            call("min_items", count(n));
         }
         if let Some(n) = c.max_items {
-            let n = Literal::u64_unsuffixed(n);
-            calls.push(quote!(.max_items(#n)));
+            call("max_items", count(n));
         }
         if let Some(n) = c.multiple_of {
-            let n = Literal::f64_unsuffixed(n);
-            calls.push(quote!(.multiple_of(#n)));
+            call("multiple_of", float(n));
         }
         if c.unique_items {
-            calls.push(quote!(.unique_items()));
+            call("unique_items", Vec::new());
         }
         // A struct's static checks its own member counts; a use of it repeats them (its
         // constraints follow the `$ref`), so only a bound of the use's own is added.
@@ -733,128 +741,148 @@ impl<'a> Schemas<'a> {
             _ => (None, None),
         };
         if let Some(n) = c.min_properties.filter(|n| own_min != Some(*n)) {
-            let n = Literal::u64_unsuffixed(n);
-            calls.push(quote!(.min_properties(#n)));
+            call("min_properties", count(n));
         }
         if let Some(n) = c.max_properties.filter(|n| own_max != Some(*n)) {
-            let n = Literal::u64_unsuffixed(n);
-            calls.push(quote!(.max_properties(#n)));
+            call("max_properties", count(n));
         }
         if let Some(json) = &c.fixed {
-            calls.push(quote!(.fixed(#json)));
+            call("fixed", vec![syntax::string(json)]);
         }
         if let Some(values) = &c.allowed {
-            calls.push(quote!(.allowed(&[#(#values),*])));
+            call("allowed", vec![syntax::reference(syntax::array(values.iter().map(|v| syntax::string(v)).collect()))]);
         }
-        quote!(#base #(#calls)*)
+        expr
     }
 
     /// The `schemas` module (`src/server/schemas.rs`): the statics of the named request types
-    /// and the patterns; `None` when there are none.
+    /// and the patterns, built as syntax trees; `None` when there are none.
     fn module(&mut self) -> Option<Module<'static>> {
-        let empty = TokenStream::new();
+        // What the statics below use, for the `use` line (operations' uses are counted apart).
+        self.used.clear();
         let mut items = Vec::new();
         for (id, name) in self.statics.clone() {
             let def = self.api.type_def(id);
             let body = match &def.kind {
                 TypeKind::Struct(s) => {
-                    let properties: Vec<TokenStream> = s
+                    let properties: Vec<syn::Expr> = s
                         .fields
                         .iter()
                         .map(|f| {
-                            let wire = &f.wire_name;
-                            let schema = self.expr(&f.ty, &f.constraints, &empty);
-                            if f.required {
-                                quote!(Property::required(#wire, #schema))
-                            } else {
-                                quote!(Property::optional(#wire, #schema))
-                            }
+                            let schema = self.expr(&f.ty, &f.constraints, &[]);
+                            let ctor = if f.required { "required" } else { "optional" };
+                            syntax::call(&["Property", ctor], vec![syntax::string(&f.wire_name), schema])
                         })
                         .collect();
-                    let closed = s.closed.then(|| quote!(.closed()));
-                    let min = s.min_properties.map(|n| {
-                        let n = Literal::u64_unsuffixed(n);
-                        quote!(.min_properties(#n))
-                    });
-                    let max = s.max_properties.map(|n| {
-                        let n = Literal::u64_unsuffixed(n);
-                        quote!(.max_properties(#n))
-                    });
-                    match &s.additional {
-                        Some(extra) => {
-                            let extra = self.expr(extra, &Constraints::default(), &empty);
-                            quote!(Schema::object_with(&[#(#properties),*], &#extra) #closed #min #max)
-                        }
-                        None => quote!(Schema::object(&[#(#properties),*]) #closed #min #max),
+                    if !properties.is_empty() {
+                        self.used.insert("Property");
                     }
+                    let properties = syntax::reference(syntax::array(properties));
+                    let mut body = match &s.additional {
+                        Some(extra) => {
+                            let extra = self.expr(extra, &Constraints::default(), &[]);
+                            syntax::call(&["Schema", "object_with"], vec![properties, syntax::reference(extra)])
+                        }
+                        None => syntax::call(&["Schema", "object"], vec![properties]),
+                    };
+                    if s.closed {
+                        body = syntax::method(body, "closed", Vec::new());
+                    }
+                    if let Some(n) = s.min_properties {
+                        body = syntax::method(body, "min_properties", vec![syntax::lit(Literal::u64_unsuffixed(n))]);
+                    }
+                    if let Some(n) = s.max_properties {
+                        body = syntax::method(body, "max_properties", vec![syntax::lit(Literal::u64_unsuffixed(n))]);
+                    }
+                    body
                 }
                 TypeKind::Enum(e) => {
-                    let values = e.variants.iter().map(|v| &v.wire_name);
-                    quote!(Schema::enumeration(&[#(#values),*]))
+                    let values = e.variants.iter().map(|v| syntax::string(&v.wire_name)).collect();
+                    syntax::call(&["Schema", "enumeration"], vec![syntax::reference(syntax::array(values))])
                 }
                 TypeKind::Union(u) => {
-                    let alternatives: Vec<TokenStream> =
-                        u.variants.iter().map(|v| self.expr(&v.ty, &Constraints::default(), &empty)).collect();
+                    let alternatives: Vec<syn::Expr> =
+                        u.variants.iter().map(|v| self.expr(&v.ty, &Constraints::default(), &[])).collect();
                     match &u.discriminator {
                         Some(d) => {
-                            let property = &d.property;
-                            let variants = u.variants.iter().zip(&alternatives).map(|(v, schema)| {
-                                let tags = &v.tags;
-                                quote!(Variant::new(&[#(#tags),*], #schema))
+                            self.used.insert("Variant");
+                            let variants = u.variants.iter().zip(alternatives).map(|(v, schema)| {
+                                let tags = v.tags.iter().map(|t| syntax::string(t)).collect();
+                                syntax::call(&["Variant", "new"], vec![syntax::reference(syntax::array(tags)), schema])
                             });
-                            quote!(Schema::tagged(#property, &[#(#variants),*]))
+                            let variants = syntax::reference(syntax::array(variants.collect()));
+                            syntax::call(&["Schema", "tagged"], vec![syntax::string(&d.property), variants])
                         }
-                        None => quote!(Schema::one_of(&[#(#alternatives),*])),
+                        None => {
+                            syntax::call(&["Schema", "one_of"], vec![syntax::reference(syntax::array(alternatives))])
+                        }
                     }
                 }
                 TypeKind::Alias(_) => continue,
             };
+            self.used.insert("Schema");
             let doc = format!(" [`{}`](crate::models::{}).", def.name, names::unraw(&def.name));
-            items.push(quote! {
-                #[doc = #doc]
-                pub(super) static #name: Schema = #body;
-            });
+            items.push(schema_static(&doc, name, "Schema", body));
         }
-        let patterns = self.patterns.iter().map(|(source, name)| {
+        for (source, name) in &self.patterns {
+            self.used.insert("Pattern");
             let doc = format!(" `{}`", source.replace('`', "\\`"));
+            let source_lit = syntax::string(source);
             // A pattern that only repeats a character class is checked without the regex engine.
             let pattern = match pattern::run(source) {
                 Some(Run { ranges, min, max }) => {
-                    let ranges = ranges.iter().map(|&(first, last)| {
-                        let (first, last) = (Literal::character(first), Literal::character(last));
-                        quote!((#first, #last))
-                    });
-                    let min = Literal::usize_unsuffixed(min);
+                    let ranges = ranges
+                        .iter()
+                        .map(|&(first, last)| {
+                            syntax::tuple(vec![
+                                syntax::lit(Literal::character(first)),
+                                syntax::lit(Literal::character(last)),
+                            ])
+                        })
+                        .collect();
                     let max = match max {
-                        Some(max) => {
-                            let max = Literal::usize_unsuffixed(max);
-                            quote!(Some(#max))
-                        }
-                        None => quote!(None),
+                        Some(max) => syntax::call(&["Some"], vec![syntax::lit(Literal::usize_unsuffixed(max))]),
+                        None => syntax::path_expr(&["None"]),
                     };
-                    quote!(Pattern::run(#source, &[#(#ranges),*], #min, #max))
+                    let args = vec![
+                        source_lit,
+                        syntax::reference(syntax::array(ranges)),
+                        syntax::lit(Literal::usize_unsuffixed(min)),
+                        max,
+                    ];
+                    syntax::call(&["Pattern", "run"], args)
                 }
-                None => quote!(Pattern::new(#source)),
+                None => syntax::call(&["Pattern", "new"], vec![source_lit]),
             };
-            quote! {
-                #[doc = #doc]
-                pub(super) static #name: Pattern = #pattern;
-            }
-        });
-        items.extend(patterns);
+            items.push(schema_static(&doc, name.clone(), "Pattern", pattern));
+        }
         if items.is_empty() {
             return None;
         }
-        let scanned: Vec<&TokenStream> = items.iter().collect();
-        let used = identifiers(&scanned, &["Format", "IntFormat", "Pattern", "Property", "Schema", "Variant"]);
-        let uses = used.iter().map(|n| format_ident!("{n}"));
+        let uses = self.used.iter().map(|n| format_ident!("{n}"));
         let head = quote! {
             //! Validation schemas of the request types, and the patterns they use.
 
             use super::support::{#(#uses),*};
         };
-        Some(Module { head, items: Box::new(items.into_iter().map(Chunk::from)) })
+        Some(Module { head, items: Box::new(std::iter::once(Chunk::Syntax(items))) })
     }
+}
+
+/// `pub(super) static NAME: Ty = expr;` with a one-line doc.
+fn schema_static(doc: &str, name: Ident, ty: &str, expr: syn::Expr) -> syn::Item {
+    syn::Item::Static(syn::ItemStatic {
+        attrs: vec![syntax::doc_attr(doc)],
+        vis: syntax::restricted("super"),
+        static_token: Default::default(),
+        mutability: syn::StaticMutability::None,
+        ident: name,
+        colon_token: Default::default(),
+        ty: Box::new(syntax::named(&[ty])),
+        eq_token: Default::default(),
+        expr: Box::new(expr),
+        semi_token: Default::default(),
+    })
 }
 
 /// Which of `candidates` appear as identifiers in `tokens`, to import only what is used.

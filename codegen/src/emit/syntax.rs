@@ -1,0 +1,182 @@
+//! Builders of `syn` syntax trees, shaped as syn parses the same code, for the items the
+//! emitters build directly instead of as tokens (which skips parsing them).
+
+use proc_macro2::{Span, TokenStream};
+
+use super::ident;
+
+pub(crate) fn public() -> syn::Visibility {
+    syn::Visibility::Public(Default::default())
+}
+
+/// `#[doc]` attributes for a doc string, one per line (what [`super::models::docs`] writes).
+pub(crate) fn doc_attrs(text: Option<&str>) -> Vec<syn::Attribute> {
+    let Some(text) = text else { return Vec::new() };
+    text.lines()
+        .map(|l| {
+            let line = if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+            let value = syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(&line, Span::call_site())),
+            });
+            attribute(syn::Meta::NameValue(syn::MetaNameValue {
+                path: path(&["doc"]),
+                eq_token: Default::default(),
+                value,
+            }))
+        })
+        .collect()
+}
+
+/// One `#[doc = "text"]` attribute, the text as given.
+pub(crate) fn doc_attr(text: &str) -> syn::Attribute {
+    let value = syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Str(syn::LitStr::new(text, Span::call_site())),
+    });
+    attribute(syn::Meta::NameValue(syn::MetaNameValue { path: path(&["doc"]), eq_token: Default::default(), value }))
+}
+
+/// `pub(scope)`.
+pub(crate) fn restricted(scope: &str) -> syn::Visibility {
+    syn::Visibility::Restricted(syn::VisRestricted {
+        pub_token: Default::default(),
+        paren_token: Default::default(),
+        in_token: None,
+        path: Box::new(path(&[scope])),
+    })
+}
+
+/// `#[name(tokens)]`.
+pub(crate) fn attr_list(name: &str, tokens: TokenStream) -> syn::Attribute {
+    attribute(syn::Meta::List(syn::MetaList {
+        path: path(&[name]),
+        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        tokens,
+    }))
+}
+
+fn attribute(meta: syn::Meta) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta,
+    }
+}
+
+/// `pub name: ty`.
+pub(crate) fn field(attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, ty: syn::Type) -> syn::Field {
+    syn::Field {
+        attrs,
+        vis: public(),
+        mutability: syn::FieldMutability::None,
+        ident: Some(name),
+        colon_token: Some(Default::default()),
+        ty,
+    }
+}
+
+/// `a::b!(tokens);`
+pub(crate) fn macro_call(segments: &[&str], tokens: TokenStream) -> syn::Item {
+    syn::Item::Macro(syn::ItemMacro {
+        attrs: Vec::new(),
+        ident: None,
+        mac: syn::Macro {
+            path: path(segments),
+            bang_token: Default::default(),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        },
+        semi_token: Some(Default::default()),
+    })
+}
+
+pub(crate) fn path(segments: &[&str]) -> syn::Path {
+    syn::Path { leading_colon: None, segments: segments.iter().map(|s| syn::PathSegment::from(ident(s))).collect() }
+}
+
+/// The type at path `segments`.
+pub(crate) fn named(segments: &[&str]) -> syn::Type {
+    syn::Type::Path(syn::TypePath { qself: None, path: path(segments) })
+}
+
+/// The type at path `segments` with type arguments `args`.
+pub(crate) fn generic(segments: &[&str], args: Vec<syn::Type>) -> syn::Type {
+    let mut path = path(segments);
+    if let Some(last) = path.segments.last_mut() {
+        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: args.into_iter().map(syn::GenericArgument::Type).collect(),
+            gt_token: Default::default(),
+        });
+    }
+    syn::Type::Path(syn::TypePath { qself: None, path })
+}
+
+/// The path `segments` as an expression.
+pub(crate) fn path_expr(segments: &[&str]) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: path(segments) })
+}
+
+/// `path(args)`.
+pub(crate) fn call(segments: &[&str], args: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(path_expr(segments)),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `receiver.name(args)`.
+pub(crate) fn method(receiver: syn::Expr, name: &str, args: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: ident(name),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `&expr`.
+pub(crate) fn reference(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(expr),
+    })
+}
+
+/// `[elems]`.
+pub(crate) fn array(elems: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::Array(syn::ExprArray {
+        attrs: Vec::new(),
+        bracket_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
+/// `(elems)`.
+pub(crate) fn tuple(elems: Vec<syn::Expr>) -> syn::Expr {
+    syn::Expr::Tuple(syn::ExprTuple {
+        attrs: Vec::new(),
+        paren_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
+/// A literal.
+pub(crate) fn lit(literal: proc_macro2::Literal) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(literal) })
+}
+
+/// A string literal.
+pub(crate) fn string(text: &str) -> syn::Expr {
+    lit(proc_macro2::Literal::string(text))
+}
