@@ -5,6 +5,7 @@ use proc_macro2::{Span, TokenStream};
 
 use super::ident;
 
+/// `pub`.
 pub(crate) fn public() -> syn::Visibility {
     syn::Visibility::Public(Default::default())
 }
@@ -12,20 +13,7 @@ pub(crate) fn public() -> syn::Visibility {
 /// `#[doc]` attributes for a doc string, one per line (what [`super::models::docs`] writes).
 pub(crate) fn doc_attrs(text: Option<&str>) -> Vec<syn::Attribute> {
     let Some(text) = text else { return Vec::new() };
-    text.lines()
-        .map(|l| {
-            let line = if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
-            let value = syn::Expr::Lit(syn::ExprLit {
-                attrs: Vec::new(),
-                lit: syn::Lit::Str(syn::LitStr::new(&line, Span::call_site())),
-            });
-            attribute(syn::Meta::NameValue(syn::MetaNameValue {
-                path: path(&["doc"]),
-                eq_token: Default::default(),
-                value,
-            }))
-        })
-        .collect()
+    text.lines().map(|l| doc_attr(&if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) })).collect()
 }
 
 /// One `#[doc = "text"]` attribute, the text as given.
@@ -92,6 +80,7 @@ pub(crate) fn macro_call(segments: &[&str], tokens: TokenStream) -> syn::Item {
     })
 }
 
+/// The path `a::b` of `segments`.
 pub(crate) fn path(segments: &[&str]) -> syn::Path {
     syn::Path { leading_colon: None, segments: segments.iter().map(|s| syn::PathSegment::from(ident(s))).collect() }
 }
