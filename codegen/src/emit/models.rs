@@ -271,8 +271,7 @@ fn type_def(api: &Api, def: &TypeDef) -> Chunk {
 }
 
 fn strukt(api: &Api, mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, s: &Struct) -> Vec<syn::Item> {
-    let mut fields: syn::punctuated::Punctuated<syn::Field, syn::Token![,]> =
-        s.fields.iter().map(|f| field(api, f)).collect();
+    let mut fields: Vec<syn::Field> = s.fields.iter().map(|f| field(api, f)).collect();
     let wire = s.fields.iter().map(|f| {
         let name = ident(&f.name);
         let kind = match (f.required, f.ty.strip_null().1) {
@@ -296,16 +295,7 @@ fn strukt(api: &Api, mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, s
     let default = all_optional.then(|| quote!(Default,));
     attrs.push(syntax::attr_list("derive", quote!(Clone, Debug, #default PartialEq)));
     let json = syntax::macro_call(&["json", "object"], quote!(#name { #(#wire)* #extra_list }));
-    let strukt = syn::Item::Struct(syn::ItemStruct {
-        attrs,
-        vis: syntax::public(),
-        struct_token: Default::default(),
-        ident: name,
-        generics: Default::default(),
-        fields: syn::Fields::Named(syn::FieldsNamed { brace_token: Default::default(), named: fields }),
-        semi_token: None,
-    });
-    vec![strukt, json]
+    vec![syntax::strukt(attrs, name, fields), json]
 }
 
 fn field(api: &Api, f: &Field) -> syn::Field {
@@ -339,59 +329,34 @@ fn field(api: &Api, f: &Field) -> syn::Field {
 }
 
 fn enumeration(mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, e: &Enum) -> Vec<syn::Item> {
-    let mut variants: syn::punctuated::Punctuated<syn::Variant, syn::Token![,]> = e
-        .variants
-        .iter()
-        .map(|v| syn::Variant {
-            attrs: Vec::new(),
-            ident: ident(&v.name),
-            fields: syn::Fields::Unit,
-            discriminant: None,
-        })
-        .collect();
+    let mut variants: Vec<syn::Variant> =
+        e.variants.iter().map(|v| syntax::variant(Vec::new(), ident(&v.name), syn::Fields::Unit)).collect();
     let wire = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let wire = &v.wire_name;
         quote!(#vname = #wire,)
     });
     let other = ident(&e.other);
-    variants.push(syn::Variant {
-        attrs: syntax::doc_attrs(Some("A value this version of the API did not list, kept as sent.")),
-        ident: other.clone(),
-        fields: syn::Fields::Unnamed(syn::FieldsUnnamed {
-            paren_token: Default::default(),
-            unnamed: std::iter::once(syn::Field {
-                attrs: Vec::new(),
-                vis: syn::Visibility::Inherited,
-                mutability: syn::FieldMutability::None,
-                ident: None,
-                colon_token: None,
-                ty: syntax::named(&["String"]),
-            })
-            .collect(),
-        }),
-        discriminant: None,
-    });
+    variants.push(syntax::variant(
+        syntax::doc_attrs(Some("A value this version of the API did not list, kept as sent.")),
+        other.clone(),
+        syntax::unnamed(vec![syntax::named(&["String"])]),
+    ));
     attrs.push(syntax::attr_list("derive", quote!(Clone, Debug, PartialEq, Eq, Hash)));
     let json = syntax::macro_call(&["json", "enumeration"], quote!(#name { #(#wire)* ..#other }));
-    let enumeration = syn::Item::Enum(syn::ItemEnum {
-        attrs,
-        vis: syntax::public(),
-        enum_token: Default::default(),
-        ident: name,
-        generics: Default::default(),
-        brace_token: Default::default(),
-        variants,
-    });
-    vec![enumeration, json]
+    vec![syntax::enumeration(attrs, name, variants), json]
 }
 
 /// [`rust_type`] as a syntax tree.
 fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
+    qualified_syntax_type(api, ty, &[])
+}
+
+/// [`qualified_type`] as a syntax tree: named types behind the path `prefix` (e.g. `models`).
+pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) -> syn::Type {
+    let inner = |t| qualified_syntax_type(api, t, prefix);
     match ty {
-        TypeRef::Named(id) => {
-            syn::Type::Path(syn::TypePath { qself: None, path: syn::Path::from(ident(&api.type_def(*id).name)) })
-        }
+        TypeRef::Named(id) => syntax::named(&[prefix, &[api.type_def(*id).name.as_str()]].concat()),
         TypeRef::Scalar(s) => match s {
             Scalar::String => syntax::named(&["String"]),
             Scalar::Bool => syntax::named(&["bool"]),
@@ -404,9 +369,12 @@ fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
             Scalar::DateTime => syntax::generic(&["chrono", "DateTime"], vec![syntax::named(&["chrono", "Utc"])]),
             Scalar::Date => syntax::named(&["chrono", "NaiveDate"]),
         },
-        TypeRef::Array(t) => syntax::generic(&["Vec"], vec![syntax_type(api, t)]),
-        TypeRef::Map(t) => syntax::generic(&["BTreeMap"], vec![syntax::named(&["String"]), syntax_type(api, t)]),
-        TypeRef::Nullable(t) => syntax::generic(&["Option"], vec![syntax_type(api, t)]),
+        TypeRef::Array(t) => syntax::generic(&["Vec"], vec![inner(t)]),
+        TypeRef::Map(t) => {
+            let map: &[&str] = if prefix.is_empty() { &["BTreeMap"] } else { &["std", "collections", "BTreeMap"] };
+            syntax::generic(map, vec![syntax::named(&["String"]), inner(t)])
+        }
+        TypeRef::Nullable(t) => syntax::generic(&["Option"], vec![inner(t)]),
         TypeRef::Object => syntax::generic(
             &["serde_json", "Map"],
             vec![syntax::named(&["String"]), syntax::named(&["serde_json", "Value"])],

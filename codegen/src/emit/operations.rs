@@ -4,12 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::models::{docs, qualified_type};
-use super::{ident, Chunk, Module};
+use super::models::{qualified_syntax_type, qualified_type};
+use super::{ident, syntax, Chunk, Module};
 use crate::ir::{Api, Operation, Response, Status, TypeRef};
 
 pub(crate) fn operations(api: &Api) -> Module<'_> {
-    let items = Box::new(api.operations.iter().map(|op| Chunk::from(operation(api, op))));
+    let items = Box::new(api.operations.iter().map(|op| Chunk::Syntax(operation(api, op))));
     // Operations that take only scalars and return no schema need no models.
     let models_use = api.operations.iter().any(uses_models).then(|| {
         quote!(
@@ -28,6 +28,9 @@ pub(crate) fn operations(api: &Api) -> Module<'_> {
     };
     Module { head, items }
 }
+
+/// Where the operations' types find the models' types.
+const MODELS: &[&str] = &["models"];
 
 /// Whether the types emitted for `op` name a type of the models module.
 fn uses_models(op: &Operation) -> bool {
@@ -48,99 +51,186 @@ fn models_path() -> TokenStream {
     quote!(models::)
 }
 
-fn operation(api: &Api, op: &Operation) -> TokenStream {
-    let path = models_path();
-    let params_name = ident(&op.params_type);
-    let summary = op.summary.clone().unwrap_or_else(|| op.id.clone());
-    let params_doc = format!(" Parameters of `{}` (`{} {}`): {summary}", op.id, op.method, op.path);
-    let fields = op.params.iter().map(|p| {
-        let name = ident(&p.name);
-        let t = qualified_type(api, &p.ty, &path);
-        let t = if p.required { t } else { quote!(Option<#t>) };
-        let mut text = format!("`{}` ({})", p.wire_name, p.location.as_str());
-        if let Some(d) = &p.docs {
-            text = format!("{text}: {d}");
-        }
-        let docs = docs(Some(&text));
-        quote!(#docs pub #name: #t,)
-    });
-    let default = op.params.iter().all(|p| !p.required).then(|| quote!(Default,));
-    let params = (!op.params.is_empty()).then(|| {
-        quote! {
-            #[doc = #params_doc]
-            #[derive(Clone, Debug, #default PartialEq)]
-            pub struct #params_name {
-                #(#fields)*
-            }
-        }
-    });
+/// The parameters struct, the response enum with its `status`, and the response structs of
+/// `op`, built as syntax trees.
+fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
+    let mut items = Vec::new();
+    if !op.params.is_empty() {
+        let summary = op.summary.as_deref().unwrap_or(&op.id);
+        let fields = op
+            .params
+            .iter()
+            .map(|p| {
+                let ty = qualified_syntax_type(api, &p.ty, MODELS);
+                let ty = if p.required { ty } else { syntax::generic(&["Option"], vec![ty]) };
+                let mut text = format!("`{}` ({})", p.wire_name, p.location.as_str());
+                if let Some(d) = &p.docs {
+                    text = format!("{text}: {d}");
+                }
+                syntax::field(syntax::doc_attrs(Some(&text)), ident(&p.name), ty)
+            })
+            .collect();
+        let default = op.params.iter().all(|p| !p.required).then(|| quote!(Default,));
+        let attrs = vec![
+            syntax::doc_attr(&format!(" Parameters of `{}` (`{} {}`): {summary}", op.id, op.method, op.path)),
+            syntax::attr_list("derive", quote!(Clone, Debug, #default PartialEq)),
+        ];
+        items.push(syntax::strukt(attrs, ident(&op.params_type), fields));
+    }
 
-    let response_name = ident(&op.response_type);
-    let response_doc = format!(" Responses documented for `{}`.", op.id);
     let mut structs = Vec::new();
-    let variants: Vec<TokenStream> = op
+    let variants = op
         .responses
         .iter()
         .map(|r| {
-            let vname = ident(&r.name);
-            let docs = docs(Some(&response_docs(r)));
-            let body = body_type(api, r);
-            let status_field = matches!(r.status, Status::Range(_) | Status::Default).then(|| quote!(status: u16,));
-            match (&r.type_name, body) {
-                (Some(type_name), body) => {
+            let docs = syntax::doc_attrs(Some(&response_docs(r)));
+            let body = body_syntax_type(api, r);
+            let with_status = matches!(r.status, Status::Range(_) | Status::Default);
+            let content = match &r.type_name {
+                Some(type_name) => {
                     structs.push(response_struct(api, op, r, type_name, body));
-                    let t = ident(type_name);
-                    match status_field {
-                        Some(_) => quote!(#docs #vname { status: u16, response: #t },),
-                        None => quote!(#docs #vname(#t),),
-                    }
+                    Some(("response", syntax::named(&[type_name])))
                 }
-                (None, Some(body)) => match status_field {
-                    Some(_) => quote!(#docs #vname { status: u16, body: #body },),
-                    None => quote!(#docs #vname(#body),),
-                },
-                (None, None) => match status_field {
-                    Some(_) => quote!(#docs #vname { status: u16 },),
-                    None => quote!(#docs #vname,),
-                },
+                None => body.map(|body| ("body", body)),
+            };
+            let fields = match (content, with_status) {
+                (Some((_, ty)), false) => syntax::unnamed(vec![ty]),
+                (None, false) => syn::Fields::Unit,
+                (content, true) => syntax::named_fields(
+                    std::iter::once((ident("status"), syntax::named(&["u16"])))
+                        .chain(content.map(|(name, ty)| (ident(name), ty)))
+                        .collect(),
+                ),
+            };
+            syntax::variant(docs, ident(&r.name), fields)
+        })
+        .collect();
+    let response_name = ident(&op.response_type);
+    let attrs = vec![
+        syntax::doc_attr(&format!(" Responses documented for `{}`.", op.id)),
+        syntax::attr_list("derive", quote!(Clone, Debug, PartialEq)),
+    ];
+    items.push(syntax::enumeration(attrs, response_name.clone(), variants));
+    items.push(status_impl(op, response_name));
+    items.extend(structs);
+    items
+}
+
+/// `impl Response { pub fn status(&self) -> u16 { match self { .. } } }`.
+fn status_impl(op: &Operation, response_name: proc_macro2::Ident) -> syn::Item {
+    let arms = op
+        .responses
+        .iter()
+        .map(|r| {
+            let variant = syntax::path(&["Self", &r.name]);
+            let (pat, status) = match r.status {
+                Status::Code(c) => {
+                    let pat = if r.type_name.is_some() || r.body.is_some() {
+                        syn::Pat::TupleStruct(syn::PatTupleStruct {
+                            attrs: Vec::new(),
+                            qself: None,
+                            path: variant,
+                            paren_token: Default::default(),
+                            elems: std::iter::once(syn::Pat::Rest(syn::PatRest {
+                                attrs: Vec::new(),
+                                dot2_token: Default::default(),
+                            }))
+                            .collect(),
+                        })
+                    } else {
+                        syn::Pat::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: variant })
+                    };
+                    (pat, syntax::lit(proc_macro2::Literal::u16_unsuffixed(c)))
+                }
+                Status::Range(_) | Status::Default => {
+                    let status = syn::FieldPat {
+                        attrs: Vec::new(),
+                        member: syn::Member::Named(ident("status")),
+                        colon_token: None,
+                        pat: Box::new(syn::Pat::Ident(syn::PatIdent {
+                            attrs: Vec::new(),
+                            by_ref: None,
+                            mutability: None,
+                            ident: ident("status"),
+                            subpat: None,
+                        })),
+                    };
+                    let pat = syn::Pat::Struct(syn::PatStruct {
+                        attrs: Vec::new(),
+                        qself: None,
+                        path: variant,
+                        brace_token: Default::default(),
+                        fields: std::iter::once(status).collect(),
+                        rest: Some(syn::PatRest { attrs: Vec::new(), dot2_token: Default::default() }),
+                    });
+                    let deref = syn::Expr::Unary(syn::ExprUnary {
+                        attrs: Vec::new(),
+                        op: syn::UnOp::Deref(Default::default()),
+                        expr: Box::new(syntax::path_expr(&["status"])),
+                    });
+                    (pat, deref)
+                }
+            };
+            syn::Arm {
+                attrs: Vec::new(),
+                pat,
+                guard: None,
+                fat_arrow_token: Default::default(),
+                body: Box::new(status),
+                comma: Some(Default::default()),
             }
         })
         .collect();
-    let status_arms = op.responses.iter().map(|r| {
-        let vname = ident(&r.name);
-        match r.status {
-            Status::Code(c) => {
-                let c = proc_macro2::Literal::u16_unsuffixed(c);
-                let pattern = if r.type_name.is_some() || body_type(api, r).is_some() {
-                    quote!(Self::#vname(..))
-                } else {
-                    quote!(Self::#vname)
-                };
-                quote!(#pattern => #c,)
-            }
-            Status::Range(_) | Status::Default => quote!(Self::#vname { status, .. } => *status,),
-        }
+    let body = syn::Expr::Match(syn::ExprMatch {
+        attrs: Vec::new(),
+        match_token: Default::default(),
+        expr: Box::new(syntax::path_expr(&["self"])),
+        brace_token: Default::default(),
+        arms,
     });
-    quote! {
-        #params
-
-        #[doc = #response_doc]
-        #[derive(Clone, Debug, PartialEq)]
-        pub enum #response_name {
-            #(#variants)*
-        }
-
-        impl #response_name {
-            /// The HTTP status code of this response.
-            pub fn status(&self) -> u16 {
-                match self {
-                    #(#status_arms)*
-                }
-            }
-        }
-
-        #(#structs)*
-    }
+    let receiver = syn::Receiver {
+        attrs: Vec::new(),
+        reference: Some((Default::default(), None)),
+        mutability: None,
+        self_token: Default::default(),
+        colon_token: None,
+        ty: Box::new(syn::Type::Reference(syn::TypeReference {
+            and_token: Default::default(),
+            lifetime: None,
+            mutability: None,
+            elem: Box::new(syntax::named(&["Self"])),
+        })),
+    };
+    let status = syn::ImplItem::Fn(syn::ImplItemFn {
+        attrs: vec![syntax::doc_attr(" The HTTP status code of this response.")],
+        vis: syntax::public(),
+        defaultness: None,
+        sig: syn::Signature {
+            constness: None,
+            asyncness: None,
+            unsafety: None,
+            abi: None,
+            fn_token: Default::default(),
+            ident: ident("status"),
+            generics: Default::default(),
+            paren_token: Default::default(),
+            inputs: std::iter::once(syn::FnArg::Receiver(receiver)).collect(),
+            variadic: None,
+            output: syn::ReturnType::Type(Default::default(), Box::new(syntax::named(&["u16"]))),
+        },
+        block: syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(body, None)] },
+    });
+    syn::Item::Impl(syn::ItemImpl {
+        attrs: Vec::new(),
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: None,
+        self_ty: Box::new(syn::Type::Path(syn::TypePath { qself: None, path: response_name.into() })),
+        brace_token: Default::default(),
+        items: vec![status],
+    })
 }
 
 fn response_docs(r: &Response) -> String {
@@ -165,34 +255,32 @@ pub(crate) fn body_type(api: &Api, r: &Response) -> Option<TokenStream> {
     })
 }
 
-fn response_struct(api: &Api, op: &Operation, r: &Response, type_name: &str, body: Option<TokenStream>) -> TokenStream {
-    let name = ident(type_name);
+/// [`body_type`] as a syntax tree.
+fn body_syntax_type(api: &Api, r: &Response) -> Option<syn::Type> {
+    let body = r.body.as_ref()?;
+    Some(match &body.ty {
+        Some(ty) => qualified_syntax_type(api, ty, MODELS),
+        None if body.content_type.contains("json") => syntax::named(&["serde_json", "Value"]),
+        None => syntax::named(&["String"]),
+    })
+}
+
+fn response_struct(api: &Api, op: &Operation, r: &Response, type_name: &str, body: Option<syn::Type>) -> syn::Item {
     let doc = format!(
         " The `{}` response of `{}`, with its headers.",
         response_docs(r).split(':').next().unwrap_or(""),
         op.id
     );
-    let body = body.map(|t| {
-        quote!(/// The response body.
-        pub body: #t,)
-    });
+    let body = body.map(|ty| syntax::field(syntax::doc_attrs(Some("The response body.")), ident("body"), ty));
     let headers = r.headers.iter().map(|h| {
-        let hname = ident(&h.name);
-        let t = qualified_type(api, &h.ty, &models_path());
-        let t = if h.required { t } else { quote!(Option<#t>) };
+        let ty = qualified_syntax_type(api, &h.ty, MODELS);
+        let ty = if h.required { ty } else { syntax::generic(&["Option"], vec![ty]) };
         let text = match &h.docs {
             Some(d) => format!("`{}` header: {d}", h.wire_name),
             None => format!("`{}` header.", h.wire_name),
         };
-        let docs = docs(Some(&text));
-        quote!(#docs pub #hname: #t,)
+        syntax::field(syntax::doc_attrs(Some(&text)), ident(&h.name), ty)
     });
-    quote! {
-        #[doc = #doc]
-        #[derive(Clone, Debug, PartialEq)]
-        pub struct #name {
-            #body
-            #(#headers)*
-        }
-    }
+    let attrs = vec![syntax::doc_attr(&doc), syntax::attr_list("derive", quote!(Clone, Debug, PartialEq))];
+    syntax::strukt(attrs, ident(type_name), body.into_iter().chain(headers).collect())
 }

@@ -65,6 +65,76 @@ pub(crate) fn field(attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, ty: sy
     }
 }
 
+/// `pub struct name { fields }`.
+pub(crate) fn strukt(attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, fields: Vec<syn::Field>) -> syn::Item {
+    syn::Item::Struct(syn::ItemStruct {
+        attrs,
+        vis: public(),
+        struct_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named: fields.into_iter().collect(),
+        }),
+        semi_token: None,
+    })
+}
+
+/// `pub enum name { variants }`.
+pub(crate) fn enumeration(
+    attrs: Vec<syn::Attribute>,
+    name: proc_macro2::Ident,
+    variants: Vec<syn::Variant>,
+) -> syn::Item {
+    syn::Item::Enum(syn::ItemEnum {
+        attrs,
+        vis: public(),
+        enum_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        brace_token: Default::default(),
+        variants: variants.into_iter().collect(),
+    })
+}
+
+/// An enum variant: `name`, `name(types)` or `name { fields }`, as `fields` says.
+pub(crate) fn variant(attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, fields: syn::Fields) -> syn::Variant {
+    syn::Variant { attrs, ident: name, fields, discriminant: None }
+}
+
+/// The fields of a tuple variant or struct: `(types)`.
+pub(crate) fn unnamed(types: Vec<syn::Type>) -> syn::Fields {
+    let field = |ty| syn::Field {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        mutability: syn::FieldMutability::None,
+        ident: None,
+        colon_token: None,
+        ty,
+    };
+    syn::Fields::Unnamed(syn::FieldsUnnamed {
+        paren_token: Default::default(),
+        unnamed: types.into_iter().map(field).collect(),
+    })
+}
+
+/// The fields of a struct variant, `{ name: ty }` (not `pub`: a variant's fields cannot be).
+pub(crate) fn named_fields(fields: Vec<(proc_macro2::Ident, syn::Type)>) -> syn::Fields {
+    let field = |(name, ty)| syn::Field {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        mutability: syn::FieldMutability::None,
+        ident: Some(name),
+        colon_token: Some(Default::default()),
+        ty,
+    };
+    syn::Fields::Named(syn::FieldsNamed {
+        brace_token: Default::default(),
+        named: fields.into_iter().map(field).collect(),
+    })
+}
+
 /// `a::b!(tokens);`
 pub(crate) fn macro_call(segments: &[&str], tokens: TokenStream) -> syn::Item {
     syn::Item::Macro(syn::ItemMacro {
