@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::schema::{constraints_of, docs_of, Types};
+use super::schema::{constraints_of, docs_of, Hint, Types};
 use crate::diag::Diagnostic;
 use crate::ir::{
     Body, Header, Origin, Param, ParamLocation, ParamStyle, Response, SecurityRequirement, Status, TypeRef,
@@ -103,7 +103,7 @@ impl<'s> Types<'s> {
 
         let params = self.params(ctx, path, loc, op, path_params, &type_prefix)?;
         let body = match op.get("requestBody") {
-            Some(_) => self.body(&loc.join("requestBody"), &format!("{type_prefix}Body"), true)?,
+            Some(_) => self.body(&loc.join("requestBody"), &|| format!("{type_prefix}Body"), true)?,
             None => None,
         };
         let mut responses = self.responses(&loc.join("responses"), op, &type_prefix)?;
@@ -229,7 +229,7 @@ impl<'s> Types<'s> {
                         .error(&ploc, format!("parameter `{wire}` has neither `schema` nor `content`")));
                 };
                 let ty = if self.spec.get(&schema_loc).is_some() {
-                    self.schema(&schema_loc, &format!("{type_prefix}{}", names::type_name(&wire)))?
+                    self.schema(&schema_loc, &|| format!("{type_prefix}{}", names::type_name(&wire)))?
                 } else {
                     TypeRef::Any
                 };
@@ -303,7 +303,7 @@ impl<'s> Types<'s> {
     }
 
     /// A request or response body: the JSON media type when there is one, else the first.
-    fn body(&mut self, loc: &Location, hint: &str, request: bool) -> Result<Option<Body>, Diagnostic> {
+    fn body(&mut self, loc: &Location, hint: Hint<'_>, request: bool) -> Result<Option<Body>, Diagnostic> {
         let (bloc, b) = self.deref(loc)?;
         let content = match b.get("content") {
             Some(Value::Object(c)) => c,
@@ -365,7 +365,7 @@ impl<'s> Types<'s> {
                 Status::Default if inline_bodies => "DefaultResponse".into(),
                 _ => "Response".into(),
             };
-            let body = self.body(&at, &format!("{type_prefix}{suffix}"), false)?;
+            let body = self.body(&at, &|| format!("{type_prefix}{suffix}"), false)?;
             let mut headers = Vec::new();
             let mut scope = Scope::default();
             if let Some(Value::Object(hs)) = r.get("headers") {
@@ -375,7 +375,7 @@ impl<'s> Types<'s> {
                     }
                     let (hloc, h) = self.deref(&rloc.join("headers").join(hname))?;
                     let ty = if h.contains_key("schema") {
-                        self.schema(&hloc.join("schema"), &format!("{type_prefix}{}", names::type_name(hname)))?
+                        self.schema(&hloc.join("schema"), &|| format!("{type_prefix}{}", names::type_name(hname)))?
                     } else {
                         TypeRef::Scalar(crate::ir::Scalar::String)
                     };

@@ -91,6 +91,10 @@ pub(crate) struct Types<'s> {
 
 type Obj = Map<String, Value>;
 
+/// Makes the name for a type the schema at hand may need, and is called only if one is made:
+/// most schemas need none, and case conversion was a good part of lowering.
+pub(crate) type Hint<'h> = &'h dyn Fn() -> String;
+
 impl<'s> Types<'s> {
     pub fn new(spec: &'s Spec) -> Self {
         Types {
@@ -167,7 +171,7 @@ impl<'s> Types<'s> {
     }
 
     /// The type for the schema at `loc`; `hint` names any type that has to be made for it.
-    pub fn schema(&mut self, loc: &Location, hint: &str) -> Result<TypeRef, Diagnostic> {
+    pub fn schema(&mut self, loc: &Location, hint: Hint<'_>) -> Result<TypeRef, Diagnostic> {
         let Some(map) = self.obj(loc)? else { return Ok(TypeRef::Any) };
         if let Some(reference) = map.get("$ref") {
             let Value::String(reference) = reference else {
@@ -184,7 +188,7 @@ impl<'s> Types<'s> {
                 let ty = self.named(&target)?;
                 return Ok(nullable(ty, sibling_nullable));
             }
-            let id = self.reserve(hint, loc, false);
+            let id = self.reserve(&hint(), loc, false);
             self.memo.insert(loc.clone(), (id, false));
             self.merge(loc, id)?;
             return Ok(nullable(TypeRef::Named(id), sibling_nullable));
@@ -209,7 +213,7 @@ impl<'s> Types<'s> {
         };
         let id = self.push_type(name.clone(), &target, true);
         self.memo.insert(target.clone(), (id, shallow_nullable(map)));
-        let (ty, null) = self.shape(&target, map, &name, Some(id))?;
+        let (ty, null) = self.shape(&target, map, &|| name.clone(), Some(id))?;
         self.memo.insert(target.clone(), (id, null));
         if ty != TypeRef::Named(id) {
             self.raw[id.0].kind = RawKind::Alias(ty);
@@ -242,8 +246,8 @@ impl<'s> Types<'s> {
         TypeId(self.raw.len() - 1)
     }
 
-    fn slot(&mut self, slot: Option<TypeId>, hint: &str, loc: &Location) -> TypeId {
-        let id = slot.unwrap_or_else(|| self.reserve(hint, loc, false));
+    fn slot(&mut self, slot: Option<TypeId>, hint: Hint<'_>, loc: &Location) -> TypeId {
+        let id = slot.unwrap_or_else(|| self.reserve(&hint(), loc, false));
         self.memo.entry(loc.clone()).or_insert((id, false));
         id
     }
@@ -253,7 +257,7 @@ impl<'s> Types<'s> {
         &mut self,
         loc: &Location,
         map: &'s Obj,
-        hint: &str,
+        hint: Hint<'_>,
         slot: Option<TypeId>,
     ) -> Result<(TypeRef, bool), Diagnostic> {
         let (types, mut null) = self.types_of(loc, map)?;
@@ -374,7 +378,10 @@ impl<'s> Types<'s> {
             "array" => {
                 let items = match map.get("items") {
                     Some(_) => {
-                        let item_hint = names::singular(hint).unwrap_or_else(|| format!("{hint}Item"));
+                        let item_hint = || {
+                            let hint = hint();
+                            names::singular(&hint).unwrap_or_else(|| format!("{hint}Item"))
+                        };
                         self.schema(&loc.join("items"), &item_hint)?
                     }
                     None => {
@@ -481,14 +488,14 @@ impl<'s> Types<'s> {
         &mut self,
         loc: &Location,
         map: &'s Obj,
-        hint: &str,
+        hint: Hint<'_>,
         slot: Option<TypeId>,
     ) -> Result<TypeRef, Diagnostic> {
         let has_props = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
         if !has_props {
             return Ok(match map.get("additionalProperties") {
                 Some(Value::Object(schema)) if !schema.is_empty() => {
-                    let value_hint = format!("{hint}Value");
+                    let value_hint = || format!("{}Value", hint());
                     TypeRef::Map(Box::new(self.schema(&loc.join("additionalProperties"), &value_hint)?))
                 }
                 _ => TypeRef::Object,
@@ -511,7 +518,7 @@ impl<'s> Types<'s> {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (wire, prop) in props {
-            let hint = format!("{struct_name}{}", names::type_name(&wire));
+            let hint = || format!("{struct_name}{}", names::type_name(&wire));
             if let Some(Value::Object(node)) = self.spec.get(&prop) {
                 if node.get("required").is_some_and(|r| !r.is_array()) {
                     return Err(self
@@ -547,7 +554,7 @@ impl<'s> Types<'s> {
             fields.push(field);
         }
         let additional = match additional_at {
-            Some(at) => Some(self.schema(&at, &format!("{struct_name}AdditionalProperty"))?),
+            Some(at) => Some(self.schema(&at, &|| format!("{struct_name}AdditionalProperty"))?),
             None => None,
         };
         if fields.is_empty() && additional.is_none() {
@@ -684,8 +691,8 @@ impl<'s> Types<'s> {
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         for (i, alt) in alts.iter().enumerate() {
-            let title = self.obj(alt)?.and_then(|m| m.get("title")).and_then(Value::as_str).map(names::type_name);
-            let hint = title.unwrap_or_else(|| format!("{union_name}Variant{}", i + 1));
+            let title = self.obj(alt)?.and_then(|m| m.get("title")).and_then(Value::as_str);
+            let hint = || title.map_or_else(|| format!("{union_name}Variant{}", i + 1), names::type_name);
             // A whole file or a component (a discriminator mapping target) is named after itself.
             let ty = if alt.pointer.is_root() || self.components.contains_key(alt) {
                 self.named(alt)?
