@@ -186,7 +186,9 @@ fn refers_outside(api: &Api, group: &Group<'_>) -> bool {
 /// `#[doc]` attributes for a doc string, one per line.
 pub(crate) fn docs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
-    let lines = text.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) });
+    let lines = text
+        .lines()
+        .map(|l| syntax::string_literal(&if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) }));
     quote!(#(#[doc = #lines])*)
 }
 
