@@ -1,8 +1,8 @@
 //! Emitting: from the IR to the files of a Rust crate.
 //!
-//! Each emitter builds tokens with `quote!` (the models build most of their items as `syn`
-//! trees directly, which skips parsing them); [`render`] formats them with `prettyplease` and
-//! stamps the generated-file header. The emitters read only the IR.
+//! Each emitter builds tokens with `quote!` (the models and the server build most of their
+//! items as `syn` trees directly, which skips parsing them); [`render`] formats them with
+//! `prettyplease` and stamps the generated-file header. The emitters read only the IR.
 
 mod client;
 mod models;
@@ -50,7 +50,7 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     let mut jobs: Vec<Job<'_>> = vec![Box::new(|t| {
         // The server's validation schemas are made with its handlers, and printed apart,
         // first: their syntax trees are built whole, and are then freed before the
-        // handlers' chunks are parsed.
+        // handlers are printed.
         let started = Instant::now();
         let (server, schemas) = server::server(api);
         t.emit += started.elapsed();

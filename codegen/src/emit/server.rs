@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::models::{docs, qualified_type};
+use super::models::{docs, qualified_syntax_type};
 use super::operations::body_type;
 use super::pattern::{self, Run};
 use super::{ident, syntax, Chunk, Module};
@@ -33,8 +33,12 @@ pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
 const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", "schemas"];
 
 /// The `server` module, and its `schemas` submodule when requests have anything to check.
+///
+/// The per-operation items (the handlers with their statics, the response impls, the trait's
+/// methods and the routes) are built as syntax trees; the head and the one-off items as tokens.
 pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     let mut schemas = Schemas::new(api);
+    let mut imports = Imports::default();
     let used = used_schemes(api);
     let mut consts = Scope::with_reserved(RESERVED.iter().copied());
     let scheme_consts: Vec<(&SecurityScheme, Ident)> =
@@ -46,8 +50,8 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     let mut renders = Vec::new();
     let mut routes: Vec<(&str, Vec<(&str, Ident)>)> = Vec::new();
     for op in &api.operations {
-        methods.push(trait_method(api, op));
-        renders.push(render_impl(api, op));
+        methods.push(trait_method(api, op, &mut imports));
+        renders.push(render_impl(api, op, &mut imports));
         if !op.has_whole_segment_params() {
             // Lowering warned: the router cannot match part of a segment, so the operation
             // gets no handler; its method stays in the trait so implementations keep their shape.
@@ -55,28 +59,14 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
         }
         let handler = ident(&handler_scope.claim(&op.name));
         let op_const = ident(&consts.claim(&names::constant(&op.name)));
-        handlers.push(handler_fn(api, op, &handler, &op_const, &scheme_consts, &mut schemas));
+        let context = Handler { op, name: &handler, op_const: &op_const, schemes: &scheme_consts };
+        handlers.extend(handler_fn(&context, &mut schemas, &mut imports));
         match routes.iter_mut().find(|(path, _)| *path == op.path) {
             Some((_, list)) => list.push((&op.method, handler)),
             None => routes.push((&op.path, vec![(&op.method, handler)])),
         }
     }
-    let routes: Vec<TokenStream> = routes.iter().map(|(path, list)| {
-        let axum_path = path.to_string();
-        let calls = list.iter().map(|(method, handler)| {
-            let m = format_ident!("{}", method.to_ascii_lowercase());
-            quote!(.#m(#handler::<A>))
-        });
-        let mut allow: Vec<&str> = list.iter().map(|(m, _)| *m).collect();
-        if allow.contains(&"GET") && !allow.contains(&"HEAD") {
-            // axum answers HEAD wherever there is a GET.
-            allow.push("HEAD");
-        }
-        let allow = allow.join(", ");
-        quote! {
-            .route(#axum_path, MethodRouter::new() #(#calls)* .fallback(|| async { support::method_not_allowed(#allow) }))
-        }
-    }).collect();
+    let router_with = router_with(&routes, &mut imports);
 
     let secured = !used.is_empty();
     let credential = secured.then(|| credential_enum(&used));
@@ -88,6 +78,9 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
             SecurityKind::Bearer { .. } | SecurityKind::OAuth2 => quote!(Source::Bearer),
             SecurityKind::Basic => quote!(Source::Basic),
         };
+        imports.add("Scheme");
+        imports.add("Source");
+        imports.note(&s.variant);
         let variant = ident(&s.variant);
         let doc = format!(" The `{}` security scheme.", s.wire_name);
         quote! {
@@ -95,21 +88,11 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
             const #name: Scheme<Credential> = Scheme { source: #source, credential: Credential::#variant };
         }
     });
-    let principal = secured.then(|| {
-        quote! {
-            /// What an accepted credential stands for (a user, an account, the credential itself):
-            /// the secured operations receive it.
-            type Principal: Send;
-
-            /// Checks a credential presented with a request to a secured operation, before the
-            /// operation's method runs; `None` rejects it and the caller gets 401.
-            ///
-            /// When an operation accepts several schemes, each credential presented is checked
-            /// in the order the spec lists them, until one is accepted.
-            fn authenticate(&self, credential: Credential) -> impl Future<Output = Option<Self::Principal>> + Send;
-        }
-    });
+    let scheme_defs: TokenStream = scheme_defs.collect();
+    let principal = secured.then(|| principal_items(&mut imports));
     let authenticate = secured.then(|| {
+        imports.add("Parts");
+        imports.add("Scheme");
         quote! {
             /// The principal for the first alternative whose credentials are all presented and
             /// accepted (the principal of its first scheme).
@@ -135,33 +118,11 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     });
     let op_types = operation_type_uses(api);
     let op_types_use = (!op_types.is_empty()).then(|| quote!(use crate::operations::{#(#op_types),*};));
+    // The operations' schema expressions name runtime types too; take them before the
+    // schemas module below counts its own.
+    imports.extend(&schemas.used);
     let schema_mod = schemas.module();
-    let mut items: Vec<TokenStream> = scheme_defs.collect();
-    items.extend(authenticate);
-    items.extend(handlers);
-    items.extend(renders);
-    // Import what the items use, and nothing else.
-    let routes = quote!(#(#routes)*);
-    let mut scanned: Vec<&TokenStream> = items.iter().collect();
-    let methods = quote!(#(#methods)*);
-    let principal = principal.unwrap_or_default();
-    scanned.extend([&routes, &methods, &principal]);
-    let support_names = [
-        "ErrorMedia",
-        "Format",
-        "IntFormat",
-        "Operation",
-        "Param",
-        "Rejection",
-        "RequestBody",
-        "Schema",
-        "Scheme",
-        "Source",
-        "Style",
-    ];
-    let mut candidates = vec!["Future", "Parts", "Request", "State", "IntoResponse", "Response", "MethodRouter"];
-    candidates.extend(support_names);
-    let used = identifiers(&scanned, &candidates);
+    let used = imports.0;
     let only_used = |names: &[&str]| -> Vec<Ident> {
         names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}")).collect()
     };
@@ -183,7 +144,7 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
             use axum::routing::MethodRouter;
         )
     });
-    let support_uses = support_names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}"));
+    let support_uses = only_used(SUPPORT_NAMES);
     let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
     // The handlers that take input read the configuration.
     let config_unread = (!api.operations.iter().any(takes_input)).then(|| {
@@ -222,16 +183,8 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
         use support::{#(#support_uses),*};
 
         #credential
-
-        /// The API as a server implements it: one method per operation.
-        ///
-        /// Each method receives typed, validated input and returns the operation's response
-        /// enum, whose variants are the responses the spec documents.
-        pub trait Api: Send + Sync + 'static {
-            #principal
-            #methods
-        }
-
+    };
+    let config = quote! {
         /// How the router treats requests.
         #[derive(Clone, Debug)]
         pub struct Config {
@@ -249,32 +202,191 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
         pub fn router<A: Api>(api: A) -> Router {
             router_with(api, Config::default())
         }
-
-        /// An axum router serving `api`.
-        pub fn router_with<A: Api>(api: A, config: Config) -> Router {
-            Router::new()
-                #routes
-                .fallback(support::not_found)
-                .with_state(Arc::new(Served { api, config }))
-        }
-
+    };
+    let served = quote! {
         /// What every handler shares: the implementation and how the router treats requests.
         struct Served<A> {
             api: A,
             #config_unread
             config: Config,
         }
+
+        #scheme_defs
+        #authenticate
     };
+    let api_trait = api_trait(principal.into_iter().flatten().chain(methods).collect());
+    let mut tail = TokenStream::new();
     if schema_mod.is_some() {
-        items.push(quote! {
+        tail.extend(quote! {
             mod schemas;
         });
     }
     // The shared machinery, `runtime/server_support.rs`, goes out as written (`src/server/support.rs`).
-    items.push(quote! {
+    tail.extend(quote! {
         mod support;
     });
-    (Module { head, items: Box::new(items.into_iter().map(Chunk::from)) }, schema_mod)
+    let items = [
+        Chunk::Syntax(vec![api_trait]),
+        Chunk::Tokens(config),
+        Chunk::Syntax(vec![router_with]),
+        Chunk::Tokens(served),
+        Chunk::Syntax(handlers),
+        Chunk::Syntax(renders),
+        Chunk::Tokens(tail),
+    ];
+    (Module { head, items: Box::new(items.into_iter()) }, schema_mod)
+}
+
+/// The runtime's names the server module may import from `support`, in `use` order.
+const SUPPORT_NAMES: &[&str] = &[
+    "ErrorMedia",
+    "Format",
+    "IntFormat",
+    "Operation",
+    "Param",
+    "Rejection",
+    "RequestBody",
+    "Schema",
+    "Scheme",
+    "Source",
+    "Style",
+];
+
+/// The other names the server module may import.
+const OTHER_NAMES: &[&str] = &["Future", "Parts", "Request", "State", "IntoResponse", "Response", "MethodRouter"];
+
+/// Which importable names the items built so far use, for the `use` lines.
+#[derive(Default)]
+struct Imports(BTreeSet<&'static str>);
+
+impl Imports {
+    /// Records a use of `name`, one of [`SUPPORT_NAMES`] or [`OTHER_NAMES`].
+    fn add(&mut self, name: &'static str) {
+        self.0.insert(name);
+    }
+
+    /// Records the importable names among `names` (the runtime types a schema uses).
+    fn extend(&mut self, names: &BTreeSet<&'static str>) {
+        for name in SUPPORT_NAMES.iter().filter(|n| names.contains(**n)) {
+            self.add(name);
+        }
+    }
+
+    /// Records a type or variant named in the spec that is spelt like an importable name.
+    ///
+    /// The imports used to be found by scanning the emitted tokens, which counted such a
+    /// name (a model `Source`) as a use; it still counts, so that no spec's imports change.
+    fn note(&mut self, spec_name: &str) {
+        if let Some(name) = SUPPORT_NAMES.iter().chain(OTHER_NAMES).find(|n| **n == spec_name) {
+            self.add(name);
+        }
+    }
+
+    /// [`Self::note`] for every named type `ty` names.
+    fn note_type(&mut self, api: &Api, ty: &TypeRef) {
+        match ty {
+            TypeRef::Named(id) => self.note(&api.type_def(*id).name),
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.note_type(api, t),
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+        }
+    }
+}
+
+/// `async fn name<A: Api>(State(served): State<Arc<Served<A>>>, request: Request) -> Result<Response, Rejection>`,
+/// without the request when the handler does not read it.
+fn handler_signature(name: Ident, takes_request: bool) -> syn::Signature {
+    let served = syntax::generic(&["Arc"], vec![syntax::generic(&["Served"], vec![syntax::named(&["A"])])]);
+    let mut inputs = vec![syntax::arg(
+        syntax::pat_tuple_struct(&["State"], vec![syntax::binding("served")]),
+        syntax::generic(&["State"], vec![served]),
+    )];
+    if takes_request {
+        inputs.push(syntax::arg(syntax::binding("request"), syntax::named(&["Request"])));
+    }
+    let output = syntax::generic(&["Result"], vec![syntax::named(&["Response"]), syntax::named(&["Rejection"])]);
+    let mut sig = syntax::signature(name, inputs, Some(output));
+    sig.asyncness = Some(Default::default());
+    sig.generics = syntax::type_param("A", "Api");
+    sig
+}
+
+/// `pub trait Api: Send + Sync + 'static { items }`.
+fn api_trait(items: Vec<syn::TraitItem>) -> syn::Item {
+    let docs = "The API as a server implements it: one method per operation.\n\nEach method receives typed, validated input and returns the operation's response\nenum, whose variants are the responses the spec documents.";
+    let mut supertraits: syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]> =
+        [syntax::path(&["Send"]), syntax::path(&["Sync"])].into_iter().map(syntax::trait_bound).collect();
+    supertraits.push(syn::TypeParamBound::Lifetime(syn::Lifetime::new("'static", proc_macro2::Span::call_site())));
+    syn::Item::Trait(syn::ItemTrait {
+        attrs: syntax::doc_attrs(Some(docs)),
+        vis: syntax::public(),
+        unsafety: None,
+        auto_token: None,
+        restriction: None,
+        trait_token: Default::default(),
+        ident: ident("Api"),
+        generics: Default::default(),
+        colon_token: Some(Default::default()),
+        supertraits,
+        brace_token: Default::default(),
+        items,
+    })
+}
+
+/// The trait's `Principal` type and `authenticate` method, for an API with secured operations.
+fn principal_items(imports: &mut Imports) -> [syn::TraitItem; 2] {
+    let principal = syn::TraitItem::Type(syn::TraitItemType {
+        attrs: syntax::doc_attrs(Some(
+            "What an accepted credential stands for (a user, an account, the credential itself):\nthe secured operations receive it.",
+        )),
+        type_token: Default::default(),
+        ident: ident("Principal"),
+        generics: Default::default(),
+        colon_token: Some(Default::default()),
+        bounds: std::iter::once(syntax::trait_bound(syntax::path(&["Send"]))).collect(),
+        default: None,
+        semi_token: Default::default(),
+    });
+    imports.add("Future");
+    let output = syntax::impl_future(syntax::generic(&["Option"], vec![syntax::named(&["Self", "Principal"])]));
+    let inputs = vec![syntax::self_ref(), syntax::arg(syntax::binding("credential"), syntax::named(&["Credential"]))];
+    let docs = "Checks a credential presented with a request to a secured operation, before the\noperation's method runs; `None` rejects it and the caller gets 401.\n\nWhen an operation accepts several schemes, each credential presented is checked\nin the order the spec lists them, until one is accepted.";
+    let authenticate =
+        syntax::trait_fn(syntax::doc_attrs(Some(docs)), syntax::signature(ident("authenticate"), inputs, Some(output)));
+    [principal, authenticate]
+}
+
+/// `pub fn router_with<A: Api>(api: A, config: Config) -> Router`, which routes every path.
+fn router_with(routes: &[(&str, Vec<(&str, Ident)>)], imports: &mut Imports) -> syn::Item {
+    let mut router = syntax::call(&["Router", "new"], Vec::new());
+    for (path, list) in routes {
+        imports.add("MethodRouter");
+        let mut methods = syntax::call(&["MethodRouter", "new"], Vec::new());
+        for (method, handler) in list {
+            let handler = syntax::turbofish(handler.clone(), vec![syntax::named(&["A"])]);
+            methods = syntax::method(methods, &method.to_ascii_lowercase(), vec![handler]);
+        }
+        let mut allow: Vec<&str> = list.iter().map(|(m, _)| *m).collect();
+        if allow.contains(&"GET") && !allow.contains(&"HEAD") {
+            // axum answers HEAD wherever there is a GET.
+            allow.push("HEAD");
+        }
+        let not_allowed = syntax::call(&["support", "method_not_allowed"], vec![syntax::string(&allow.join(", "))]);
+        let fallback = syntax::closure(&[], syntax::async_block(vec![syntax::tail(not_allowed)]));
+        methods = syntax::method(methods, "fallback", vec![fallback]);
+        router = syntax::method(router, "route", vec![syntax::string(path), methods]);
+    }
+    router = syntax::method(router, "fallback", vec![syntax::path_expr(&["support", "not_found"])]);
+    let served =
+        syntax::struct_expr(&["Served"], vec![syntax::field_shorthand("api"), syntax::field_shorthand("config")]);
+    router = syntax::method(router, "with_state", vec![syntax::call(&["Arc", "new"], vec![served])]);
+    let inputs = vec![
+        syntax::arg(syntax::binding("api"), syntax::named(&["A"])),
+        syntax::arg(syntax::binding("config"), syntax::named(&["Config"])),
+    ];
+    let mut sig = syntax::signature(ident("router_with"), inputs, Some(syntax::named(&["Router"])));
+    sig.generics = syntax::type_param("A", "Api");
+    let docs = syntax::doc_attrs(Some("An axum router serving `api`."));
+    syntax::fn_item(docs, syntax::public(), sig, vec![syntax::tail(router)])
 }
 
 /// The schemes some operation requires, in declaration order.
@@ -352,18 +464,21 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
     out
 }
 
-fn request_body_type(api: &Api, op: &Operation) -> Option<TokenStream> {
+/// The type of an operation's request body, as its trait method takes it.
+fn request_body_type(api: &Api, op: &Operation, imports: &mut Imports) -> Option<syn::Type> {
     let body = op.body.as_ref()?;
     let t = match &body.ty {
-        Some(ty) => qualified_type(api, ty, &quote!(crate::models::)),
-        None if is_json(&body.content_type) => quote!(serde_json::Value),
-        None => quote!(String),
+        Some(ty) => {
+            imports.note_type(api, ty);
+            qualified_syntax_type(api, ty, &["crate", "models"])
+        }
+        None if is_json(&body.content_type) => syntax::named(&["serde_json", "Value"]),
+        None => syntax::named(&["String"]),
     };
-    Some(if body.required { t } else { quote!(Option<#t>) })
+    Some(if body.required { t } else { syntax::generic(&["Option"], vec![t]) })
 }
 
-fn trait_method(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&op.name);
+fn trait_method(api: &Api, op: &Operation, imports: &mut Imports) -> syn::TraitItem {
     let mut text = format!("`{} {}`", op.method, op.path);
     if let Some(s) = &op.summary {
         text = format!("{text}: {s}");
@@ -374,43 +489,55 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
     if op.deprecated {
         text.push_str("\n\nDeprecated.");
     }
-    let docs = docs(Some(&text));
-    let principal = match auth_of(op) {
-        Auth::None => None,
-        Auth::Required => Some(quote!(principal: Self::Principal,)),
-        Auth::Optional => Some(quote!(principal: Option<Self::Principal>,)),
-    };
-    let params = (!op.params.is_empty()).then(|| {
-        let t = ident(&op.params_type);
-        quote!(params: #t,)
-    });
-    let body = request_body_type(api, op).map(|t| quote!(body: #t,));
-    let response = ident(&op.response_type);
-    quote! {
-        #docs
-        fn #name(&self, #principal #params #body) -> impl Future<Output = #response> + Send;
+    let principal = syntax::named(&["Self", "Principal"]);
+    let mut inputs = vec![syntax::self_ref()];
+    match auth_of(op) {
+        Auth::None => {}
+        Auth::Required => inputs.push(syntax::arg(syntax::binding("principal"), principal)),
+        Auth::Optional => {
+            inputs.push(syntax::arg(syntax::binding("principal"), syntax::generic(&["Option"], vec![principal])))
+        }
     }
+    if !op.params.is_empty() {
+        imports.note(&op.params_type);
+        inputs.push(syntax::arg(syntax::binding("params"), syntax::named(&[&op.params_type])));
+    }
+    if let Some(t) = request_body_type(api, op, imports) {
+        inputs.push(syntax::arg(syntax::binding("body"), t));
+    }
+    imports.add("Future");
+    imports.note(&op.response_type);
+    let output = syntax::impl_future(syntax::named(&[&op.response_type]));
+    syntax::trait_fn(syntax::doc_attrs(Some(&text)), syntax::signature(ident(&op.name), inputs, Some(output)))
 }
 
-fn handler_fn(
-    api: &Api,
-    op: &Operation,
-    handler: &Ident,
-    op_const: &Ident,
-    schemes: &[(&SecurityScheme, Ident)],
-    schemas: &mut Schemas<'_>,
-) -> TokenStream {
-    let method = ident(&op.name);
+/// The operation a handler serves, and the names it is given.
+struct Handler<'a> {
+    op: &'a Operation,
+    /// The handler function's name.
+    name: &'a Ident,
+    /// The name of the operation's static.
+    op_const: &'a Ident,
+    /// The security schemes' constants.
+    schemes: &'a [(&'a SecurityScheme, Ident)],
+}
+
+/// The handler of an operation, after its static when it has one.
+fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Imports) -> Vec<syn::Item> {
+    let Handler { op, op_const, schemes, .. } = *handler;
     let auth = auth_of(op);
     let extract = takes_input(op);
     let needs_parts = extract || !matches!(auth, Auth::None);
+    let op_static = || syntax::name_expr(op_const.clone());
+    let served = |name: &str| syntax::member(syntax::path_expr(&["served"]), ident(name));
 
     let alternatives = op.security.iter().filter(|r| !r.schemes.is_empty()).map(|r| {
         let names = r
             .schemes
             .iter()
-            .filter_map(|(wire, _)| schemes.iter().find(|(s, _)| s.wire_name == *wire).map(|(_, name)| name));
-        quote!(&[#(#names),*])
+            .filter_map(|(wire, _)| schemes.iter().find(|(s, _)| s.wire_name == *wire))
+            .map(|(_, name)| syntax::name_expr(name.clone()));
+        syntax::reference(syntax::array(names.collect()))
     });
     let mut challenges: Vec<&str> = Vec::new();
     for (wire, _) in op.security.iter().flat_map(|r| &r.schemes) {
@@ -423,65 +550,80 @@ fn handler_fn(
             challenges.push(challenge);
         }
     }
-    let authenticate = match auth {
-        Auth::None => None,
-        Auth::Required => Some(quote! {
-            let principal = authenticate(&served.api, &parts, &[#(#alternatives),*])
-                .await
-                .ok_or_else(|| #op_const.unauthorized(&[#(#challenges),*]))?;
-        }),
-        Auth::Optional => Some(quote! {
-            let principal = authenticate(&served.api, &parts, &[#(#alternatives),*]).await;
-        }),
+    let mut stmts = Vec::new();
+    if needs_parts {
+        let body = if extract { syntax::binding("body") } else { syntax::wild() };
+        let into_parts = syntax::method(syntax::path_expr(&["request"]), "into_parts", Vec::new());
+        stmts.push(syntax::let_stmt(syntax::pat_tuple(vec![syntax::binding("parts"), body]), into_parts));
+    }
+    let authenticate = syntax::awaited(syntax::call(
+        &["authenticate"],
+        vec![
+            syntax::reference(served("api")),
+            syntax::reference(syntax::path_expr(&["parts"])),
+            syntax::reference(syntax::array(alternatives.collect())),
+        ],
+    ));
+    match auth {
+        Auth::None => {}
+        Auth::Required => {
+            let challenges = syntax::array(challenges.iter().map(|c| syntax::string(c)).collect());
+            let unauthorized = syntax::method(op_static(), "unauthorized", vec![syntax::reference(challenges)]);
+            let principal = syntax::method(authenticate, "ok_or_else", vec![syntax::closure(&[], unauthorized)]);
+            stmts.push(syntax::let_stmt(syntax::binding("principal"), syntax::question(principal)));
+        }
+        Auth::Optional => stmts.push(syntax::let_stmt(syntax::binding("principal"), authenticate)),
+    }
+    if extract {
+        let limit = syntax::member(served("config"), ident("body_limit"));
+        let parts_and_body = vec![syntax::path_expr(&["parts"]), syntax::path_expr(&["body"]), limit];
+        let input = syntax::awaited(syntax::method(op_static(), "extract", parts_and_body));
+        stmts.push(syntax::let_stmt(syntax::binding_mut("input"), syntax::question(input)));
+    }
+    let input = |getter: &str, args: Vec<syn::Expr>| {
+        syntax::question(syntax::method(syntax::path_expr(&["input"]), getter, args))
     };
-    let split = if extract {
-        quote!(let (parts, body) = request.into_parts();)
-    } else {
-        quote!(let (parts, _) = request.into_parts();)
-    };
-    let input =
-        extract.then(|| quote!(let mut input = #op_const.extract(parts, body, served.config.body_limit).await?;));
-    let params = (!op.params.is_empty()).then(|| {
-        let t = ident(&op.params_type);
+    if !op.params.is_empty() {
         let fields = op.params.iter().map(|p| {
-            let name = ident(&p.name);
-            let wire = &p.wire_name;
             let getter = match p.location {
-                ParamLocation::Path => quote!(path),
-                ParamLocation::Query => quote!(query),
-                ParamLocation::Header => quote!(header),
-                ParamLocation::Cookie => quote!(cookie),
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+                ParamLocation::Cookie => "cookie",
             };
-            quote!(#name: input.#getter(#wire)?,)
+            syntax::field_value(ident(&p.name), input(getter, vec![syntax::string(&p.wire_name)]))
         });
-        quote!(let params = #t { #(#fields)* };)
-    });
-    let body = op.body.as_ref().map(|_| quote!(let body = input.body()?;));
+        imports.note(&op.params_type);
+        let params = syntax::struct_expr(&[&op.params_type], fields.collect());
+        stmts.push(syntax::let_stmt(syntax::binding("params"), params));
+    }
+    if op.body.is_some() {
+        stmts.push(syntax::let_stmt(syntax::binding("body"), input("body", Vec::new())));
+    }
     let args = [
-        (!matches!(auth, Auth::None)).then(|| quote!(principal)),
-        (!op.params.is_empty()).then(|| quote!(params)),
-        op.body.as_ref().map(|_| quote!(body)),
-    ]
-    .into_iter()
-    .flatten();
-    let request_arg = needs_parts.then(|| quote!(, request: Request));
-    let split = needs_parts.then_some(split);
+        (!matches!(auth, Auth::None)).then_some("principal"),
+        (!op.params.is_empty()).then_some("params"),
+        op.body.as_ref().map(|_| "body"),
+    ];
+    let args = args.into_iter().flatten().map(|arg| syntax::path_expr(&[arg])).collect();
+    let response = syntax::awaited(syntax::method(served("api"), &op.name, args));
+    let response = syntax::method(response, "into_response", Vec::new());
+    stmts.push(syntax::tail(syntax::call(&["Ok"], vec![response])));
+
+    if needs_parts {
+        imports.add("Request");
+    }
+    imports.add("State");
+    imports.add("Response");
+    imports.add("Rejection");
     let doc = format!(" `{} {}` (`{}`).", op.method, op.path, op.id);
+    let sig = handler_signature(handler.name.clone(), needs_parts);
+    let handler = syntax::fn_item(vec![syntax::doc_attr(&doc)], syn::Visibility::Inherited, sig, stmts);
     // The static serves extraction and the 401 answer; an operation with neither needs none.
     let uses_static = extract || matches!(auth, Auth::Required);
-    let static_def = uses_static.then(|| operation_static(api, op, op_const, schemas));
-    quote! {
-        #static_def
-
-        #[doc = #doc]
-        async fn #handler<A: Api>(State(served): State<Arc<Served<A>>> #request_arg) -> Result<Response, Rejection> {
-            #split
-            #authenticate
-            #input
-            #params
-            #body
-            Ok(served.api.#method(#(#args),*).await.into_response())
-        }
+    match uses_static {
+        true => vec![operation_static(op, op_const, schemas, imports), handler],
+        false => vec![handler],
     }
 }
 
@@ -496,7 +638,7 @@ fn is_json(content_type: &str) -> bool {
 }
 
 /// The documented JSON media type of the response for `code` (or its range, or `default`).
-fn error_media(op: &Operation, code: u16) -> TokenStream {
+fn error_media(op: &Operation, code: u16) -> syn::Expr {
     let documented = op
         .responses
         .iter()
@@ -504,71 +646,74 @@ fn error_media(op: &Operation, code: u16) -> TokenStream {
         .or_else(|| op.responses.iter().find(|r| r.status == Status::Range((code / 100) as u8)))
         .or_else(|| op.responses.iter().find(|r| r.status == Status::Default));
     match documented.and_then(|r| r.body.as_ref()).map(|b| b.content_type.as_str()).filter(|ct| is_json(ct)) {
-        Some(ct) => quote!(Some(#ct)),
-        None => quote!(None),
+        Some(ct) => syntax::call(&["Some"], vec![syntax::string(ct)]),
+        None => syntax::path_expr(&["None"]),
     }
 }
 
-fn operation_static(api: &Api, op: &Operation, name: &Ident, schemas: &mut Schemas<'_>) -> TokenStream {
-    let params: Vec<TokenStream> = op.params.iter().map(|p| param(p, schemas)).collect();
+fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imports: &mut Imports) -> syn::Item {
+    let params: Vec<syn::Expr> = op.params.iter().map(|p| param(p, schemas, imports)).collect();
     let body = match &op.body {
         Some(b) => {
             let schema = match &b.ty {
                 Some(ty) => schemas.expr(ty, &Constraints::default(), &["schemas"]),
-                None => syntax::call(&["Schema", "any"], Vec::new()),
+                None => {
+                    imports.add("Schema");
+                    syntax::call(&["Schema", "any"], Vec::new())
+                }
             };
-            if b.required {
-                quote!(Some(RequestBody::required(#schema)))
-            } else {
-                quote!(Some(RequestBody::optional(#schema)))
-            }
+            imports.add("RequestBody");
+            let ctor = if b.required { "required" } else { "optional" };
+            syntax::call(&["Some"], vec![syntax::call(&["RequestBody", ctor], vec![schema])])
         }
-        None => quote!(None),
+        None => syntax::path_expr(&["None"]),
     };
-    let _ = api;
-    let unauthorized = error_media(op, 401);
-    let not_found = error_media(op, 404);
-    let unprocessable = error_media(op, 422);
-    let bad_request = error_media(op, 400);
-    quote! {
-        static #name: Operation = Operation {
-            params: &[#(#params),*],
-            body: #body,
-            errors: ErrorMedia {
-                unauthorized: #unauthorized,
-                not_found: #not_found,
-                unprocessable: #unprocessable,
-                bad_request: #bad_request,
-            },
-        };
-    }
+    let errors = [("unauthorized", 401), ("not_found", 404), ("unprocessable", 422), ("bad_request", 400)]
+        .map(|(field, code)| syntax::field_value(ident(field), error_media(op, code)));
+    let operation = syntax::struct_expr(
+        &["Operation"],
+        vec![
+            syntax::field_value(ident("params"), syntax::reference(syntax::array(params))),
+            syntax::field_value(ident("body"), body),
+            syntax::field_value(ident("errors"), syntax::struct_expr(&["ErrorMedia"], errors.into())),
+        ],
+    );
+    imports.add("Operation");
+    imports.add("ErrorMedia");
+    let ty = syntax::named(&["Operation"]);
+    syntax::static_item(Vec::new(), syn::Visibility::Inherited, name.clone(), ty, operation)
 }
 
-fn param(p: &Param, schemas: &mut Schemas<'_>) -> TokenStream {
-    let wire = &p.wire_name;
+fn param(p: &Param, schemas: &mut Schemas<'_>, imports: &mut Imports) -> syn::Expr {
     let schema = schemas.expr(&p.ty, &p.constraints, &["schemas"]);
     let (ctor, default_style, default_explode) = match p.location {
-        ParamLocation::Path => (quote!(path), ParamStyle::Simple, false),
-        ParamLocation::Query => (quote!(query), ParamStyle::Form, true),
-        ParamLocation::Header => (quote!(header), ParamStyle::Simple, false),
-        ParamLocation::Cookie => (quote!(cookie), ParamStyle::Form, true),
+        ParamLocation::Path => ("path", ParamStyle::Simple, false),
+        ParamLocation::Query => ("query", ParamStyle::Form, true),
+        ParamLocation::Header => ("header", ParamStyle::Simple, false),
+        ParamLocation::Cookie => ("cookie", ParamStyle::Form, true),
     };
-    let required = (p.required && p.location != ParamLocation::Path).then(|| quote!(.required()));
-    let style = (p.style != default_style || p.explode != default_explode).then(|| {
-        let s = match p.style {
-            ParamStyle::Simple => quote!(Simple),
-            ParamStyle::Form => quote!(Form),
-            ParamStyle::Label => quote!(Label),
-            ParamStyle::Matrix => quote!(Matrix),
-            ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
-            ParamStyle::PipeDelimited => quote!(PipeDelimited),
-            ParamStyle::DeepObject => quote!(DeepObject),
+    imports.add("Param");
+    let mut expr = syntax::call(&["Param", ctor], vec![syntax::string(&p.wire_name), schema]);
+    if p.required && p.location != ParamLocation::Path {
+        expr = syntax::method(expr, "required", Vec::new());
+    }
+    if p.style != default_style || p.explode != default_explode {
+        let style = match p.style {
+            ParamStyle::Simple => "Simple",
+            ParamStyle::Form => "Form",
+            ParamStyle::Label => "Label",
+            ParamStyle::Matrix => "Matrix",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+            ParamStyle::DeepObject => "DeepObject",
         };
-        let explode = p.explode;
-        quote!(.style(Style::#s, #explode))
-    });
-    let default = p.constraints.default.as_ref().filter(|_| !p.required).map(|d| quote!(.default(#d)));
-    quote!(Param::#ctor(#wire, #schema) #required #style #default)
+        imports.add("Style");
+        expr = syntax::method(expr, "style", vec![syntax::path_expr(&["Style", style]), syntax::boolean(p.explode)]);
+    }
+    if let Some(default) = p.constraints.default.as_ref().filter(|_| !p.required) {
+        expr = syntax::method(expr, "default", vec![syntax::string(default)]);
+    }
+    expr
 }
 
 /// The validation schemas of the request side: one static per named type that a parameter
@@ -871,37 +1016,7 @@ impl<'a> Schemas<'a> {
 
 /// `pub(super) static NAME: Ty = expr;` with a one-line doc.
 fn schema_static(doc: &str, name: Ident, ty: &str, expr: syn::Expr) -> syn::Item {
-    syn::Item::Static(syn::ItemStatic {
-        attrs: vec![syntax::doc_attr(doc)],
-        vis: syntax::restricted("super"),
-        static_token: Default::default(),
-        mutability: syn::StaticMutability::None,
-        ident: name,
-        colon_token: Default::default(),
-        ty: Box::new(syntax::named(&[ty])),
-        eq_token: Default::default(),
-        expr: Box::new(expr),
-        semi_token: Default::default(),
-    })
-}
-
-/// Which of `candidates` appear as identifiers in `tokens`, to import only what is used.
-fn identifiers(tokens: &[&TokenStream], candidates: &[&'static str]) -> BTreeSet<&'static str> {
-    fn walk(tokens: TokenStream, candidates: &[&'static str], out: &mut BTreeSet<&'static str>) {
-        for t in tokens {
-            match t {
-                // Comparing in place: turning every identifier into a `String` costs more.
-                proc_macro2::TokenTree::Ident(i) => out.extend(candidates.iter().filter(|c| i == **c)),
-                proc_macro2::TokenTree::Group(g) => walk(g.stream(), candidates, out),
-                _ => {}
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    for t in tokens {
-        walk((*t).clone(), candidates, &mut out);
-    }
-    out
+    syntax::static_item(vec![syntax::doc_attr(doc)], syntax::restricted("super"), name, syntax::named(&[ty]), expr)
 }
 
 /// Adds every named type `ty` reaches to `out`.
@@ -935,76 +1050,72 @@ fn reach(api: &Api, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
 }
 
 /// `impl IntoResponse` for an operation's response enum: status, documented headers, content type.
-fn render_impl(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&op.response_type);
-    let arms = op.responses.iter().map(|r| render_arm(api, r));
-    quote! {
-        impl IntoResponse for #name {
-            fn into_response(self) -> Response {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
-    }
+fn render_impl(api: &Api, op: &Operation, imports: &mut Imports) -> syn::Item {
+    imports.add("IntoResponse");
+    imports.add("Response");
+    imports.note(&op.response_type);
+    let arms = op.responses.iter().map(|r| render_arm(api, r, imports)).collect();
+    let body = syntax::match_expr(syntax::path_expr(&["self"]), arms);
+    let sig = syntax::signature(ident("into_response"), vec![syntax::self_value()], Some(syntax::named(&["Response"])));
+    let into_response = syntax::impl_fn(sig, vec![syntax::tail(body)]);
+    syntax::trait_impl("IntoResponse", syntax::named(&[&op.response_type]), vec![into_response])
 }
 
-fn render_arm(api: &Api, r: &Response) -> TokenStream {
-    let variant = ident(&r.name);
+fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
+    imports.note(&r.name);
+    let variant = ["Self", r.name.as_str()];
     let ranged = matches!(r.status, Status::Range(_) | Status::Default);
-    let status = match r.status {
-        Status::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote!(#c)
-        }
-        _ => quote!(status),
+    let status = || match r.status {
+        Status::Code(c) => syntax::lit(Literal::u16_unsuffixed(c)),
+        _ => syntax::path_expr(&["status"]),
     };
+    let empty = || syntax::call(&["support", "empty"], vec![status()]);
     let has_body = body_type(api, r).is_some();
-    let body_expr = |value: TokenStream| match &r.body {
+    let body_expr = |value: syn::Expr| match &r.body {
         Some(b) if is_json(&b.content_type) || !matches!(b.ty, None | Some(TypeRef::Scalar(Scalar::String))) => {
-            let ct = &b.content_type;
-            quote!(support::json(#status, #ct, &#value))
+            let args = vec![status(), syntax::string(&b.content_type), syntax::reference(value)];
+            syntax::call(&["support", "json"], args)
         }
-        Some(b) => {
-            let ct = &b.content_type;
-            quote!(support::text(#status, #ct, #value))
-        }
-        None => quote!(support::empty(#status)),
+        Some(b) => syntax::call(&["support", "text"], vec![status(), syntax::string(&b.content_type), value]),
+        None => empty(),
     };
     match &r.type_name {
         Some(_) => {
-            let pattern =
-                if ranged { quote!(Self::#variant { status, response: reply }) } else { quote!(Self::#variant(reply)) };
-            let make = if has_body { body_expr(quote!(reply.body)) } else { quote!(support::empty(#status)) };
-            let headers = r.headers.iter().map(|h| {
-                let field = ident(&h.name);
-                let wire = &h.wire_name;
-                let value = if h.required { quote!(Some(reply.#field)) } else { quote!(reply.#field) };
-                let value = header_text(api, &h.ty, value);
-                quote!(support::header(&mut response, #wire, #value);)
-            });
-            quote! {
-                #pattern => {
-                    let mut response = #make;
-                    #(#headers)*
-                    response
-                }
+            let pattern = if ranged {
+                syntax::pat_struct(&variant, vec![("status", None), ("response", Some(syntax::binding("reply")))])
+            } else {
+                syntax::pat_tuple_struct(&variant, vec![syntax::binding("reply")])
+            };
+            let reply = |field: &str| syntax::member(syntax::path_expr(&["reply"]), ident(field));
+            let make = if has_body { body_expr(reply("body")) } else { empty() };
+            let mut stmts = vec![syntax::let_stmt(syntax::binding_mut("response"), make)];
+            for h in &r.headers {
+                let value = if h.required { syntax::call(&["Some"], vec![reply(&h.name)]) } else { reply(&h.name) };
+                let response = syntax::reference_mut(syntax::path_expr(&["response"]));
+                let args = vec![response, syntax::string(&h.wire_name), header_text(api, &h.ty, value)];
+                stmts.push(syntax::stmt(syntax::call(&["support", "header"], args)));
             }
+            stmts.push(syntax::tail(syntax::path_expr(&["response"])));
+            syntax::arm(pattern, syntax::block_expr(stmts))
         }
         None if has_body => {
-            let pattern = if ranged { quote!(Self::#variant { status, body }) } else { quote!(Self::#variant(body)) };
-            let make = body_expr(quote!(body));
-            quote!(#pattern => #make,)
+            let pattern = if ranged {
+                syntax::pat_struct(&variant, vec![("status", None), ("body", None)])
+            } else {
+                syntax::pat_tuple_struct(&variant, vec![syntax::binding("body")])
+            };
+            syntax::arm(pattern, body_expr(syntax::path_expr(&["body"])))
         }
         None => {
-            let pattern = if ranged { quote!(Self::#variant { status }) } else { quote!(Self::#variant) };
-            quote!(#pattern => support::empty(#status),)
+            let pattern =
+                if ranged { syntax::pat_struct(&variant, vec![("status", None)]) } else { syntax::pat_path(&variant) };
+            syntax::arm(pattern, empty())
         }
     }
 }
 
 /// `value` (an `Option` of the header's type) as an `Option` of something `Display`.
-fn header_text(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+fn header_text(api: &Api, ty: &TypeRef, value: syn::Expr) -> syn::Expr {
     let mut ty = ty.strip_null().0;
     for _ in 0..32 {
         match ty {
@@ -1016,12 +1127,25 @@ fn header_text(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
             _ => break,
         }
     }
+    let var = |name: &str| syntax::path_expr(&[name]);
     match ty {
-        TypeRef::Scalar(Scalar::DateTime) => quote!(#value.map(|t| t.to_rfc3339())),
+        TypeRef::Scalar(Scalar::DateTime) => {
+            let text = syntax::method(var("t"), "to_rfc3339", Vec::new());
+            syntax::method(value, "map", vec![syntax::closure(&["t"], text)])
+        }
         TypeRef::Scalar(_) => value,
         TypeRef::Array(_) => {
-            quote!(#value.map(|list| list.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")))
+            // `list.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")`
+            let items = syntax::method(var("list"), "iter", Vec::new());
+            let texts = syntax::method(items, "map", vec![syntax::path_expr(&["ToString", "to_string"])]);
+            let vec = syntax::generic(&["Vec"], vec![syntax::infer()]);
+            let texts = syntax::method_turbofish(texts, "collect", vec![vec], Vec::new());
+            let text = syntax::method(texts, "join", vec![syntax::string(",")]);
+            syntax::method(value, "map", vec![syntax::closure(&["list"], text)])
         }
-        _ => quote!(#value.and_then(|v| serde_json::to_string(&v).ok())),
+        _ => {
+            let json = syntax::call(&["serde_json", "to_string"], vec![syntax::reference(var("v"))]);
+            syntax::method(value, "and_then", vec![syntax::closure(&["v"], syntax::method(json, "ok", Vec::new()))])
+        }
     }
 }

@@ -297,3 +297,436 @@ mod tests {
         }
     }
 }
+
+// Builders for statements and functions (server).
+
+/// `name::<args>` as an expression (a function named with its type arguments).
+pub(crate) fn turbofish(name: proc_macro2::Ident, args: Vec<syn::Type>) -> syn::Expr {
+    let mut segment = syn::PathSegment::from(name);
+    segment.arguments = syn::PathArguments::AngleBracketed(angle_bracketed(Some(Default::default()), args));
+    syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syn::Path::from(segment) })
+}
+
+/// The variable, constant or function `name` as an expression.
+pub(crate) fn name_expr(name: proc_macro2::Ident) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syn::Path::from(name) })
+}
+
+/// `receiver.name::<types>(args)`.
+pub(crate) fn method_turbofish(
+    receiver: syn::Expr,
+    name: &str,
+    types: Vec<syn::Type>,
+    args: Vec<syn::Expr>,
+) -> syn::Expr {
+    let mut call = method(receiver, name, args);
+    if let syn::Expr::MethodCall(call) = &mut call {
+        call.turbofish = Some(angle_bracketed(Some(Default::default()), types));
+    }
+    call
+}
+
+fn angle_bracketed(colon2_token: Option<syn::Token![::]>, args: Vec<syn::Type>) -> syn::AngleBracketedGenericArguments {
+    syn::AngleBracketedGenericArguments {
+        colon2_token,
+        lt_token: Default::default(),
+        args: args.into_iter().map(syn::GenericArgument::Type).collect(),
+        gt_token: Default::default(),
+    }
+}
+
+/// The inferred type `_`.
+pub(crate) fn infer() -> syn::Type {
+    syn::Type::Infer(syn::TypeInfer { underscore_token: Default::default() })
+}
+
+/// `impl Future<Output = output> + Send`.
+pub(crate) fn impl_future(output: syn::Type) -> syn::Type {
+    let mut future = path(&["Future"]);
+    if let Some(last) = future.segments.last_mut() {
+        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: std::iter::once(syn::GenericArgument::AssocType(syn::AssocType {
+                ident: ident("Output"),
+                generics: None,
+                eq_token: Default::default(),
+                ty: output,
+            }))
+            .collect(),
+            gt_token: Default::default(),
+        });
+    }
+    syn::Type::ImplTrait(syn::TypeImplTrait {
+        impl_token: Default::default(),
+        bounds: [future, path(&["Send"])].into_iter().map(trait_bound).collect(),
+    })
+}
+
+/// The bound `path` (a trait).
+pub(crate) fn trait_bound(path: syn::Path) -> syn::TypeParamBound {
+    syn::TypeParamBound::Trait(syn::TraitBound {
+        paren_token: None,
+        modifier: syn::TraitBoundModifier::None,
+        lifetimes: None,
+        path,
+    })
+}
+
+/// `true` or `false`.
+pub(crate) fn boolean(value: bool) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Bool(syn::LitBool::new(value, proc_macro2::Span::call_site())),
+    })
+}
+
+/// `&mut expr`.
+pub(crate) fn reference_mut(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: Some(Default::default()),
+        expr: Box::new(expr),
+    })
+}
+
+/// `base.name`.
+pub(crate) fn member(base: syn::Expr, name: proc_macro2::Ident) -> syn::Expr {
+    syn::Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(base),
+        dot_token: Default::default(),
+        member: syn::Member::Named(name),
+    })
+}
+
+/// `expr?`.
+pub(crate) fn question(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(expr), question_token: Default::default() })
+}
+
+/// `expr.await`.
+pub(crate) fn awaited(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Await(syn::ExprAwait {
+        attrs: Vec::new(),
+        base: Box::new(expr),
+        dot_token: Default::default(),
+        await_token: Default::default(),
+    })
+}
+
+/// `|params| body`.
+pub(crate) fn closure(params: &[&str], body: syn::Expr) -> syn::Expr {
+    syn::Expr::Closure(syn::ExprClosure {
+        attrs: Vec::new(),
+        lifetimes: None,
+        constness: None,
+        movability: None,
+        asyncness: None,
+        capture: None,
+        or1_token: Default::default(),
+        inputs: params.iter().map(|p| binding(p)).collect(),
+        or2_token: Default::default(),
+        output: syn::ReturnType::Default,
+        body: Box::new(body),
+    })
+}
+
+/// `async { stmts }`.
+pub(crate) fn async_block(stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::Async(syn::ExprAsync {
+        attrs: Vec::new(),
+        async_token: Default::default(),
+        capture: None,
+        block: block(stmts),
+    })
+}
+
+/// `{ stmts }`.
+pub(crate) fn block(stmts: Vec<syn::Stmt>) -> syn::Block {
+    syn::Block { brace_token: Default::default(), stmts }
+}
+
+/// `Path { fields }`.
+pub(crate) fn struct_expr(segments: &[&str], fields: Vec<syn::FieldValue>) -> syn::Expr {
+    syn::Expr::Struct(syn::ExprStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        brace_token: Default::default(),
+        fields: fields.into_iter().collect(),
+        dot2_token: None,
+        rest: None,
+    })
+}
+
+/// `name: expr`, a member of a struct literal.
+pub(crate) fn field_value(name: proc_macro2::Ident, expr: syn::Expr) -> syn::FieldValue {
+    syn::FieldValue { attrs: Vec::new(), member: syn::Member::Named(name), colon_token: Some(Default::default()), expr }
+}
+
+/// `name`, a member of a struct literal set from the variable of the same name.
+pub(crate) fn field_shorthand(name: &str) -> syn::FieldValue {
+    syn::FieldValue {
+        attrs: Vec::new(),
+        member: syn::Member::Named(ident(name)),
+        colon_token: None,
+        expr: path_expr(&[name]),
+    }
+}
+
+/// The pattern binding `name`.
+pub(crate) fn binding(name: &str) -> syn::Pat {
+    syn::Pat::Ident(syn::PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: None,
+        ident: ident(name),
+        subpat: None,
+    })
+}
+
+/// The pattern binding `mut name`.
+pub(crate) fn binding_mut(name: &str) -> syn::Pat {
+    let mut pat = binding(name);
+    if let syn::Pat::Ident(pat) = &mut pat {
+        pat.mutability = Some(Default::default());
+    }
+    pat
+}
+
+/// The pattern `_`.
+pub(crate) fn wild() -> syn::Pat {
+    syn::Pat::Wild(syn::PatWild { attrs: Vec::new(), underscore_token: Default::default() })
+}
+
+/// The pattern `(elems)`.
+pub(crate) fn pat_tuple(elems: Vec<syn::Pat>) -> syn::Pat {
+    syn::Pat::Tuple(syn::PatTuple {
+        attrs: Vec::new(),
+        paren_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
+/// The pattern `a::B` (a unit variant or constant).
+pub(crate) fn pat_path(segments: &[&str]) -> syn::Pat {
+    syn::Pat::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: path(segments) })
+}
+
+/// The pattern `a::B(elems)`.
+pub(crate) fn pat_tuple_struct(segments: &[&str], elems: Vec<syn::Pat>) -> syn::Pat {
+    syn::Pat::TupleStruct(syn::PatTupleStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        paren_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
+/// The pattern `a::B { fields }`; a field without a pattern binds its own name.
+pub(crate) fn pat_struct(segments: &[&str], fields: Vec<(&str, Option<syn::Pat>)>) -> syn::Pat {
+    let fields = fields.into_iter().map(|(name, pat)| syn::FieldPat {
+        attrs: Vec::new(),
+        member: syn::Member::Named(ident(name)),
+        colon_token: pat.is_some().then(Default::default),
+        pat: Box::new(pat.unwrap_or_else(|| binding(name))),
+    });
+    syn::Pat::Struct(syn::PatStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        rest: None,
+    })
+}
+
+/// `let pat = init;`.
+pub(crate) fn let_stmt(pat: syn::Pat, init: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Local(syn::Local {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        pat,
+        init: Some(syn::LocalInit { eq_token: Default::default(), expr: Box::new(init), diverge: None }),
+        semi_token: Default::default(),
+    })
+}
+
+/// `expr;`.
+pub(crate) fn stmt(expr: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Expr(expr, Some(Default::default()))
+}
+
+/// `expr` ending a block, its value.
+pub(crate) fn tail(expr: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Expr(expr, None)
+}
+
+/// `match expr { arms }`.
+pub(crate) fn match_expr(expr: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
+    syn::Expr::Match(syn::ExprMatch {
+        attrs: Vec::new(),
+        match_token: Default::default(),
+        expr: Box::new(expr),
+        brace_token: Default::default(),
+        arms,
+    })
+}
+
+/// `pat => body,`, or `pat => { .. }` without the comma when the body is a block.
+pub(crate) fn arm(pat: syn::Pat, body: syn::Expr) -> syn::Arm {
+    let comma = (!matches!(body, syn::Expr::Block(_))).then(Default::default);
+    syn::Arm { attrs: Vec::new(), pat, guard: None, fat_arrow_token: Default::default(), body: Box::new(body), comma }
+}
+
+/// `{ stmts }` as an expression.
+pub(crate) fn block_expr(stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: block(stmts) })
+}
+
+/// The receiver `&self`.
+pub(crate) fn self_ref() -> syn::FnArg {
+    syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        reference: Some((Default::default(), None)),
+        mutability: None,
+        self_token: Default::default(),
+        colon_token: None,
+        ty: Box::new(syn::Type::Reference(syn::TypeReference {
+            and_token: Default::default(),
+            lifetime: None,
+            mutability: None,
+            elem: Box::new(named(&["Self"])),
+        })),
+    })
+}
+
+/// The receiver `self`.
+pub(crate) fn self_value() -> syn::FnArg {
+    syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        reference: None,
+        mutability: None,
+        self_token: Default::default(),
+        colon_token: None,
+        ty: Box::new(named(&["Self"])),
+    })
+}
+
+/// The parameter `pat: ty`.
+pub(crate) fn arg(pat: syn::Pat, ty: syn::Type) -> syn::FnArg {
+    syn::FnArg::Typed(syn::PatType {
+        attrs: Vec::new(),
+        pat: Box::new(pat),
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// `fn name(inputs) -> output`; no return type for `None`.
+pub(crate) fn signature(
+    name: proc_macro2::Ident,
+    inputs: Vec<syn::FnArg>,
+    output: Option<syn::Type>,
+) -> syn::Signature {
+    syn::Signature {
+        constness: None,
+        asyncness: None,
+        unsafety: None,
+        abi: None,
+        fn_token: Default::default(),
+        ident: name,
+        generics: Default::default(),
+        paren_token: Default::default(),
+        inputs: inputs.into_iter().collect(),
+        variadic: None,
+        output: match output {
+            Some(ty) => syn::ReturnType::Type(Default::default(), Box::new(ty)),
+            None => syn::ReturnType::Default,
+        },
+    }
+}
+
+/// `<name: bound>`, one bounded type parameter.
+pub(crate) fn type_param(name: &str, bound: &str) -> syn::Generics {
+    syn::Generics {
+        lt_token: Some(Default::default()),
+        params: std::iter::once(syn::GenericParam::Type(syn::TypeParam {
+            attrs: Vec::new(),
+            ident: ident(name),
+            colon_token: Some(Default::default()),
+            bounds: std::iter::once(trait_bound(path(&[bound]))).collect(),
+            eq_token: None,
+            default: None,
+        }))
+        .collect(),
+        gt_token: Some(Default::default()),
+        where_clause: None,
+    }
+}
+
+/// A function item.
+pub(crate) fn fn_item(
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    sig: syn::Signature,
+    stmts: Vec<syn::Stmt>,
+) -> syn::Item {
+    syn::Item::Fn(syn::ItemFn { attrs, vis, sig, block: Box::new(block(stmts)) })
+}
+
+/// A method of a trait impl.
+pub(crate) fn impl_fn(sig: syn::Signature, stmts: Vec<syn::Stmt>) -> syn::ImplItem {
+    syn::ImplItem::Fn(syn::ImplItemFn {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        defaultness: None,
+        sig,
+        block: block(stmts),
+    })
+}
+
+/// A method of a trait, declared without a body.
+pub(crate) fn trait_fn(attrs: Vec<syn::Attribute>, sig: syn::Signature) -> syn::TraitItem {
+    syn::TraitItem::Fn(syn::TraitItemFn { attrs, sig, default: None, semi_token: Some(Default::default()) })
+}
+
+/// `impl Trait for Ty { items }`.
+pub(crate) fn trait_impl(trait_name: &str, self_ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
+    syn::Item::Impl(syn::ItemImpl {
+        attrs: Vec::new(),
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: Some((None, path(&[trait_name]), Default::default())),
+        self_ty: Box::new(self_ty),
+        brace_token: Default::default(),
+        items,
+    })
+}
+
+/// `vis static NAME: ty = expr;`.
+pub(crate) fn static_item(
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    name: proc_macro2::Ident,
+    ty: syn::Type,
+    expr: syn::Expr,
+) -> syn::Item {
+    syn::Item::Static(syn::ItemStatic {
+        attrs,
+        vis,
+        static_token: Default::default(),
+        mutability: syn::StaticMutability::None,
+        ident: name,
+        colon_token: Default::default(),
+        ty: Box::new(ty),
+        eq_token: Default::default(),
+        expr: Box::new(expr),
+        semi_token: Default::default(),
+    })
+}
