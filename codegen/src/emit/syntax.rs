@@ -273,31 +273,6 @@ pub(crate) fn string_literal(text: &str) -> proc_macro2::Literal {
     repr.parse().unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn string_literals_are_escaped_as_proc_macro2_escapes_them() {
-        let texts = [
-            "",
-            "plain text, with 'quotes' and punctuation: ~!@#$%^&*()_+-=[]{};:,./<>?",
-            "a \"quoted\" word and a back\\slash",
-            "tabs\tand\nnew lines\r\n",
-            "nul \0 then a digit \x001 and \x009",
-            "bell \x07, escape \x1b, delete \x7f",
-            "accents: café, naïve; CJK: 顧客; emoji: 🦀",
-            "a combining mark: e\u{301}, alone: \u{301}",
-            "zero width: \u{200b}\u{feff}, line separator: \u{2028}",
-        ];
-        for text in texts {
-            assert_eq!(
-                super::string_literal(text).to_string(),
-                proc_macro2::Literal::string(text).to_string(),
-                "{text:?}"
-            );
-        }
-    }
-}
-
 // Builders for statements and functions (server).
 
 /// `name::<args>` as an expression (a function named with its type arguments).
@@ -729,4 +704,29 @@ pub(crate) fn static_item(
         expr: Box::new(expr),
         semi_token: Default::default(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn string_literals_are_escaped_as_proc_macro2_escapes_them() {
+        let texts = [
+            "",
+            "plain text, with 'quotes' and punctuation: ~!@#$%^&*()_+-=[]{};:,./<>?",
+            "a \"quoted\" word and a back\\slash",
+            "tabs\tand\nnew lines\r\n",
+            "nul \0 then a digit \x001 and \x009",
+            "bell \x07, escape \x1b, delete \x7f",
+            "accents: café, naïve; CJK: 顧客; emoji: 🦀",
+            "a combining mark: e\u{301}, alone: \u{301}",
+            "zero width: \u{200b}\u{feff}, line separator: \u{2028}",
+        ];
+        for text in texts {
+            assert_eq!(
+                super::string_literal(text).to_string(),
+                proc_macro2::Literal::string(text).to_string(),
+                "{text:?}"
+            );
+        }
+    }
 }
