@@ -48,17 +48,13 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     // Longest first, so that the two workers finish together.
     let file = |path: &str, text: String| vec![(path.to_owned(), text)];
     let mut jobs: Vec<Job<'_>> = vec![Box::new(|t| {
-        // The server's validation schemas are made with its handlers, and printed apart,
-        // first: their syntax trees are built whole, and are then freed before the
-        // handlers are printed.
-        let started = Instant::now();
-        let (server, schemas) = server::server(api);
-        t.emit += started.elapsed();
-        let mut files = Vec::new();
+        // The server's items are printed as they are built; its validation schemas, which
+        // the handlers fill in, are printed after.
+        let (server, schemas) = render::rust_file_head_last(&header, |body| server::server(api, body), t)?;
+        let mut files = file("src/server.rs", server);
         if let Some(module) = schemas {
             files.extend(file("src/server/schemas.rs", render::rust_file(&header, || module, t)?));
         }
-        files.extend(file("src/server.rs", render::rust_file(&header, || server, t)?));
         Ok(files)
     })];
     match &groups {

@@ -8,7 +8,7 @@ use syn::parse::{ParseStream, Parser};
 
 use crate::diag::Diagnostic;
 use crate::{Config, Timings};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// How many items are printed together: enough to amortise the printer, few enough to keep
 /// the live syntax trees small.
@@ -57,42 +57,69 @@ pub(crate) fn rust_file<'a>(
     timings: &mut Timings,
 ) -> Result<String, Diagnostic> {
     let mut printer = Printer::default();
+    let started = Instant::now();
+    let Module { head, items } = module();
+    let built = Instant::now();
+    timings.emit += built - started;
+    printer.push_head(head)?;
     let mut started = Instant::now();
-    let module = module();
-    let mut head = Some(Chunk::Tokens(module.head));
-    let mut items = module.items;
-    loop {
-        let is_head = head.is_some();
-        let Some(chunk) = head.take().or_else(|| items.next()) else { break };
+    timings.format += started - built;
+    // Each chunk is built as the loop asks for it.
+    for chunk in items {
         let built = Instant::now();
         timings.emit += built - started;
-        let tokens = match chunk {
-            Chunk::Tokens(tokens) => tokens,
-            Chunk::Syntax(syntax) => {
-                syntax.into_iter().for_each(|item| printer.push(item));
-                started = Instant::now();
-                timings.format += started - built;
-                continue;
-            }
-        };
-        (|input: ParseStream<'_>| {
-            if is_head {
-                printer.attrs = input.call(syn::Attribute::parse_inner)?;
-            }
-            while !input.is_empty() {
-                printer.push(input.parse()?);
-            }
-            Ok(())
-        })
-        .parse2(tokens)
-        .map_err(internal)?;
+        printer.push_chunk(chunk)?;
         started = Instant::now();
         timings.format += started - built;
     }
-    printer.flush();
-    let text = format!("{header}\n{}", space_items(&layout_json_macros(&printer.out)));
+    let text = printer.finish(header);
     timings.format += started.elapsed();
     Ok(text)
+}
+
+/// The items of a module whose head (its `use` lines) depends on what the items use, printed
+/// as the emitter builds them: only their text is kept until the head is known.
+#[derive(Default)]
+pub(crate) struct Body {
+    printer: Printer,
+    /// Time spent printing, to tell it from the time spent building.
+    format: Duration,
+}
+
+impl Body {
+    /// Prints the items of `chunk` (after the ones pushed before).
+    pub(crate) fn push(&mut self, chunk: impl Into<Chunk>) -> Result<(), Diagnostic> {
+        let started = Instant::now();
+        let printed = self.printer.push_chunk(chunk.into());
+        self.format += started.elapsed();
+        printed
+    }
+}
+
+/// Formats a module built by `build`, which pushes the items to the [`Body`] and then
+/// returns the head they need (and whatever else it made), as [`rust_file`] would format
+/// the same head and items.
+pub(crate) fn rust_file_head_last<T>(
+    header: &str,
+    build: impl FnOnce(&mut Body) -> Result<(TokenStream, T), Diagnostic>,
+    timings: &mut Timings,
+) -> Result<(String, T), Diagnostic> {
+    let started = Instant::now();
+    let mut body = Body::default();
+    let (head, made) = build(&mut body)?;
+    let built = Instant::now();
+    timings.emit += (built - started).saturating_sub(body.format);
+    timings.format += body.format;
+    body.printer.flush();
+    // Printed apart, the head's items come out as they would at the top of one printing:
+    // items are printed a few at a time anyway, and where the groups break changes nothing.
+    let mut printer = Printer::default();
+    printer.push_head(head)?;
+    printer.flush();
+    printer.out.push_str(&body.printer.out);
+    let text = printer.finish(header);
+    timings.format += built.elapsed();
+    Ok((text, made))
 }
 
 fn internal(e: syn::Error) -> Diagnostic {
@@ -109,6 +136,43 @@ struct Printer {
 }
 
 impl Printer {
+    /// Parses the head (inner attributes and items) of a file and queues its items.
+    fn push_head(&mut self, head: TokenStream) -> Result<(), Diagnostic> {
+        (|input: ParseStream<'_>| {
+            self.attrs = input.call(syn::Attribute::parse_inner)?;
+            while !input.is_empty() {
+                self.push(input.parse()?);
+            }
+            Ok(())
+        })
+        .parse2(head)
+        .map_err(internal)
+    }
+
+    /// Queues the items of `chunk`, parsing them first if they are tokens.
+    fn push_chunk(&mut self, chunk: Chunk) -> Result<(), Diagnostic> {
+        match chunk {
+            Chunk::Syntax(items) => {
+                items.into_iter().for_each(|item| self.push(item));
+                Ok(())
+            }
+            Chunk::Tokens(tokens) => (|input: ParseStream<'_>| {
+                while !input.is_empty() {
+                    self.push(input.parse()?);
+                }
+                Ok(())
+            })
+            .parse2(tokens)
+            .map_err(internal),
+        }
+    }
+
+    /// The file: the header, then everything printed, laid out.
+    fn finish(mut self, header: &str) -> String {
+        self.flush();
+        format!("{header}\n{}", space_items(&layout_json_macros(&self.out)))
+    }
+
     fn push(&mut self, item: syn::Item) {
         self.pending.push(item);
         if self.pending.len() == CHUNK {

@@ -14,7 +14,9 @@ use quote::{format_ident, quote};
 use super::models::{docs, qualified_syntax_type};
 use super::operations::body_type;
 use super::pattern::{self, Run};
+use super::render::Body;
 use super::{ident, syntax, Chunk, Module};
+use crate::diag::Diagnostic;
 use crate::ir::{
     Api, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, SecurityScheme,
     Status, TypeId, TypeKind, TypeRef,
@@ -32,38 +34,36 @@ pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
 /// Names the generated module defines itself; handlers must not take them.
 const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", "schemas"];
 
-/// The `server` module, and its `schemas` submodule when requests have anything to check.
+/// The `server` module, its items pushed to `body` as they are built, so that their syntax
+/// trees are printed and freed one operation at a time; returns the module's head (which
+/// imports what the items turned out to use), and its `schemas` submodule when requests have
+/// anything to check.
 ///
 /// The per-operation items (the handlers with their statics, the response impls, the trait's
 /// methods and the routes) are built as syntax trees; the head and the one-off items as tokens.
-pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
+pub(crate) fn server(api: &Api, body: &mut Body) -> Result<(TokenStream, Option<Module<'static>>), Diagnostic> {
     let mut schemas = Schemas::new(api);
     let mut imports = Imports::default();
     let used = used_schemes(api);
     let mut consts = Scope::with_reserved(RESERVED.iter().copied());
     let scheme_consts: Vec<(&SecurityScheme, Ident)> =
         used.iter().map(|s| (*s, ident(&consts.claim(&names::constant(&s.name))))).collect();
-    let mut handler_scope = Scope::with_reserved(RESERVED.iter().copied());
 
-    let mut methods = Vec::new();
-    let mut handlers = Vec::new();
-    let mut renders = Vec::new();
+    // Names first: the routes come before the handlers.
+    let mut handler_scope = Scope::with_reserved(RESERVED.iter().copied());
+    let handled: Vec<(&Operation, Ident, Ident)> = api
+        .operations
+        .iter()
+        // Lowering warned: the router cannot match part of a segment, so the operation
+        // gets no handler; its method stays in the trait so implementations keep their shape.
+        .filter(|op| op.has_whole_segment_params())
+        .map(|op| (op, ident(&handler_scope.claim(&op.name)), ident(&consts.claim(&names::constant(&op.name)))))
+        .collect();
     let mut routes: Vec<(&str, Vec<(&str, Ident)>)> = Vec::new();
-    for op in &api.operations {
-        methods.push(trait_method(api, op, &mut imports));
-        renders.push(render_impl(api, op, &mut imports));
-        if !op.has_whole_segment_params() {
-            // Lowering warned: the router cannot match part of a segment, so the operation
-            // gets no handler; its method stays in the trait so implementations keep their shape.
-            continue;
-        }
-        let handler = ident(&handler_scope.claim(&op.name));
-        let op_const = ident(&consts.claim(&names::constant(&op.name)));
-        let context = Handler { op, name: &handler, op_const: &op_const, schemes: &scheme_consts };
-        handlers.extend(handler_fn(&context, &mut schemas, &mut imports));
+    for (op, handler, _) in &handled {
         match routes.iter_mut().find(|(path, _)| *path == op.path) {
-            Some((_, list)) => list.push((&op.method, handler)),
-            None => routes.push((&op.path, vec![(&op.method, handler)])),
+            Some((_, list)) => list.push((&op.method, handler.clone())),
+            None => routes.push((&op.path, vec![(&op.method, handler.clone())])),
         }
     }
     let router_with = router_with(&routes, &mut imports);
@@ -116,12 +116,74 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
             }
         }
     });
-    let op_types = operation_type_uses(api);
-    let op_types_use = (!op_types.is_empty()).then(|| quote!(use crate::operations::{#(#op_types),*};));
+    // The handlers that take input read the configuration.
+    let config_unread = (!api.operations.iter().any(takes_input)).then(|| {
+        quote! {
+            /// Read when requests are taken apart; no operation of this API takes any input.
+            #[allow(dead_code)]
+        }
+    });
+    let config = quote! {
+        /// How the router treats requests.
+        #[derive(Clone, Debug)]
+        pub struct Config {
+            /// Largest request body accepted, in bytes; larger ones are answered with 413.
+            pub body_limit: usize,
+        }
+
+        impl Default for Config {
+            fn default() -> Self {
+                Config { body_limit: 1024 * 1024 }
+            }
+        }
+
+        /// An axum router serving `api` with the default [`Config`].
+        pub fn router<A: Api>(api: A) -> Router {
+            router_with(api, Config::default())
+        }
+    };
+    let served = quote! {
+        /// What every handler shares: the implementation and how the router treats requests.
+        struct Served<A> {
+            api: A,
+            #config_unread
+            config: Config,
+        }
+
+        #scheme_defs
+        #authenticate
+    };
+    let principal = principal.into_iter().flatten();
+    let methods: Vec<syn::TraitItem> = api.operations.iter().map(|op| trait_method(api, op, &mut imports)).collect();
+    body.push(Chunk::Syntax(vec![api_trait(principal.chain(methods).collect())]))?;
+    body.push(config)?;
+    body.push(Chunk::Syntax(vec![router_with]))?;
+    body.push(served)?;
+    for (op, name, op_const) in &handled {
+        let context = Handler { op, name, op_const, schemes: &scheme_consts };
+        body.push(Chunk::Syntax(handler_fn(&context, &mut schemas, &mut imports)))?;
+    }
+    for op in &api.operations {
+        body.push(Chunk::Syntax(vec![render_impl(api, op, &mut imports)]))?;
+    }
     // The operations' schema expressions name runtime types too; take them before the
-    // schemas module below counts its own.
+    // schemas module counts its own.
     imports.extend(&schemas.used);
     let schema_mod = schemas.module();
+    let mut tail = TokenStream::new();
+    if schema_mod.is_some() {
+        tail.extend(quote! {
+            mod schemas;
+        });
+    }
+    // The shared machinery, `runtime/server_support.rs`, goes out as written (`src/server/support.rs`).
+    tail.extend(quote! {
+        mod support;
+    });
+    body.push(tail)?;
+
+    let op_types = operation_type_uses(api);
+    let op_types_use = (!op_types.is_empty()).then(|| quote!(use crate::operations::{#(#op_types),*};));
     let used = imports.0;
     let only_used = |names: &[&str]| -> Vec<Ident> {
         names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}")).collect()
@@ -146,13 +208,6 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
     });
     let support_uses = only_used(SUPPORT_NAMES);
     let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
-    // The handlers that take input read the configuration.
-    let config_unread = (!api.operations.iter().any(takes_input)).then(|| {
-        quote! {
-            /// Read when requests are taken apart; no operation of this API takes any input.
-            #[allow(dead_code)]
-        }
-    });
     let head = quote! {
         #![doc = #title]
         //!
@@ -184,57 +239,7 @@ pub(crate) fn server(api: &Api) -> (Module<'_>, Option<Module<'static>>) {
 
         #credential
     };
-    let config = quote! {
-        /// How the router treats requests.
-        #[derive(Clone, Debug)]
-        pub struct Config {
-            /// Largest request body accepted, in bytes; larger ones are answered with 413.
-            pub body_limit: usize,
-        }
-
-        impl Default for Config {
-            fn default() -> Self {
-                Config { body_limit: 1024 * 1024 }
-            }
-        }
-
-        /// An axum router serving `api` with the default [`Config`].
-        pub fn router<A: Api>(api: A) -> Router {
-            router_with(api, Config::default())
-        }
-    };
-    let served = quote! {
-        /// What every handler shares: the implementation and how the router treats requests.
-        struct Served<A> {
-            api: A,
-            #config_unread
-            config: Config,
-        }
-
-        #scheme_defs
-        #authenticate
-    };
-    let api_trait = api_trait(principal.into_iter().flatten().chain(methods).collect());
-    let mut tail = TokenStream::new();
-    if schema_mod.is_some() {
-        tail.extend(quote! {
-            mod schemas;
-        });
-    }
-    // The shared machinery, `runtime/server_support.rs`, goes out as written (`src/server/support.rs`).
-    tail.extend(quote! {
-        mod support;
-    });
-    let items = [
-        Chunk::Syntax(vec![api_trait]),
-        Chunk::Tokens(config),
-        Chunk::Syntax(vec![router_with]),
-        Chunk::Tokens(served),
-        Chunk::Syntax(handlers),
-        Chunk::Syntax(renders),
-        Chunk::Tokens(tail),
-    ];
-    (Module { head, items: Box::new(items.into_iter()) }, schema_mod)
+    Ok((head, schema_mod))
 }
 
 /// The runtime's names the server module may import from `support`, in `use` order.
