@@ -13,7 +13,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::models::{docs, qualified_type};
-use super::{ident, Chunk, Module};
+use super::{ident, syntax, Chunk, Module};
 use crate::ir::{
     Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
     TypeKind, TypeRef,
@@ -65,7 +65,7 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
     let mut needs = Needs::default();
     let methods: Vec<TokenStream> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
     let streams: Vec<TokenStream> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
-    let decoders: Vec<TokenStream> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
+    let decoders: Vec<syn::Item> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
     let servers = servers(api, &mut needs);
     let credentials = credentials(api, &mut needs);
     let has_security = !api.security_schemes.is_empty();
@@ -248,7 +248,7 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
 
         #support
     };
-    Module { head, items: Box::new(decoders.into_iter().map(Chunk::from)) }
+    Module { head, items: Box::new(decoders.into_iter().map(|decoder| Chunk::Syntax(vec![decoder]))) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -984,139 +984,157 @@ fn is_retry_header(h: &Header) -> bool {
 }
 
 /// `impl ApiResponse` for an operation's response enum.
-fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
-    let response = ident(&op.response_type);
+fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> syn::Item {
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
-    let arms = op.responses.iter().map(|r| decode_arm(api, r, needs));
-    let fallback = (!has_default).then(|| quote!(_ => return Ok(None),));
-    let retry_arms: Vec<TokenStream> = op.responses.iter().filter_map(|r| retry_arm(api, r)).collect();
-    let retry = (!retry_arms.is_empty()).then(|| {
-        quote! {
-            fn retry_after(&self) -> Option<Duration> {
-                match self {
-                    #(#retry_arms)*
-                    _ => None,
-                }
-            }
-        }
-    });
-    quote! {
-        impl ApiResponse for #response {
-            fn decode(raw: &RawResponse) -> Result<Option<Self>, DecodeError> {
-                let response = match raw.status.as_u16() {
-                    #(#arms)*
-                    #fallback
-                };
-                Ok(Some(response))
-            }
-
-            fn status_code(&self) -> u16 {
-                self.status()
-            }
-
-            #retry
-        }
+    let mut arms: Vec<syn::Arm> = op.responses.iter().map(|r| decode_arm(api, r, needs)).collect();
+    if !has_default {
+        let none = syntax::call(&["Ok"], vec![syntax::path_expr(&["None"])]);
+        arms.push(syntax::arm(syntax::wild(), syntax::return_(none)));
     }
+    let raw = syntax::ref_type(syntax::named(&["RawResponse"]));
+    let decoded = syntax::generic(&["Option"], vec![syntax::named(&["Self"])]);
+    let result = syntax::generic(&["Result"], vec![decoded, syntax::named(&["DecodeError"])]);
+    let response = syntax::call(&["Ok"], vec![syntax::call(&["Some"], vec![syntax::path_expr(&["response"])])]);
+    let decode = syntax::impl_fn(
+        Vec::new(),
+        syn::Visibility::Inherited,
+        syntax::signature("decode", vec![syntax::arg("raw", raw)], result),
+        vec![syntax::let_(syntax::bind("response"), syntax::match_(status(), arms)), syntax::tail(response)],
+    );
+    let status_code = syntax::impl_fn(
+        Vec::new(),
+        syn::Visibility::Inherited,
+        syntax::signature("status_code", vec![syntax::ref_self()], syntax::named(&["u16"])),
+        vec![syntax::tail(syntax::method(syntax::path_expr(&["self"]), "status", Vec::new()))],
+    );
+    let mut items = vec![decode, status_code];
+    let mut retry_arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| retry_arm(api, r)).collect();
+    if !retry_arms.is_empty() {
+        retry_arms.push(syntax::arm(syntax::wild(), syntax::path_expr(&["None"])));
+        let delay = syntax::generic(&["Option"], vec![syntax::named(&["Duration"])]);
+        items.push(syntax::impl_fn(
+            Vec::new(),
+            syn::Visibility::Inherited,
+            syntax::signature("retry_after", vec![syntax::ref_self()], delay),
+            vec![syntax::tail(syntax::match_(syntax::path_expr(&["self"]), retry_arms))],
+        ));
+    }
+    syntax::impl_trait(&["ApiResponse"], syntax::named(&[&op.response_type]), items)
 }
 
-fn decode_arm(api: &Api, r: &Response, needs: &mut Needs) -> TokenStream {
-    let variant = ident(&r.name);
+/// `raw.status.as_u16()`.
+fn status() -> syn::Expr {
+    syntax::method(syntax::member(syntax::path_expr(&["raw"]), "status"), "as_u16", Vec::new())
+}
+
+fn decode_arm(api: &Api, r: &Response, needs: &mut Needs) -> syn::Arm {
     let pattern = match r.status {
-        Status::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote!(#c)
-        }
-        Status::Range(d) => {
-            let lo = Literal::u16_unsuffixed(u16::from(d) * 100);
-            let hi = Literal::u16_unsuffixed(u16::from(d) * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        Status::Default => quote!(_),
+        Status::Code(c) => syntax::lit_pat(Literal::u16_unsuffixed(c)),
+        Status::Range(d) => syntax::range_pat(
+            Literal::u16_unsuffixed(u16::from(d) * 100),
+            Literal::u16_unsuffixed(u16::from(d) * 100 + 99),
+        ),
+        Status::Default => syntax::wild(),
     };
     let body = r.body.as_ref().map(|b| body_decode(api, b));
-    let value = match (&r.type_name, &body) {
-        (Some(type_name), _) => {
-            let t = ident(type_name);
-            let body_field = body.as_ref().map(|b| quote!(body: #b,));
+    let value = match (&r.type_name, body) {
+        (Some(type_name), body) => {
+            let body = body.map(|b| ("body", b));
             let headers = r.headers.iter().map(|h| header_decode(api, h, needs));
-            Some(quote!(#t { #body_field #(#headers)* }))
+            Some(syntax::struct_expr(&[type_name], body.into_iter().chain(headers).collect()))
         }
-        (None, Some(b)) => Some(b.clone()),
-        (None, None) => None,
+        (None, body) => body,
     };
-    let field = if r.type_name.is_some() { quote!(response) } else { quote!(body) };
+    let field = if r.type_name.is_some() { "response" } else { "body" };
+    let variant = ["Self", r.name.as_str()];
     let built = match (r.status, value) {
-        (Status::Code(_), Some(v)) => quote!(Self::#variant(#v)),
-        (Status::Code(_), None) => quote!(Self::#variant),
-        (_, Some(v)) => quote!(Self::#variant { status: raw.status.as_u16(), #field: #v }),
-        (_, None) => quote!(Self::#variant { status: raw.status.as_u16() }),
+        (Status::Code(_), Some(v)) => syntax::call(&variant, vec![v]),
+        (Status::Code(_), None) => syntax::path_expr(&variant),
+        (_, Some(v)) => syntax::struct_expr(&variant, vec![("status", status()), (field, v)]),
+        (_, None) => syntax::struct_expr(&variant, vec![("status", status())]),
     };
-    quote!(#pattern => #built,)
+    syntax::arm(pattern, built)
 }
 
-fn body_decode(api: &Api, b: &Body) -> TokenStream {
+fn body_decode(api: &Api, b: &Body) -> syn::Expr {
     let text = match &b.ty {
         None => !is_json(&b.content_type),
         Some(t) => !is_json(&b.content_type) && matches!(resolve(api, t), TypeRef::Scalar(Scalar::String)),
     };
+    let raw = syntax::path_expr(&["raw"]);
     if text {
-        quote!(raw.text().into_owned())
+        syntax::method(syntax::method(raw, "text", Vec::new()), "into_owned", Vec::new())
     } else {
-        quote!(raw.json()?)
+        syntax::try_(syntax::method(raw, "json", Vec::new()))
     }
 }
 
-fn header_decode(api: &Api, h: &Header, needs: &mut Needs) -> TokenStream {
-    let field = ident(&h.name);
-    let wire = &h.wire_name;
+/// The field of a typed response that holds the header `h`, and how it is read.
+fn header_decode<'a>(api: &Api, h: &'a Header, needs: &mut Needs) -> (&'a str, syn::Expr) {
+    let wire = || syntax::string(&h.wire_name);
     let (ty, _) = h.ty.strip_null();
     let read = match resolve(api, ty) {
-        TypeRef::Scalar(_) => quote!(raw.header(#wire)?),
+        TypeRef::Scalar(_) => "header",
         TypeRef::Array(item) if matches!(resolve(api, item), TypeRef::Scalar(_)) => {
             needs.header_list = true;
-            quote!(raw.header_list(#wire)?)
+            "header_list"
         }
         _ => {
             needs.header_json = true;
-            quote!(raw.header_json(#wire)?)
+            "header_json"
         }
     };
+    let read = syntax::try_(syntax::method(syntax::path_expr(&["raw"]), read, vec![wire()]));
     if h.required {
-        quote!(#field: #read.ok_or(DecodeError::MissingHeader(#wire))?,)
+        let missing = syntax::call(&["DecodeError", "MissingHeader"], vec![wire()]);
+        (&h.name, syntax::try_(syntax::method(read, "ok_or", vec![missing])))
     } else {
-        quote!(#field: #read,)
+        (&h.name, read)
     }
 }
 
 /// A `retry_after` arm for a response with a typed retry header.
-fn retry_arm(api: &Api, r: &Response) -> Option<TokenStream> {
+fn retry_arm(api: &Api, r: &Response) -> Option<syn::Arm> {
     r.type_name.as_ref()?;
     let h = r.headers.iter().find(|h| is_retry_header(h))?;
-    let field = ident(&h.name);
-    let value = quote!(response.#field);
+    let value = || syntax::member(syntax::path_expr(&["response"]), &h.name);
+    let v = || syntax::path_expr(&["v"]);
+    let retry_delay = || syntax::path_expr(&["retry_delay"]);
+    let delay = |arg| syntax::call(&["retry_delay"], vec![arg]);
+    let some = |arg| syntax::call(&["Some"], vec![arg]);
+    let into = |arg| syntax::method(arg, "into", Vec::new());
+    let to_u64 = |arg| syntax::method(syntax::call(&["u64", "try_from"], vec![arg]), "ok", Vec::new());
     let (ty, _) = h.ty.strip_null();
     let required = h.required;
     let delay = match resolve(api, ty) {
-        TypeRef::Scalar(Scalar::U64) if required => quote!(Some(retry_delay(#value))),
-        TypeRef::Scalar(Scalar::U64) => quote!(#value.map(retry_delay)),
-        TypeRef::Scalar(Scalar::U32) if required => quote!(Some(retry_delay(#value.into()))),
-        TypeRef::Scalar(Scalar::U32) => quote!(#value.map(|v| retry_delay(v.into()))),
+        TypeRef::Scalar(Scalar::U64) if required => some(delay(value())),
+        TypeRef::Scalar(Scalar::U64) => syntax::method(value(), "map", vec![retry_delay()]),
+        TypeRef::Scalar(Scalar::U32) if required => some(delay(into(value()))),
+        TypeRef::Scalar(Scalar::U32) => {
+            syntax::method(value(), "map", vec![syntax::closure(syntax::bind("v"), delay(into(v())))])
+        }
         TypeRef::Scalar(Scalar::I64 | Scalar::I32) if required => {
-            quote!(u64::try_from(#value).ok().map(retry_delay))
+            syntax::method(to_u64(value()), "map", vec![retry_delay()])
         }
         TypeRef::Scalar(Scalar::I64 | Scalar::I32) => {
-            quote!(#value.and_then(|v| u64::try_from(v).ok()).map(retry_delay))
+            let checked = syntax::method(value(), "and_then", vec![syntax::closure(syntax::bind("v"), to_u64(v()))]);
+            syntax::method(checked, "map", vec![retry_delay()])
         }
-        TypeRef::Scalar(Scalar::String) if required => quote!(parse_retry_after(&#value)),
-        TypeRef::Scalar(Scalar::String) => quote!(#value.as_deref().and_then(parse_retry_after)),
+        TypeRef::Scalar(Scalar::String) if required => {
+            syntax::call(&["parse_retry_after"], vec![syntax::reference(value())])
+        }
+        TypeRef::Scalar(Scalar::String) => {
+            let text = syntax::method(value(), "as_deref", Vec::new());
+            syntax::method(text, "and_then", vec![syntax::path_expr(&["parse_retry_after"])])
+        }
         _ => return None,
     };
-    let variant = ident(&r.name);
+    let variant = ["Self", r.name.as_str()];
     let pattern = match r.status {
-        Status::Code(_) => quote!(Self::#variant(response)),
-        _ => quote!(Self::#variant { response, .. }),
+        Status::Code(_) => syntax::tuple_struct_pat(&variant, vec![syntax::bind("response")]),
+        _ => syntax::struct_rest_pat(&variant, &["response"]),
     };
-    Some(quote!(#pattern => #delay,))
+    Some(syntax::arm(pattern, delay))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -169,3 +169,239 @@ pub(crate) fn lit(literal: proc_macro2::Literal) -> syn::Expr {
 pub(crate) fn string(text: &str) -> syn::Expr {
     lit(proc_macro2::Literal::string(text))
 }
+
+// Builders for statements and functions (client).
+
+/// The pattern `name`, binding a value.
+pub(crate) fn bind(name: &str) -> syn::Pat {
+    binding(name, None)
+}
+
+fn binding(name: &str, mutability: Option<syn::Token![mut]>) -> syn::Pat {
+    syn::Pat::Ident(syn::PatIdent { attrs: Vec::new(), by_ref: None, mutability, ident: ident(name), subpat: None })
+}
+
+/// The pattern `_`.
+pub(crate) fn wild() -> syn::Pat {
+    syn::Pat::Wild(syn::PatWild { attrs: Vec::new(), underscore_token: Default::default() })
+}
+
+fn pat_type(pat: syn::Pat, ty: syn::Type) -> syn::PatType {
+    syn::PatType { attrs: Vec::new(), pat: Box::new(pat), colon_token: Default::default(), ty: Box::new(ty) }
+}
+
+/// The literal pattern `literal`.
+pub(crate) fn lit_pat(literal: proc_macro2::Literal) -> syn::Pat {
+    syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(literal) })
+}
+
+/// The pattern `lo..=hi`.
+pub(crate) fn range_pat(lo: proc_macro2::Literal, hi: proc_macro2::Literal) -> syn::Pat {
+    syn::Pat::Range(syn::ExprRange {
+        attrs: Vec::new(),
+        start: Some(Box::new(lit(lo))),
+        limits: syn::RangeLimits::Closed(Default::default()),
+        end: Some(Box::new(lit(hi))),
+    })
+}
+
+/// The pattern `path(elems)`.
+pub(crate) fn tuple_struct_pat(segments: &[&str], elems: Vec<syn::Pat>) -> syn::Pat {
+    syn::Pat::TupleStruct(syn::PatTupleStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        paren_token: Default::default(),
+        elems: elems.into_iter().collect(),
+    })
+}
+
+/// The pattern `path { field, .. }`: each field bound by its name, the others ignored.
+pub(crate) fn struct_rest_pat(segments: &[&str], fields: &[&str]) -> syn::Pat {
+    let fields = fields.iter().map(|name| syn::FieldPat {
+        attrs: Vec::new(),
+        member: syn::Member::Named(ident(name)),
+        colon_token: None,
+        pat: Box::new(bind(name)),
+    });
+    syn::Pat::Struct(syn::PatStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        rest: Some(syn::PatRest { attrs: Vec::new(), dot2_token: Default::default() }),
+    })
+}
+
+/// `let pat = init;`
+pub(crate) fn let_(pat: syn::Pat, init: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Local(syn::Local {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        pat,
+        init: Some(syn::LocalInit { eq_token: Default::default(), expr: Box::new(init), diverge: None }),
+        semi_token: Default::default(),
+    })
+}
+
+/// `expr` as a statement without a semicolon: a block's value, or an `if` or `match`.
+pub(crate) fn tail(expr: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Expr(expr, None)
+}
+
+/// `{ stmts }`.
+pub(crate) fn block(stmts: Vec<syn::Stmt>) -> syn::Block {
+    syn::Block { brace_token: Default::default(), stmts }
+}
+
+/// `expr?`.
+pub(crate) fn try_(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(expr), question_token: Default::default() })
+}
+
+/// `return expr`.
+pub(crate) fn return_(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Return(syn::ExprReturn {
+        attrs: Vec::new(),
+        return_token: Default::default(),
+        expr: Some(Box::new(expr)),
+    })
+}
+
+/// `expr.name`.
+pub(crate) fn member(expr: syn::Expr, name: &str) -> syn::Expr {
+    member_of(expr, syn::Member::Named(ident(name)))
+}
+
+fn member_of(expr: syn::Expr, member: syn::Member) -> syn::Expr {
+    syn::Expr::Field(syn::ExprField { attrs: Vec::new(), base: Box::new(expr), dot_token: Default::default(), member })
+}
+
+/// `|param| body`.
+pub(crate) fn closure(param: syn::Pat, body: syn::Expr) -> syn::Expr {
+    syn::Expr::Closure(syn::ExprClosure {
+        attrs: Vec::new(),
+        lifetimes: None,
+        constness: None,
+        movability: None,
+        asyncness: None,
+        capture: None,
+        or1_token: Default::default(),
+        inputs: std::iter::once(param).collect(),
+        or2_token: Default::default(),
+        output: syn::ReturnType::Default,
+        body: Box::new(body),
+    })
+}
+
+/// `path { name: value, .. }`, each field with its value.
+pub(crate) fn struct_expr(segments: &[&str], fields: Vec<(&str, syn::Expr)>) -> syn::Expr {
+    let fields = fields.into_iter().map(|(name, expr)| syn::FieldValue {
+        attrs: Vec::new(),
+        member: syn::Member::Named(ident(name)),
+        colon_token: Some(Default::default()),
+        expr,
+    });
+    syn::Expr::Struct(syn::ExprStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        dot2_token: None,
+        rest: None,
+    })
+}
+
+/// `pat => body,`.
+pub(crate) fn arm(pat: syn::Pat, body: syn::Expr) -> syn::Arm {
+    syn::Arm {
+        attrs: Vec::new(),
+        pat,
+        guard: None,
+        fat_arrow_token: Default::default(),
+        body: Box::new(body),
+        comma: Some(Default::default()),
+    }
+}
+
+/// `match expr { arms }`.
+pub(crate) fn match_(expr: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
+    syn::Expr::Match(syn::ExprMatch {
+        attrs: Vec::new(),
+        match_token: Default::default(),
+        expr: Box::new(expr),
+        brace_token: Default::default(),
+        arms,
+    })
+}
+
+/// `&self`, a method's receiver.
+pub(crate) fn ref_self() -> syn::FnArg {
+    syn::FnArg::Receiver(syn::Receiver {
+        attrs: Vec::new(),
+        reference: Some((Default::default(), None)),
+        mutability: None,
+        self_token: Default::default(),
+        colon_token: None,
+        ty: Box::new(ref_type(named(&["Self"]))),
+    })
+}
+
+/// `name: ty`, a function's argument.
+pub(crate) fn arg(name: &str, ty: syn::Type) -> syn::FnArg {
+    syn::FnArg::Typed(pat_type(bind(name), ty))
+}
+
+/// The type `&ty`.
+pub(crate) fn ref_type(ty: syn::Type) -> syn::Type {
+    syn::Type::Reference(syn::TypeReference {
+        and_token: Default::default(),
+        lifetime: None,
+        mutability: None,
+        elem: Box::new(ty),
+    })
+}
+
+/// `fn name(inputs) -> output`.
+pub(crate) fn signature(name: &str, inputs: Vec<syn::FnArg>, output: syn::Type) -> syn::Signature {
+    syn::Signature {
+        constness: None,
+        asyncness: None,
+        unsafety: None,
+        abi: None,
+        fn_token: Default::default(),
+        ident: ident(name),
+        generics: Default::default(),
+        paren_token: Default::default(),
+        inputs: inputs.into_iter().collect(),
+        variadic: None,
+        output: syn::ReturnType::Type(Default::default(), Box::new(output)),
+    }
+}
+
+/// A function of an `impl` block: `attrs vis sig { stmts }`.
+pub(crate) fn impl_fn(
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    sig: syn::Signature,
+    stmts: Vec<syn::Stmt>,
+) -> syn::ImplItem {
+    syn::ImplItem::Fn(syn::ImplItemFn { attrs, vis, defaultness: None, sig, block: block(stmts) })
+}
+
+/// `impl Trait for ty { items }`.
+pub(crate) fn impl_trait(trait_: &[&str], ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
+    syn::Item::Impl(syn::ItemImpl {
+        attrs: Vec::new(),
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: Some((None, path(trait_), Default::default())),
+        self_ty: Box::new(ty),
+        brace_token: Default::default(),
+        items,
+    })
+}
