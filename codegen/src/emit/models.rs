@@ -388,9 +388,17 @@ fn enumeration(mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, e: &Enu
 
 /// [`rust_type`] as a syntax tree.
 fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
+    qualified_syntax_type(api, ty, &[])
+}
+
+/// [`qualified_type`] as a syntax tree, with named types behind the path `models` (e.g.
+/// `["models"]`).
+pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, models: &[&str]) -> syn::Type {
+    let inner = |t| qualified_syntax_type(api, t, models);
     match ty {
         TypeRef::Named(id) => {
-            syn::Type::Path(syn::TypePath { qself: None, path: syn::Path::from(ident(&api.type_def(*id).name)) })
+            let name = api.type_def(*id).name.as_str();
+            syntax::named(&models.iter().copied().chain([name]).collect::<Vec<_>>())
         }
         TypeRef::Scalar(s) => match s {
             Scalar::String => syntax::named(&["String"]),
@@ -404,9 +412,12 @@ fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
             Scalar::DateTime => syntax::generic(&["chrono", "DateTime"], vec![syntax::named(&["chrono", "Utc"])]),
             Scalar::Date => syntax::named(&["chrono", "NaiveDate"]),
         },
-        TypeRef::Array(t) => syntax::generic(&["Vec"], vec![syntax_type(api, t)]),
-        TypeRef::Map(t) => syntax::generic(&["BTreeMap"], vec![syntax::named(&["String"]), syntax_type(api, t)]),
-        TypeRef::Nullable(t) => syntax::generic(&["Option"], vec![syntax_type(api, t)]),
+        TypeRef::Array(t) => syntax::generic(&["Vec"], vec![inner(t)]),
+        TypeRef::Map(t) => {
+            let map: &[&str] = if models.is_empty() { &["BTreeMap"] } else { &["std", "collections", "BTreeMap"] };
+            syntax::generic(map, vec![syntax::named(&["String"]), inner(t)])
+        }
+        TypeRef::Nullable(t) => syntax::generic(&["Option"], vec![inner(t)]),
         TypeRef::Object => syntax::generic(
             &["serde_json", "Map"],
             vec![syntax::named(&["String"]), syntax::named(&["serde_json", "Value"])],

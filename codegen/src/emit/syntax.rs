@@ -364,6 +364,11 @@ pub(crate) fn ref_type(ty: syn::Type) -> syn::Type {
     })
 }
 
+/// The type `_`, left to inference.
+pub(crate) fn infer() -> syn::Type {
+    syn::Type::Infer(syn::TypeInfer { underscore_token: Default::default() })
+}
+
 /// `fn name(inputs) -> output`.
 pub(crate) fn signature(name: &str, inputs: Vec<syn::FnArg>, output: syn::Type) -> syn::Signature {
     syn::Signature {
@@ -400,6 +405,150 @@ pub(crate) fn impl_trait(trait_: &[&str], ty: syn::Type, items: Vec<syn::ImplIte
         impl_token: Default::default(),
         generics: Default::default(),
         trait_: Some((None, path(trait_), Default::default())),
+        self_ty: Box::new(ty),
+        brace_token: Default::default(),
+        items,
+    })
+}
+
+/// The pattern `mut name`.
+pub(crate) fn bind_mut(name: &str) -> syn::Pat {
+    binding(name, Some(Default::default()))
+}
+
+/// The pattern `pat: ty`, as a `let` with a type annotation has it.
+pub(crate) fn typed(pat: syn::Pat, ty: syn::Type) -> syn::Pat {
+    syn::Pat::Type(pat_type(pat, ty))
+}
+
+/// `expr;`
+pub(crate) fn semi(expr: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Expr(expr, Some(Default::default()))
+}
+
+/// `expr.await`.
+pub(crate) fn await_(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Await(syn::ExprAwait {
+        attrs: Vec::new(),
+        base: Box::new(expr),
+        dot_token: Default::default(),
+        await_token: Default::default(),
+    })
+}
+
+/// `expr.index`, a tuple field.
+pub(crate) fn member_index(expr: syn::Expr, index: u32) -> syn::Expr {
+    member_of(expr, syn::Member::Unnamed(syn::Index { index, span: Span::call_site() }))
+}
+
+/// `receiver.name::<types>(args)`.
+pub(crate) fn method_turbofish(
+    receiver: syn::Expr,
+    name: &str,
+    types: Vec<syn::Type>,
+    args: Vec<syn::Expr>,
+) -> syn::Expr {
+    let mut call = method(receiver, name, args);
+    if let syn::Expr::MethodCall(call) = &mut call {
+        call.turbofish = Some(syn::AngleBracketedGenericArguments {
+            colon2_token: Some(Default::default()),
+            lt_token: Default::default(),
+            args: types.into_iter().map(syn::GenericArgument::Type).collect(),
+            gt_token: Default::default(),
+        });
+    }
+    call
+}
+
+/// `true` or `false`.
+pub(crate) fn bool_lit(value: bool) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())) })
+}
+
+/// `&mut expr`.
+pub(crate) fn mut_reference(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: Some(Default::default()),
+        expr: Box::new(expr),
+    })
+}
+
+/// `*expr`.
+pub(crate) fn deref(expr: syn::Expr) -> syn::Expr {
+    unary(syn::UnOp::Deref(Default::default()), expr)
+}
+
+/// `!expr`.
+pub(crate) fn not(expr: syn::Expr) -> syn::Expr {
+    unary(syn::UnOp::Not(Default::default()), expr)
+}
+
+fn unary(op: syn::UnOp, expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Unary(syn::ExprUnary { attrs: Vec::new(), op, expr: Box::new(expr) })
+}
+
+/// `left = right`.
+pub(crate) fn assign(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    syn::Expr::Assign(syn::ExprAssign {
+        attrs: Vec::new(),
+        left: Box::new(left),
+        eq_token: Default::default(),
+        right: Box::new(right),
+    })
+}
+
+/// `a::b!(tokens)` as an expression.
+pub(crate) fn macro_expr(segments: &[&str], tokens: TokenStream) -> syn::Expr {
+    syn::Expr::Macro(syn::ExprMacro {
+        attrs: Vec::new(),
+        mac: syn::Macro {
+            path: path(segments),
+            bang_token: Default::default(),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        },
+    })
+}
+
+/// `if cond { stmts }`.
+pub(crate) fn if_(cond: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::If(syn::ExprIf {
+        attrs: Vec::new(),
+        if_token: Default::default(),
+        cond: Box::new(cond),
+        then_branch: block(stmts),
+        else_branch: None,
+    })
+}
+
+/// `if let pat = expr { stmts }`.
+pub(crate) fn if_let(pat: syn::Pat, expr: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
+    let cond = syn::Expr::Let(syn::ExprLet {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        pat: Box::new(pat),
+        eq_token: Default::default(),
+        expr: Box::new(expr),
+    });
+    if_(cond, stmts)
+}
+
+/// `#[name]`.
+pub(crate) fn attr_path(name: &str) -> syn::Attribute {
+    attribute(syn::Meta::Path(path(&[name])))
+}
+
+/// `impl ty { items }`.
+pub(crate) fn impl_type(ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
+    syn::Item::Impl(syn::ItemImpl {
+        attrs: Vec::new(),
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: None,
         self_ty: Box::new(ty),
         brace_token: Default::default(),
         items,
