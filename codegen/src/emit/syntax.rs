@@ -177,6 +177,11 @@ pub(crate) fn bind(name: &str) -> syn::Pat {
     binding(name, None)
 }
 
+/// The pattern `mut name`.
+pub(crate) fn bind_mut(name: &str) -> syn::Pat {
+    binding(name, Some(Default::default()))
+}
+
 fn binding(name: &str, mutability: Option<syn::Token![mut]>) -> syn::Pat {
     syn::Pat::Ident(syn::PatIdent { attrs: Vec::new(), by_ref: None, mutability, ident: ident(name), subpat: None })
 }
@@ -184,6 +189,11 @@ fn binding(name: &str, mutability: Option<syn::Token![mut]>) -> syn::Pat {
 /// The pattern `_`.
 pub(crate) fn wild() -> syn::Pat {
     syn::Pat::Wild(syn::PatWild { attrs: Vec::new(), underscore_token: Default::default() })
+}
+
+/// The pattern `pat: ty`, as a `let` with a type annotation has it.
+pub(crate) fn typed(pat: syn::Pat, ty: syn::Type) -> syn::Pat {
+    syn::Pat::Type(pat_type(pat, ty))
 }
 
 fn pat_type(pat: syn::Pat, ty: syn::Type) -> syn::PatType {
@@ -245,6 +255,11 @@ pub(crate) fn let_(pat: syn::Pat, init: syn::Expr) -> syn::Stmt {
     })
 }
 
+/// `expr;`
+pub(crate) fn semi(expr: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Expr(expr, Some(Default::default()))
+}
+
 /// `expr` as a statement without a semicolon: a block's value, or an `if` or `match`.
 pub(crate) fn tail(expr: syn::Expr) -> syn::Stmt {
     syn::Stmt::Expr(expr, None)
@@ -258,6 +273,16 @@ pub(crate) fn block(stmts: Vec<syn::Stmt>) -> syn::Block {
 /// `expr?`.
 pub(crate) fn try_(expr: syn::Expr) -> syn::Expr {
     syn::Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(expr), question_token: Default::default() })
+}
+
+/// `expr.await`.
+pub(crate) fn await_(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Await(syn::ExprAwait {
+        attrs: Vec::new(),
+        base: Box::new(expr),
+        dot_token: Default::default(),
+        await_token: Default::default(),
+    })
 }
 
 /// `return expr`.
@@ -274,8 +299,32 @@ pub(crate) fn member(expr: syn::Expr, name: &str) -> syn::Expr {
     member_of(expr, syn::Member::Named(ident(name)))
 }
 
+/// `expr.index`, a tuple field.
+pub(crate) fn member_index(expr: syn::Expr, index: u32) -> syn::Expr {
+    member_of(expr, syn::Member::Unnamed(syn::Index { index, span: Span::call_site() }))
+}
+
 fn member_of(expr: syn::Expr, member: syn::Member) -> syn::Expr {
     syn::Expr::Field(syn::ExprField { attrs: Vec::new(), base: Box::new(expr), dot_token: Default::default(), member })
+}
+
+/// `receiver.name::<types>(args)`.
+pub(crate) fn method_turbofish(
+    receiver: syn::Expr,
+    name: &str,
+    types: Vec<syn::Type>,
+    args: Vec<syn::Expr>,
+) -> syn::Expr {
+    let mut call = method(receiver, name, args);
+    if let syn::Expr::MethodCall(call) = &mut call {
+        call.turbofish = Some(syn::AngleBracketedGenericArguments {
+            colon2_token: Some(Default::default()),
+            lt_token: Default::default(),
+            args: types.into_iter().map(syn::GenericArgument::Type).collect(),
+            gt_token: Default::default(),
+        });
+    }
+    call
 }
 
 /// `|param| body`.
@@ -335,6 +384,86 @@ pub(crate) fn match_(expr: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
         brace_token: Default::default(),
         arms,
     })
+}
+
+/// `if cond { stmts }`.
+pub(crate) fn if_(cond: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::If(syn::ExprIf {
+        attrs: Vec::new(),
+        if_token: Default::default(),
+        cond: Box::new(cond),
+        then_branch: block(stmts),
+        else_branch: None,
+    })
+}
+
+/// `if let pat = expr { stmts }`.
+pub(crate) fn if_let(pat: syn::Pat, expr: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
+    let cond = syn::Expr::Let(syn::ExprLet {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        pat: Box::new(pat),
+        eq_token: Default::default(),
+        expr: Box::new(expr),
+    });
+    if_(cond, stmts)
+}
+
+/// `true` or `false`.
+pub(crate) fn bool_lit(value: bool) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())) })
+}
+
+/// `&mut expr`.
+pub(crate) fn mut_reference(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: Some(Default::default()),
+        expr: Box::new(expr),
+    })
+}
+
+/// `*expr`.
+pub(crate) fn deref(expr: syn::Expr) -> syn::Expr {
+    unary(syn::UnOp::Deref(Default::default()), expr)
+}
+
+/// `!expr`.
+pub(crate) fn not(expr: syn::Expr) -> syn::Expr {
+    unary(syn::UnOp::Not(Default::default()), expr)
+}
+
+fn unary(op: syn::UnOp, expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Unary(syn::ExprUnary { attrs: Vec::new(), op, expr: Box::new(expr) })
+}
+
+/// `left = right`.
+pub(crate) fn assign(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    syn::Expr::Assign(syn::ExprAssign {
+        attrs: Vec::new(),
+        left: Box::new(left),
+        eq_token: Default::default(),
+        right: Box::new(right),
+    })
+}
+
+/// `a::b!(tokens)` as an expression.
+pub(crate) fn macro_expr(segments: &[&str], tokens: TokenStream) -> syn::Expr {
+    syn::Expr::Macro(syn::ExprMacro {
+        attrs: Vec::new(),
+        mac: syn::Macro {
+            path: path(segments),
+            bang_token: Default::default(),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        },
+    })
+}
+
+/// `#[name]`.
+pub(crate) fn attr_path(name: &str) -> syn::Attribute {
+    attribute(syn::Meta::Path(path(&[name])))
 }
 
 /// `&self`, a method's receiver.
@@ -409,135 +538,6 @@ pub(crate) fn impl_trait(trait_: &[&str], ty: syn::Type, items: Vec<syn::ImplIte
         brace_token: Default::default(),
         items,
     })
-}
-
-/// The pattern `mut name`.
-pub(crate) fn bind_mut(name: &str) -> syn::Pat {
-    binding(name, Some(Default::default()))
-}
-
-/// The pattern `pat: ty`, as a `let` with a type annotation has it.
-pub(crate) fn typed(pat: syn::Pat, ty: syn::Type) -> syn::Pat {
-    syn::Pat::Type(pat_type(pat, ty))
-}
-
-/// `expr;`
-pub(crate) fn semi(expr: syn::Expr) -> syn::Stmt {
-    syn::Stmt::Expr(expr, Some(Default::default()))
-}
-
-/// `expr.await`.
-pub(crate) fn await_(expr: syn::Expr) -> syn::Expr {
-    syn::Expr::Await(syn::ExprAwait {
-        attrs: Vec::new(),
-        base: Box::new(expr),
-        dot_token: Default::default(),
-        await_token: Default::default(),
-    })
-}
-
-/// `expr.index`, a tuple field.
-pub(crate) fn member_index(expr: syn::Expr, index: u32) -> syn::Expr {
-    member_of(expr, syn::Member::Unnamed(syn::Index { index, span: Span::call_site() }))
-}
-
-/// `receiver.name::<types>(args)`.
-pub(crate) fn method_turbofish(
-    receiver: syn::Expr,
-    name: &str,
-    types: Vec<syn::Type>,
-    args: Vec<syn::Expr>,
-) -> syn::Expr {
-    let mut call = method(receiver, name, args);
-    if let syn::Expr::MethodCall(call) = &mut call {
-        call.turbofish = Some(syn::AngleBracketedGenericArguments {
-            colon2_token: Some(Default::default()),
-            lt_token: Default::default(),
-            args: types.into_iter().map(syn::GenericArgument::Type).collect(),
-            gt_token: Default::default(),
-        });
-    }
-    call
-}
-
-/// `true` or `false`.
-pub(crate) fn bool_lit(value: bool) -> syn::Expr {
-    syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())) })
-}
-
-/// `&mut expr`.
-pub(crate) fn mut_reference(expr: syn::Expr) -> syn::Expr {
-    syn::Expr::Reference(syn::ExprReference {
-        attrs: Vec::new(),
-        and_token: Default::default(),
-        mutability: Some(Default::default()),
-        expr: Box::new(expr),
-    })
-}
-
-/// `*expr`.
-pub(crate) fn deref(expr: syn::Expr) -> syn::Expr {
-    unary(syn::UnOp::Deref(Default::default()), expr)
-}
-
-/// `!expr`.
-pub(crate) fn not(expr: syn::Expr) -> syn::Expr {
-    unary(syn::UnOp::Not(Default::default()), expr)
-}
-
-fn unary(op: syn::UnOp, expr: syn::Expr) -> syn::Expr {
-    syn::Expr::Unary(syn::ExprUnary { attrs: Vec::new(), op, expr: Box::new(expr) })
-}
-
-/// `left = right`.
-pub(crate) fn assign(left: syn::Expr, right: syn::Expr) -> syn::Expr {
-    syn::Expr::Assign(syn::ExprAssign {
-        attrs: Vec::new(),
-        left: Box::new(left),
-        eq_token: Default::default(),
-        right: Box::new(right),
-    })
-}
-
-/// `a::b!(tokens)` as an expression.
-pub(crate) fn macro_expr(segments: &[&str], tokens: TokenStream) -> syn::Expr {
-    syn::Expr::Macro(syn::ExprMacro {
-        attrs: Vec::new(),
-        mac: syn::Macro {
-            path: path(segments),
-            bang_token: Default::default(),
-            delimiter: syn::MacroDelimiter::Paren(Default::default()),
-            tokens,
-        },
-    })
-}
-
-/// `if cond { stmts }`.
-pub(crate) fn if_(cond: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
-    syn::Expr::If(syn::ExprIf {
-        attrs: Vec::new(),
-        if_token: Default::default(),
-        cond: Box::new(cond),
-        then_branch: block(stmts),
-        else_branch: None,
-    })
-}
-
-/// `if let pat = expr { stmts }`.
-pub(crate) fn if_let(pat: syn::Pat, expr: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
-    let cond = syn::Expr::Let(syn::ExprLet {
-        attrs: Vec::new(),
-        let_token: Default::default(),
-        pat: Box::new(pat),
-        eq_token: Default::default(),
-        expr: Box::new(expr),
-    });
-    if_(cond, stmts)
-}
-
-/// `#[name]`.
-pub(crate) fn attr_path(name: &str) -> syn::Attribute {
-    attribute(syn::Meta::Path(path(&[name])))
 }
 
 /// `impl ty { items }`.
