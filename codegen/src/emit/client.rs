@@ -12,7 +12,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::models::{docs, qualified_syntax_type, qualified_type};
+use super::models::{docs, qualified_syntax_type};
 use super::render::internal;
 use super::{ident, syntax, Chunk, Module};
 use crate::diag::Diagnostic;
@@ -66,7 +66,7 @@ struct Needs {
 pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let mut needs = Needs::default();
     let methods: Vec<syn::ImplItem> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
-    let streams: Vec<TokenStream> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
+    let streams: Vec<syn::ImplItem> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
     let decoders: Vec<syn::Item> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
     let servers = servers(api, &mut needs);
     let credentials = credentials(api, &mut needs);
@@ -188,8 +188,6 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
         }
     })?;
     let plumbing = impl_items(quote! {
-        #(#streams)*
-
         /// A request for `path` below the base URL with `query` (both already encoded),
         /// accepting the media types `accept`.
         fn request(&self, method: Method, path: &str, query: &str, accept: Option<&'static str>) -> Result<reqwest::Request, InvalidRequest> {
@@ -239,7 +237,7 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
             }
         }
     })?;
-    let items = constructors.into_iter().chain(methods).chain(plumbing).collect();
+    let items = constructors.into_iter().chain(methods).chain(streams).chain(plumbing).collect();
     let client_impl = syntax::impl_type(syntax::named(&["Client"]), items);
     let rest = quote! {
         #credentials
@@ -1170,7 +1168,7 @@ fn retry_arm(api: &Api, r: &Response) -> Option<syn::Arm> {
     let variant = ["Self", r.name.as_str()];
     let pattern = match r.status {
         Status::Code(_) => syntax::tuple_struct_pat(&variant, vec![syntax::bind("response")]),
-        _ => syntax::struct_rest_pat(&variant, &["response"]),
+        _ => syntax::struct_rest_pat(&variant, &[("response", "response")]),
     };
     Some(syntax::arm(pattern, delay))
 }
@@ -1210,39 +1208,119 @@ fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
     Some(Paging { offset, page, item, total })
 }
 
-/// `<operation>_stream`: every item of a paginated collection.
-fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<TokenStream> {
+/// `<operation>_stream`: every item of a paginated collection, a stream that fetches a page
+/// when the items of the last one are used up:
+///
+/// ```text
+/// let pages = Pages { client: self.clone(), params, items: Vec::new().into_iter(), done: false };
+/// futures_util::stream::unfold(pages, |mut pages| async move {
+///     loop {
+///         if let Some(item) = pages.items.next() {
+///             return Some((Ok(item), pages));
+///         }
+///         if pages.done {
+///             return None;
+///         }
+///         match pages.client.operation(&pages.params).await {
+///             Ok(Response::Ok(page)) => { /* advance the offset, keep the items */ }
+///             Ok(_) => pages.done = true,
+///             Err(error) => {
+///                 pages.done = true;
+///                 return Some((Err(error), pages));
+///             }
+///         }
+///     }
+/// })
+/// ```
+fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<syn::ImplItem> {
     let paging = paginated(api, op)?;
     needs.pages = true;
-    let name = ident(&op.stream_name);
-    let call = ident(&op.name);
-    let response = ident(&op.response_type);
-    let params_ty = ident(&op.params_type);
-    let item = qualified_type(api, paging.item, &quote!(models::));
-    let offset = ident(&paging.offset.name);
-    let offset_ty = qualified_type(api, &paging.offset.ty, &quote!(models::));
-    let variant = ident(&paging.page.name);
+    let item = qualified_syntax_type(api, paging.item, &["models"]);
+    let offset = paging.offset.name.as_str();
+    let offset_ty = || qualified_syntax_type(api, &paging.offset.ty, &["models"]);
+    let variant = [op.response_type.as_str(), paging.page.name.as_str()];
     let status = matches!(paging.page.status, Status::Code(_));
     let pattern = match (status, paging.page.type_name.is_some()) {
-        (true, _) => quote!(#response::#variant(page)),
-        (false, true) => quote!(#response::#variant { response: page, .. }),
-        (false, false) => quote!(#response::#variant { body: page, .. }),
+        (true, _) => syntax::tuple_struct_pat(&variant, vec![syntax::bind("page")]),
+        (false, true) => syntax::struct_rest_pat(&variant, &[("response", "page")]),
+        (false, false) => syntax::struct_rest_pat(&variant, &[("body", "page")]),
     };
-    let (items, done) = match (paging.page.type_name.is_some(), paging.total) {
+    let typed = paging.page.type_name.is_some();
+    // The items of a page: the body of a typed response, or the response itself.
+    let items = || if typed { syntax::member(local("page"), "body") } else { local("page") };
+    let empty = syntax::method(items(), "is_empty", Vec::new());
+    let done = match (typed, paging.total) {
         (true, Some(total)) => {
-            let field = ident(&total.name);
-            let total_ty = qualified_type(api, &total.ty, &quote!(models::));
-            let compare = if total_ty.to_string() == offset_ty.to_string() {
-                quote!(next >= total)
+            let compare = if total.ty == paging.offset.ty {
+                syntax::ge(local("next"), local("total"))
             } else {
-                quote!(i128::from(next) >= i128::from(total))
+                let wide = |v| syntax::call(&["i128", "from"], vec![local(v)]);
+                syntax::ge(wide("next"), wide("total"))
             };
-            let total_value = if total.required { quote!(Some(page.#field)) } else { quote!(page.#field) };
-            (quote!(page.body), quote!(page.body.is_empty() || #total_value.is_some_and(|total| #compare)))
+            let field = syntax::member(local("page"), &total.name);
+            let total_value = if total.required { syntax::call(&["Some"], vec![field]) } else { field };
+            let seen = syntax::closure(syntax::bind("total"), compare);
+            syntax::or(empty, syntax::method(total_value, "is_some_and", vec![seen]))
         }
-        (true, None) => (quote!(page.body), quote!(page.body.is_empty())),
-        (false, _) => (quote!(page), quote!(page.is_empty())),
+        _ => empty,
     };
+    let pages = |fields: &[&str]| fields.iter().fold(local("pages"), |expr, field| syntax::member(expr, field));
+    let set = |fields: &[&str], value| syntax::semi(syntax::assign(pages(fields), value));
+    let some = |value| syntax::call(&["Some"], vec![value]);
+    let next_page = vec![
+        syntax::let_(
+            syntax::bind("next"),
+            syntax::add(
+                syntax::method(pages(&["params", offset]), "unwrap_or", vec![syntax::lit(Literal::u8_unsuffixed(0))]),
+                syntax::cast(syntax::method(items(), "len", Vec::new()), offset_ty()),
+            ),
+        ),
+        set(&["done"], done),
+        set(&["params", offset], some(local("next"))),
+        set(&["items"], syntax::method(items(), "into_iter", Vec::new())),
+    ];
+    let result = |variant: &str, pat| syntax::tuple_struct_pat(&[variant], vec![pat]);
+    let yield_ = |value| syntax::semi(syntax::return_(some(syntax::tuple(vec![value, local("pages")]))));
+    let mut arms = vec![syntax::arm(result("Ok", pattern), syntax::block_expr(next_page))];
+    // Another success status carries no page: the end.
+    if op.responses.len() > 1 {
+        arms.push(syntax::arm(result("Ok", syntax::wild()), syntax::assign(pages(&["done"]), syntax::bool_lit(true))));
+    }
+    let failed = vec![set(&["done"], syntax::bool_lit(true)), yield_(syntax::call(&["Err"], vec![local("error")]))];
+    arms.push(syntax::arm(result("Err", syntax::bind("error")), syntax::block_expr(failed)));
+    let fetched = syntax::method(pages(&["client"]), &op.name, vec![syntax::reference(pages(&["params"]))]);
+    let next_item = syntax::method(pages(&["items"]), "next", Vec::new());
+    let turn = vec![
+        syntax::tail(syntax::if_let(
+            result("Some", syntax::bind("item")),
+            next_item,
+            vec![yield_(syntax::call(&["Ok"], vec![local("item")]))],
+        )),
+        syntax::tail(syntax::if_(pages(&["done"]), vec![syntax::semi(syntax::return_(syntax::path_expr(&["None"])))])),
+        syntax::tail(syntax::match_(syntax::await_(fetched), arms)),
+    ];
+    let step = syntax::closure(syntax::bind_mut("pages"), syntax::async_move(vec![syntax::tail(syntax::loop_(turn))]));
+    let start = syntax::struct_expr(
+        &["Pages"],
+        vec![
+            ("client", syntax::method(local("self"), "clone", Vec::new())),
+            ("params", local("params")),
+            ("items", syntax::method(syntax::call(&["Vec", "new"], Vec::new()), "into_iter", Vec::new())),
+            ("done", syntax::bool_lit(false)),
+        ],
+    );
+    let stmts = vec![
+        syntax::let_(syntax::bind("pages"), start),
+        syntax::tail(syntax::call(&["futures_util", "stream", "unfold"], vec![local("pages"), step])),
+    ];
+
+    let error = syntax::generic(&["Error"], vec![syntax::named(&[&op.response_type])]);
+    let output = syntax::impl_bounds(vec![
+        syntax::assoc_bound(&["futures_util", "Stream"], "Item", syntax::generic(&["Result"], vec![item, error])),
+        syntax::bound(&["Send"]),
+        syntax::lifetime_bound("static"),
+    ]);
+    let args = vec![syntax::ref_self(), syntax::arg("params", syntax::named(&[&op.params_type]))];
     let total_text = match paging.total {
         Some(t) => format!(" or once `{}` items have been seen", t.wire_name),
         None => String::new(),
@@ -1251,42 +1329,12 @@ fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<TokenStream> {
         "Every item of the collection, page after page: a stream that requests the next page (advancing `{}` by the length of the page) only when the items fetched so far are used up. It ends after an empty page{total_text}; an error is the last item.\n\nThe other parameters apply to every page; `limit` sets the page size and `{}` where to start.",
         paging.offset.wire_name, paging.offset.wire_name
     );
-    let doc = method_docs(op, &extra);
-    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-    // Another success status carries no page: the end.
-    let other_success = (op.responses.len() > 1).then(|| quote!(Ok(_) => pages.done = true,));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    Some(quote! {
-        #(#doc)*
-        #deprecated
-        #allow
-        pub fn #name(&self, params: #params_ty) -> impl futures_util::Stream<Item = Result<#item, Error<#response>>> + Send + 'static {
-            let pages = Pages { client: self.clone(), params, items: Vec::new().into_iter(), done: false };
-            futures_util::stream::unfold(pages, |mut pages| async move {
-                loop {
-                    if let Some(item) = pages.items.next() {
-                        return Some((Ok(item), pages));
-                    }
-                    if pages.done {
-                        return None;
-                    }
-                    match pages.client.#call(&pages.params).await {
-                        Ok(#pattern) => {
-                            let next = pages.params.#offset.unwrap_or(0) + #items.len() as #offset_ty;
-                            pages.done = #done;
-                            pages.params.#offset = Some(next);
-                            pages.items = #items.into_iter();
-                        }
-                        #other_success
-                        Err(error) => {
-                            pages.done = true;
-                            return Some((Err(error), pages));
-                        }
-                    }
-                }
-            })
-        }
-    })
+    let mut attrs = method_docs(op, &extra);
+    if op.deprecated {
+        attrs.push(syntax::attr_path("deprecated"));
+        attrs.push(syntax::attr_list("allow", quote!(deprecated)));
+    }
+    Some(syntax::impl_fn(attrs, syntax::public(), syntax::signature(&op.stream_name, args, output), stmts))
 }
 
 // ---------------------------------------------------------------------------------------------

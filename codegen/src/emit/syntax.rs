@@ -226,13 +226,14 @@ pub(crate) fn tuple_struct_pat(segments: &[&str], elems: Vec<syn::Pat>) -> syn::
     })
 }
 
-/// The pattern `path { field, .. }`: each field bound by its name, the others ignored.
-pub(crate) fn struct_rest_pat(segments: &[&str], fields: &[&str]) -> syn::Pat {
-    let fields = fields.iter().map(|name| syn::FieldPat {
+/// The pattern `path { field: binding, .. }`, the fields not named ignored; a field bound to
+/// its own name is written `field`.
+pub(crate) fn struct_rest_pat(segments: &[&str], fields: &[(&str, &str)]) -> syn::Pat {
+    let fields = fields.iter().map(|(name, binding)| syn::FieldPat {
         attrs: Vec::new(),
         member: syn::Member::Named(ident(name)),
-        colon_token: None,
-        pat: Box::new(bind(name)),
+        colon_token: (name != binding).then(Default::default),
+        pat: Box::new(bind(binding)),
     });
     syn::Pat::Struct(syn::PatStruct {
         attrs: Vec::new(),
@@ -344,13 +345,17 @@ pub(crate) fn closure(param: syn::Pat, body: syn::Expr) -> syn::Expr {
     })
 }
 
-/// `path { name: value, .. }`, each field with its value.
+/// `path { name: value, .. }`, each field with its value; a field whose value is the local of
+/// the same name is written `name`.
 pub(crate) fn struct_expr(segments: &[&str], fields: Vec<(&str, syn::Expr)>) -> syn::Expr {
-    let fields = fields.into_iter().map(|(name, expr)| syn::FieldValue {
-        attrs: Vec::new(),
-        member: syn::Member::Named(ident(name)),
-        colon_token: Some(Default::default()),
-        expr,
+    let fields = fields.into_iter().map(|(name, expr)| {
+        let shorthand = matches!(&expr, syn::Expr::Path(local) if local.path.is_ident(name));
+        syn::FieldValue {
+            attrs: Vec::new(),
+            member: syn::Member::Named(ident(name)),
+            colon_token: (!shorthand).then(Default::default),
+            expr,
+        }
     });
     syn::Expr::Struct(syn::ExprStruct {
         attrs: Vec::new(),
@@ -461,6 +466,60 @@ pub(crate) fn macro_expr(segments: &[&str], tokens: TokenStream) -> syn::Expr {
     })
 }
 
+/// `left + right`.
+pub(crate) fn add(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    binary(left, syn::BinOp::Add(Default::default()), right)
+}
+
+/// `left >= right`.
+pub(crate) fn ge(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    binary(left, syn::BinOp::Ge(Default::default()), right)
+}
+
+/// `left || right`.
+pub(crate) fn or(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    binary(left, syn::BinOp::Or(Default::default()), right)
+}
+
+fn binary(left: syn::Expr, op: syn::BinOp, right: syn::Expr) -> syn::Expr {
+    syn::Expr::Binary(syn::ExprBinary { attrs: Vec::new(), left: Box::new(left), op, right: Box::new(right) })
+}
+
+/// `expr as ty`.
+pub(crate) fn cast(expr: syn::Expr, ty: syn::Type) -> syn::Expr {
+    syn::Expr::Cast(syn::ExprCast {
+        attrs: Vec::new(),
+        expr: Box::new(expr),
+        as_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// `{ stmts }` as an expression (a match arm's body, say).
+pub(crate) fn block_expr(stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block: block(stmts) })
+}
+
+/// `loop { stmts }`.
+pub(crate) fn loop_(stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::Loop(syn::ExprLoop {
+        attrs: Vec::new(),
+        label: None,
+        loop_token: Default::default(),
+        body: block(stmts),
+    })
+}
+
+/// `async move { stmts }`.
+pub(crate) fn async_move(stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::Async(syn::ExprAsync {
+        attrs: Vec::new(),
+        async_token: Default::default(),
+        capture: Some(Default::default()),
+        block: block(stmts),
+    })
+}
+
 /// `#[name]`.
 pub(crate) fn attr_path(name: &str) -> syn::Attribute {
     attribute(syn::Meta::Path(path(&[name])))
@@ -496,6 +555,45 @@ pub(crate) fn ref_type(ty: syn::Type) -> syn::Type {
 /// The type `_`, left to inference.
 pub(crate) fn infer() -> syn::Type {
     syn::Type::Infer(syn::TypeInfer { underscore_token: Default::default() })
+}
+
+/// The type `impl bounds`, bounds joined by `+`.
+pub(crate) fn impl_bounds(bounds: Vec<syn::TypeParamBound>) -> syn::Type {
+    syn::Type::ImplTrait(syn::TypeImplTrait { impl_token: Default::default(), bounds: bounds.into_iter().collect() })
+}
+
+/// The bound `path`, a trait.
+pub(crate) fn bound(segments: &[&str]) -> syn::TypeParamBound {
+    bound_on(path(segments))
+}
+
+/// The bound `path<Name = ty>`, a trait with its associated type `name`.
+pub(crate) fn assoc_bound(segments: &[&str], name: &str, ty: syn::Type) -> syn::TypeParamBound {
+    let mut path = path(segments);
+    if let Some(last) = path.segments.last_mut() {
+        let assoc = syn::AssocType { ident: ident(name), generics: None, eq_token: Default::default(), ty };
+        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: std::iter::once(syn::GenericArgument::AssocType(assoc)).collect(),
+            gt_token: Default::default(),
+        });
+    }
+    bound_on(path)
+}
+
+fn bound_on(path: syn::Path) -> syn::TypeParamBound {
+    syn::TypeParamBound::Trait(syn::TraitBound {
+        paren_token: None,
+        modifier: syn::TraitBoundModifier::None,
+        lifetimes: None,
+        path,
+    })
+}
+
+/// The bound `'name`, a lifetime.
+pub(crate) fn lifetime_bound(name: &str) -> syn::TypeParamBound {
+    syn::TypeParamBound::Lifetime(syn::Lifetime::new(&format!("'{name}"), Span::call_site()))
 }
 
 /// `fn name(inputs) -> output`.
