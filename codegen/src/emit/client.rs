@@ -10,10 +10,12 @@
 //! where the API uses it, so a generated crate has no dead code.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::models::{docs, qualified_type};
-use super::{ident, Chunk, Module};
+use super::models::{docs, qualified_syntax_type};
+use super::render::internal;
+use super::{ident, syntax, Chunk, Module};
+use crate::diag::Diagnostic;
 use crate::ir::{
     Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
     TypeKind, TypeRef,
@@ -61,11 +63,11 @@ struct Needs {
     base64: bool,
 }
 
-pub(crate) fn client(api: &Api) -> Module<'_> {
+pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let mut needs = Needs::default();
-    let methods: Vec<TokenStream> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
-    let streams: Vec<TokenStream> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
-    let decoders: Vec<TokenStream> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
+    let methods: Vec<syn::ImplItem> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
+    let streams: Vec<syn::ImplItem> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
+    let decoders: Vec<syn::Item> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
     let servers = servers(api, &mut needs);
     let credentials = credentials(api, &mut needs);
     let has_security = !api.security_schemes.is_empty();
@@ -149,94 +151,95 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
                 f.debug_struct("Client").field("base_url", &self.base_url).field("retry", &self.retry).finish_non_exhaustive()
             }
         }
-
-        impl Client {
-            /// A client of the API at `base_url` (such as a URL from [`servers`]), with a
-            /// default `reqwest::Client`.
-            pub fn new(base_url: impl Into<String>) -> Self {
-                Self::with_http_client(base_url, reqwest::Client::new())
-            }
-
-            /// A client of the API at `base_url` that sends its requests through `http`, the
-            /// caller's own client with its timeouts, proxies, TLS settings and default headers.
-            pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-                let base_url = base_url.into().trim_end_matches('/').to_string();
-                Client { base_url, http, #credentials_init retry: None }
-            }
-
-            #setters
-
-            /// Waits and resends a request answered with `429 Too Many Requests`, as `policy`
-            /// says. Without it, a 429 is returned at once.
-            pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-                self.retry = Some(policy);
-                self
-            }
-
-            /// The base URL that operation paths are appended to.
-            pub fn base_url(&self) -> &str {
-                &self.base_url
-            }
-
-            /// The underlying HTTP client.
-            pub fn http_client(&self) -> &reqwest::Client {
-                &self.http
-            }
-
-            #(#methods)*
-
-            #(#streams)*
-
-            /// A request for `path` below the base URL with `query` (both already encoded),
-            /// accepting the media types `accept`.
-            fn request(&self, method: Method, path: &str, query: &str, accept: Option<&'static str>) -> Result<reqwest::Request, InvalidRequest> {
-                let mut url = format!("{}{path}", self.base_url);
-                if !query.is_empty() {
-                    url.push('?');
-                    url.push_str(query);
-                }
-                let url = reqwest::Url::parse(&url).map_err(|e| InvalidRequest(format!("`{url}` is not a valid URL: {e}")))?;
-                let mut request = reqwest::Request::new(method, url);
-                if let Some(accept) = accept {
-                    request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
-                }
-                Ok(request)
-            }
-
-            /// Authorizes and sends `request` for `operation` in a span of its own, retrying as the
-            /// policy says. Not generic over the response, so it is compiled once for all
-            /// operations; each method decodes what it returns with [`decode`].
-            async fn exchange(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<RawResponse, Failure> {
-                let method = request.method().as_str();
-                let span = tracing::info_span!("request", operation, method, path, status = Empty);
-                #authorize
-                let raw = self.send(request).instrument(span.clone()).await?;
-                span.record("status", raw.status.as_u16());
-                Ok(raw)
-            }
-
-            /// Sends `request`; after a 429, waits and sends it again while the retry policy allows.
-            async fn send(&self, mut request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-                let mut attempt = 0;
-                loop {
-                    let again = self.retry.as_ref().and_then(|_| request.try_clone());
-                    let raw = RawResponse::read(self.http.execute(request).await?).await?;
-                    if raw.status != StatusCode::TOO_MANY_REQUESTS {
-                        return Ok(raw);
-                    }
-                    let asked = retry_after(&raw.headers);
-                    let delay = self.retry.as_ref().and_then(|policy| policy.delay(attempt, asked));
-                    let (Some(delay), Some(again)) = (delay, again) else {
-                        return Ok(raw);
-                    };
-                    attempt += 1;
-                    tracing::warn!(attempt, ?delay, "429 Too Many Requests; retrying");
-                    tokio::time::sleep(delay).await;
-                    request = again;
-                }
-            }
+    };
+    // The methods of the operations are built as syntax trees; the few written out here are
+    // parsed around them.
+    let constructors = impl_items(quote! {
+        /// A client of the API at `base_url` (such as a URL from [`servers`]), with a
+        /// default `reqwest::Client`.
+        pub fn new(base_url: impl Into<String>) -> Self {
+            Self::with_http_client(base_url, reqwest::Client::new())
         }
 
+        /// A client of the API at `base_url` that sends its requests through `http`, the
+        /// caller's own client with its timeouts, proxies, TLS settings and default headers.
+        pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+            let base_url = base_url.into().trim_end_matches('/').to_string();
+            Client { base_url, http, #credentials_init retry: None }
+        }
+
+        #setters
+
+        /// Waits and resends a request answered with `429 Too Many Requests`, as `policy`
+        /// says. Without it, a 429 is returned at once.
+        pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+            self.retry = Some(policy);
+            self
+        }
+
+        /// The base URL that operation paths are appended to.
+        pub fn base_url(&self) -> &str {
+            &self.base_url
+        }
+
+        /// The underlying HTTP client.
+        pub fn http_client(&self) -> &reqwest::Client {
+            &self.http
+        }
+    })?;
+    let plumbing = impl_items(quote! {
+        /// A request for `path` below the base URL with `query` (both already encoded),
+        /// accepting the media types `accept`.
+        fn request(&self, method: Method, path: &str, query: &str, accept: Option<&'static str>) -> Result<reqwest::Request, InvalidRequest> {
+            let mut url = format!("{}{path}", self.base_url);
+            if !query.is_empty() {
+                url.push('?');
+                url.push_str(query);
+            }
+            let url = reqwest::Url::parse(&url).map_err(|e| InvalidRequest(format!("`{url}` is not a valid URL: {e}")))?;
+            let mut request = reqwest::Request::new(method, url);
+            if let Some(accept) = accept {
+                request.headers_mut().insert(reqwest::header::ACCEPT, HeaderValue::from_static(accept));
+            }
+            Ok(request)
+        }
+
+        /// Authorizes and sends `request` for `operation` in a span of its own, retrying as the
+        /// policy says. Not generic over the response, so it is compiled once for all
+        /// operations; each method decodes what it returns with [`decode`].
+        async fn exchange(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<RawResponse, Failure> {
+            let method = request.method().as_str();
+            let span = tracing::info_span!("request", operation, method, path, status = Empty);
+            #authorize
+            let raw = self.send(request).instrument(span.clone()).await?;
+            span.record("status", raw.status.as_u16());
+            Ok(raw)
+        }
+
+        /// Sends `request`; after a 429, waits and sends it again while the retry policy allows.
+        async fn send(&self, mut request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
+            let mut attempt = 0;
+            loop {
+                let again = self.retry.as_ref().and_then(|_| request.try_clone());
+                let raw = RawResponse::read(self.http.execute(request).await?).await?;
+                if raw.status != StatusCode::TOO_MANY_REQUESTS {
+                    return Ok(raw);
+                }
+                let asked = retry_after(&raw.headers);
+                let delay = self.retry.as_ref().and_then(|policy| policy.delay(attempt, asked));
+                let (Some(delay), Some(again)) = (delay, again) else {
+                    return Ok(raw);
+                };
+                attempt += 1;
+                tracing::warn!(attempt, ?delay, "429 Too Many Requests; retrying");
+                tokio::time::sleep(delay).await;
+                request = again;
+            }
+        }
+    })?;
+    let items = constructors.into_iter().chain(methods).chain(streams).chain(plumbing).collect();
+    let client_impl = syntax::impl_type(syntax::named(&["Client"]), items);
+    let rest = quote! {
         #credentials
 
         /// Headers that name a retry time, the standard one first.
@@ -248,7 +251,14 @@ pub(crate) fn client(api: &Api) -> Module<'_> {
 
         #support
     };
-    Module { head, items: Box::new(decoders.into_iter().map(Chunk::from)) }
+    let decoders = decoders.into_iter().map(|decoder| Chunk::Syntax(vec![decoder]));
+    let items = [Chunk::Syntax(vec![client_impl]), Chunk::Tokens(rest)].into_iter().chain(decoders);
+    Ok(Module { head, items: Box::new(items) })
+}
+
+/// The functions of an `impl` block written as tokens.
+fn impl_items(tokens: TokenStream) -> Result<Vec<syn::ImplItem>, Diagnostic> {
+    Ok(syn::parse2::<syn::ItemImpl>(quote!(impl Client { #tokens })).map_err(internal)?.items)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,7 +331,7 @@ fn server_fn(server: &Server, needs: &mut Needs) -> TokenStream {
 
 /// A `format!` string for a `{var}` template (literal braces doubled) and the argument of each
 /// placeholder, in order.
-fn template(url: &str, mut arg: impl FnMut(&str) -> Option<TokenStream>) -> (String, Vec<TokenStream>) {
+fn template<T>(url: &str, mut arg: impl FnMut(&str) -> Option<T>) -> (String, Vec<T>) {
     let mut format = String::new();
     let mut args = Vec::new();
     let mut rest = url;
@@ -501,32 +511,39 @@ fn credentials(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
 }
 
 /// A `HeaderName` expression: `from_static` when the name is a valid token.
-fn header_name(name: &str) -> TokenStream {
+fn header_name(name: &str) -> syn::Expr {
     let lower = name.to_ascii_lowercase();
     let token =
         !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     if token {
-        quote!(reqwest::header::HeaderName::from_static(#lower))
+        syntax::call(&["reqwest", "header", "HeaderName", "from_static"], vec![syntax::string(&lower)])
     } else {
         // Not a valid header name: the request fails to build with this message.
-        let msg = format!("`{name}` is not a valid header name");
-        quote!(reqwest::header::HeaderName::from_bytes(#name.as_bytes()).map_err(|_| InvalidRequest(#msg.into()))?)
+        let bytes = syntax::method(syntax::string(name), "as_bytes", Vec::new());
+        let parsed = syntax::call(&["reqwest", "header", "HeaderName", "from_bytes"], vec![bytes]);
+        or_invalid(parsed, &format!("`{name}` is not a valid header name"))
     }
+}
+
+/// `result.map_err(|_| InvalidRequest(message.into()))?`.
+fn or_invalid(result: syn::Expr, message: &str) -> syn::Expr {
+    let error = syntax::call(&["InvalidRequest"], vec![syntax::method(syntax::string(message), "into", Vec::new())]);
+    syntax::question(syntax::method(result, "map_err", vec![syntax::closure(vec![syntax::wild()], error)]))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Operations
 
 /// The security alternatives of an operation, as wire names.
-fn security_arg(api: &Api, op: &Operation) -> Option<TokenStream> {
+fn security_arg(api: &Api, op: &Operation) -> Option<syn::Expr> {
     if api.security_schemes.is_empty() {
         return None;
     }
     let alternatives = op.security.iter().map(|alt| {
-        let names = alt.schemes.iter().map(|(name, _)| name);
-        quote!(&[#(#names),*])
+        let names = alt.schemes.iter().map(|(name, _)| syntax::string(name));
+        syntax::reference(syntax::array(names.collect()))
     });
-    Some(quote!(, &[#(#alternatives),*]))
+    Some(syntax::reference(syntax::array(alternatives.collect())))
 }
 
 fn security_text(op: &Operation) -> String {
@@ -547,7 +564,7 @@ fn security_text(op: &Operation) -> String {
     format!("Credentials: {}.", alts.join(" or "))
 }
 
-fn method_docs(op: &Operation, extra: &str) -> TokenStream {
+fn method_docs(op: &Operation, extra: &str) -> Vec<syn::Attribute> {
     let mut text = String::new();
     if let Some(s) = &op.summary {
         text.push_str(s.trim());
@@ -572,40 +589,49 @@ fn method_docs(op: &Operation, extra: &str) -> TokenStream {
     if op.deprecated {
         text.push_str("\n\nDeprecated.");
     }
-    docs(Some(&text))
+    syntax::doc_attrs(Some(&text))
 }
 
-fn method(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
-    let name = ident(&op.name);
-    let response = ident(&op.response_type);
-    let params_ty = ident(&op.params_type);
+/// The expression `name`, a local or an argument.
+fn local(name: &str) -> syn::Expr {
+    syntax::path_expr(&[name])
+}
 
-    let mut args = Vec::new();
+/// `request.headers_mut().insert(name, value);`
+fn insert_header(name: syn::Expr, value: syn::Expr) -> syn::Stmt {
+    let headers = syntax::method(local("request"), "headers_mut", Vec::new());
+    syntax::stmt(syntax::method(headers, "insert", vec![name, value]))
+}
+
+fn method(api: &Api, op: &Operation, needs: &mut Needs) -> syn::ImplItem {
+    let mut args = vec![syntax::self_ref()];
     if !op.params.is_empty() {
-        args.push(quote!(params: &#params_ty));
+        args.push(syntax::arg(syntax::binding("params"), syntax::ref_type(syntax::named(&[&op.params_type]))));
     }
     let mut body_stmt = None;
     if let Some(body) = &op.body {
-        let (arg_ty, stmt) = request_body(api, body, needs);
-        let arg_ty = if body.required { arg_ty } else { quote!(Option<#arg_ty>) };
-        args.push(quote!(body: #arg_ty));
-        body_stmt = Some(if body.required { stmt } else { quote!(if let Some(body) = body { #stmt }) });
+        let (arg_ty, stmts) = request_body(api, body, needs);
+        let arg_ty = if body.required { arg_ty } else { syntax::generic(&["Option"], vec![arg_ty]) };
+        args.push(syntax::arg(syntax::binding("body"), arg_ty));
+        body_stmt = Some(if body.required {
+            stmts
+        } else {
+            let some = syntax::pat_tuple_struct(&["Some"], vec![syntax::binding("body")]);
+            vec![syntax::tail(syntax::if_let(some, local("body"), stmts))]
+        });
     }
+    let mut stmts = Vec::new();
 
     // Path: each segment into a local named after its parameter, then `format!`.
-    let mut segments = Vec::new();
     let (format, path_args) = template(&op.path, |var| {
         let p = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == var)?;
-        let local = if LOCALS.contains(&crate::names::unraw(&p.name)) {
-            format_ident!("{}_segment", crate::names::unraw(&p.name))
-        } else {
-            ident(&p.name)
-        };
-        segments.push(path_value(api, p, &local, needs));
-        Some(quote!(#local))
+        let unraw = crate::names::unraw(&p.name);
+        let name = if LOCALS.contains(&unraw) { format!("{unraw}_segment") } else { p.name.clone() };
+        stmts.extend(path_value(api, p, &name, needs));
+        Some(name)
     });
-    let (path_stmt, path) = if path_args.is_empty() {
-        (None, quote!(#format))
+    let path = if path_args.is_empty() {
+        syntax::string(&format)
     } else {
         // Inline the locals into the format string: `format!("/customers/{id}")`.
         let mut inline = String::new();
@@ -613,93 +639,98 @@ fn method(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
         let mut rest = format.as_str();
         while let Some(at) = rest.find("{}") {
             inline.push_str(&rest[..at]);
-            inline.push_str(&format!("{{{}}}", args.next().map(ToString::to_string).unwrap_or_default()));
+            inline.push_str(&format!("{{{}}}", args.next().map(String::as_str).unwrap_or_default()));
             rest = &rest[at + 2..];
         }
         inline.push_str(rest);
-        let raw = path_args.iter().any(|a| a.to_string().starts_with("r#"));
-        let path = if raw { quote!(format!(#format, #(#path_args),*)) } else { quote!(format!(#inline)) };
-        (Some(quote!(#(#segments)* let path = #path;)), quote!(&path))
+        let tokens = if path_args.iter().any(|a| a.starts_with("r#")) {
+            let args = path_args.iter().map(|a| ident(a));
+            quote!(#format, #(#args),*)
+        } else {
+            quote!(#inline)
+        };
+        stmts.push(syntax::let_stmt(syntax::binding("path"), syntax::macro_expr(&["format"], tokens)));
+        syntax::reference(local("path"))
     };
 
     // Query, headers, cookies.
     let query_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
-    let (query_stmts, query_arg) = if query_params.is_empty() {
-        (None, quote!(""))
+    let query = if query_params.is_empty() {
+        syntax::string("")
     } else {
         needs.query = true;
-        let pushes = query_params.iter().map(|p| query_push(api, p, needs));
-        (
-            Some(quote! {
-                let mut query = Query::default();
-                #(#pushes)*
-            }),
-            quote!(&query.0),
-        )
+        stmts.push(syntax::let_stmt(syntax::binding_mut("query"), syntax::call(&["Query", "default"], Vec::new())));
+        stmts.extend(query_params.iter().map(|p| query_push(api, p, needs)));
+        syntax::reference(syntax::member_index(local("query"), 0))
     };
-    let header_stmts: Vec<TokenStream> =
+    let header_stmts: Vec<syn::Stmt> =
         op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| header_param(api, p, needs)).collect();
     let cookie_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).collect();
     let cookie_stmts = (!cookie_params.is_empty()).then(|| {
         needs.encode = true;
         needs.header_value = true;
-        let pushes = cookie_params.iter().map(|p| {
-            let wire = &p.wire_name;
+        let cookies = syntax::pat_typed(
+            syntax::binding_mut("cookies"),
+            syntax::generic(&["Vec"], vec![syntax::named(&["String"])]),
+        );
+        let mut stmts = vec![syntax::let_stmt(cookies, syntax::call(&["Vec", "new"], Vec::new()))];
+        stmts.extend(cookie_params.iter().map(|p| {
             let text = single_text(api, p, needs);
-            let format = format!("{}={{}}", wire.replace('{', "{{").replace('}', "}}"));
+            let format = format!("{}={{}}", p.wire_name.replace('{', "{{").replace('}', "}}"));
             with_value(p, |v, is_ref| {
                 let text = text(v, is_ref);
-                quote!(cookies.push(format!(#format, encode(#text)));)
+                let cookie = syntax::macro_expr(&["format"], quote!(#format, encode(#text)));
+                syntax::stmt(syntax::method(local("cookies"), "push", vec![cookie]))
             })
-        });
-        let pushes: Vec<_> = pushes.collect();
-        quote! {
-            let mut cookies: Vec<String> = Vec::new();
-            #(#pushes)*
-            if !cookies.is_empty() {
-                request.headers_mut().insert(reqwest::header::COOKIE, header_value(&cookies.join("; "))?);
-            }
-        }
+        }));
+        let joined = syntax::method(local("cookies"), "join", vec![syntax::string("; ")]);
+        let value = syntax::question(syntax::call(&["header_value"], vec![syntax::reference(joined)]));
+        let set = insert_header(syntax::path_expr(&["reqwest", "header", "COOKIE"]), value);
+        let any = syntax::not(syntax::method(local("cookies"), "is_empty", Vec::new()));
+        stmts.push(syntax::tail(syntax::if_(any, vec![set])));
+        stmts
     });
 
     let accept = match accept(op) {
-        Some(a) => quote!(Some(#a)),
-        None => quote!(None),
+        Some(a) => syntax::call(&["Some"], vec![syntax::string(&a)]),
+        None => syntax::path_expr(&["None"]),
     };
     let mutates = body_stmt.is_some() || !header_stmts.is_empty() || cookie_stmts.is_some();
-    let request_binding = if mutates { quote!(let mut request) } else { quote!(let request) };
-    let method_const = method_tokens(&op.method);
-    let security = security_arg(api, op);
-    let operation = &op.id;
-    let template = &op.path;
-    let doc = method_docs(op, "");
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let request = if mutates { syntax::binding_mut("request") } else { syntax::binding("request") };
+    let built = syntax::method(local("self"), "request", vec![method_expr(&op.method), path, query, accept]);
+    stmts.push(syntax::let_stmt(request, syntax::question(built)));
+    stmts.extend(header_stmts);
+    stmts.extend(cookie_stmts.into_iter().flatten());
+    stmts.extend(body_stmt.into_iter().flatten());
+    let exchange_args = [local("request"), syntax::string(&op.id), syntax::string(&op.path)];
+    let exchange =
+        syntax::method(local("self"), "exchange", exchange_args.into_iter().chain(security_arg(api, op)).collect());
+    stmts.push(syntax::let_stmt(syntax::binding("raw"), syntax::question(syntax::awaited(exchange))));
+    stmts.push(syntax::tail(syntax::call(&["decode"], vec![local("raw")])));
 
-    quote! {
-        #doc
-        #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#response, Error<#response>> {
-            #path_stmt
-            #query_stmts
-            #request_binding = self.request(#method_const, #path, #query_arg, #accept)?;
-            #(#header_stmts)*
-            #cookie_stmts
-            #body_stmt
-            let raw = self.exchange(request, #operation, #template #security).await?;
-            decode(raw)
-        }
+    let response = || syntax::named(&[&op.response_type]);
+    let output = syntax::generic(&["Result"], vec![response(), syntax::generic(&["Error"], vec![response()])]);
+    let mut sig = syntax::signature(ident(&op.name), args, Some(output));
+    sig.asyncness = Some(Default::default());
+    let mut attrs = method_docs(op, "");
+    if op.deprecated {
+        attrs.push(syntax::attr_path("deprecated"));
     }
+    syntax::impl_fn(attrs, syntax::public(), sig, stmts)
 }
 
-fn method_tokens(method: &str) -> TokenStream {
+/// `Method::GET`, or a method parsed from its name when it is not a standard one.
+fn method_expr(method: &str) -> syn::Expr {
     match method {
         "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE" => {
-            let m = format_ident!("{method}");
-            quote!(Method::#m)
+            syntax::path_expr(&["Method", method])
         }
         other => {
-            let msg = format!("`{other}` is not an HTTP method");
-            quote!(Method::from_bytes(#other.as_bytes()).map_err(|_| InvalidRequest(#msg.into()))?)
+            let bytes = syntax::method(syntax::string(other), "as_bytes", Vec::new());
+            or_invalid(
+                syntax::call(&["Method", "from_bytes"], vec![bytes]),
+                &format!("`{other}` is not an HTTP method"),
+            )
         }
     }
 }
@@ -727,8 +758,8 @@ fn accept(op: &Operation) -> Option<String> {
     (!types.is_empty()).then(|| types.join(", "))
 }
 
-/// The argument type of a request body and the statement that puts it on the request.
-fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (TokenStream, TokenStream) {
+/// The argument type of a request body and the statements that put it on the request.
+fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::Type, Vec<syn::Stmt>) {
     let content_type =
         if static_header_value(&body.content_type) { body.content_type.as_str() } else { "application/octet-stream" };
     let ty = body.ty.as_ref();
@@ -736,20 +767,24 @@ fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (TokenStream, Toke
     if is_json(content_type) {
         needs.json_body = true;
         let t = match ty {
-            Some(t) => qualified_type(api, t, &quote!(models::)),
-            None => quote!(serde_json::Value),
+            Some(t) => qualified_syntax_type(api, t, &["models"]),
+            None => syntax::named(&["serde_json", "Value"]),
         };
-        (quote!(&#t), quote!(set_json(&mut request, #content_type, body)?;))
+        let args = vec![syntax::reference_mut(local("request")), syntax::string(content_type), local("body")];
+        (syntax::ref_type(t), vec![syntax::stmt(syntax::question(syntax::call(&["set_json"], args)))])
     } else {
         let (arg, value) = if is_text || ty.is_none() && content_type.starts_with("text/") {
-            (quote!(&str), quote!(body.to_owned()))
+            (syntax::ref_type(syntax::named(&["str"])), syntax::method(local("body"), "to_owned", Vec::new()))
         } else {
-            (quote!(Vec<u8>), quote!(body))
+            (syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]), local("body"))
         };
-        let set = quote! {
-            request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(#content_type));
-            *request.body_mut() = Some(#value.into());
-        };
+        let content_type = syntax::call(&["HeaderValue", "from_static"], vec![syntax::string(content_type)]);
+        let body = syntax::deref(syntax::method(local("request"), "body_mut", Vec::new()));
+        let value = syntax::call(&["Some"], vec![syntax::method(value, "into", Vec::new())]);
+        let set = vec![
+            insert_header(syntax::path_expr(&["reqwest", "header", "CONTENT_TYPE"]), content_type),
+            syntax::stmt(syntax::assign(body, value)),
+        ];
         (arg, set)
     }
 }
@@ -781,85 +816,91 @@ fn mentions_named(ty: &TypeRef) -> bool {
 enum Text {
     /// It is a `String`.
     Itself,
-    /// A method giving its text (`.as_str()`, `.to_string()`), and whether it gives a `String`.
-    Call(TokenStream, bool),
+    /// A method call giving its text (`.as_str()`, `.to_string()`) on the value it is given,
+    /// and whether it gives a `String`.
+    Call(fn(syn::Expr) -> syn::Expr, bool),
 }
 
 impl Text {
     /// The text of `v` as a `&str` argument; `is_ref` says whether `v` is a reference
     /// (`value` bound by `if let`) or a place (`params.id`).
-    fn arg(&self, v: &TokenStream, is_ref: bool) -> TokenStream {
+    fn arg(&self, v: syn::Expr, is_ref: bool) -> syn::Expr {
         match self {
-            Text::Itself if is_ref => quote!(#v),
-            Text::Itself => quote!(&#v),
-            Text::Call(call, false) => quote!(#v #call),
-            Text::Call(call, true) => quote!(&#v #call),
+            Text::Itself if is_ref => v,
+            Text::Itself => syntax::reference(v),
+            Text::Call(call, false) => call(v),
+            Text::Call(call, true) => syntax::reference(call(v)),
         }
     }
+
+    /// An `IntoIterator` of `AsRef<str>` over the list `v` of values with this text.
+    fn list(&self, v: syn::Expr, is_ref: bool) -> syn::Expr {
+        match self {
+            Text::Itself if is_ref => v,
+            Text::Itself => syntax::reference(v),
+            Text::Call(call, _) => map_items(v, *call),
+        }
+    }
+}
+
+/// `v.iter().map(|v| call(v))`.
+fn map_items(v: syn::Expr, call: fn(syn::Expr) -> syn::Expr) -> syn::Expr {
+    let each = syntax::closure(vec![syntax::binding("v")], call(local("v")));
+    syntax::method(syntax::method(v, "iter", Vec::new()), "map", vec![each])
 }
 
 /// The text of a single value of type `ty`; `None` for lists, objects and unions.
 fn text_of(api: &Api, ty: &TypeRef) -> Option<Text> {
     Some(match resolve(api, ty.strip_null().0) {
         TypeRef::Scalar(Scalar::String) => Text::Itself,
-        TypeRef::Scalar(Scalar::DateTime) => {
-            Text::Call(quote!(.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)), true)
-        }
-        TypeRef::Scalar(_) => Text::Call(quote!(.to_string()), true),
+        TypeRef::Scalar(Scalar::DateTime) => Text::Call(
+            |v| {
+                let format = syntax::path_expr(&["chrono", "SecondsFormat", "AutoSi"]);
+                syntax::method(v, "to_rfc3339_opts", vec![format, syntax::boolean(true)])
+            },
+            true,
+        ),
+        TypeRef::Scalar(_) => Text::Call(|v| syntax::method(v, "to_string", Vec::new()), true),
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => {
-            Text::Call(quote!(.as_str()), false)
+            Text::Call(|v| syntax::method(v, "as_str", Vec::new()), false)
         }
         _ => None?,
     })
 }
 
 /// The text of a list: an `IntoIterator` of `AsRef<str>` over `v`, when its items have a text.
-fn list_text(api: &Api, ty: &TypeRef, v: &TokenStream, is_ref: bool) -> Option<TokenStream> {
-    Some(match item_text(api, ty)? {
-        Text::Itself if is_ref => quote!(#v),
-        Text::Itself => quote!(&#v),
-        Text::Call(call, _) => quote!(#v.iter().map(|v| v #call)),
-    })
+fn list_text(api: &Api, ty: &TypeRef, v: syn::Expr, is_ref: bool) -> Option<syn::Expr> {
+    Some(item_text(api, ty)?.list(v, is_ref))
 }
 
 /// A closure giving the `&str` text of a parameter value, through JSON for structured types.
-fn single_text<'a>(api: &'a Api, p: &'a Param, needs: &mut Needs) -> impl Fn(&TokenStream, bool) -> TokenStream + 'a {
+fn single_text<'a>(api: &'a Api, p: &'a Param, needs: &mut Needs) -> impl Fn(syn::Expr, bool) -> syn::Expr + 'a {
     let text = text_of(api, &p.ty);
     if text.is_none() {
         needs.json_text = true;
     }
-    move |v: &TokenStream, is_ref: bool| match &text {
+    move |v: syn::Expr, is_ref: bool| match &text {
         Some(t) => t.arg(v, is_ref),
-        None if is_ref => quote!(&json_text(#v)?),
-        None => quote!(&json_text(&#v)?),
+        None => {
+            let v = if is_ref { v } else { syntax::reference(v) };
+            syntax::reference(syntax::question(syntax::call(&["json_text"], vec![v])))
+        }
     }
 }
 
 /// Builds the statement for a parameter's value, inside the `if let` an optional or nullable
 /// parameter needs; `build` gets the value expression and whether it is a reference.
-fn with_value(p: &Param, build: impl FnOnce(&TokenStream, bool) -> TokenStream) -> TokenStream {
-    let name = ident(&p.name);
+fn with_value(p: &Param, build: impl FnOnce(syn::Expr, bool) -> syn::Stmt) -> syn::Stmt {
+    let field = syntax::member(local("params"), &p.name);
     let (_, nullable) = p.ty.strip_null();
-    let value = quote!(value);
-    match (p.required, nullable) {
-        (true, false) => build(&quote!(params.#name), false),
-        (true, true) | (false, false) => {
-            let stmt = build(&value, true);
-            quote! {
-                if let Some(value) = &params.#name {
-                    #stmt
-                }
-            }
-        }
-        (false, true) => {
-            let stmt = build(&value, true);
-            quote! {
-                if let Some(Some(value)) = &params.#name {
-                    #stmt
-                }
-            }
-        }
-    }
+    let some = |pat| syntax::pat_tuple_struct(&["Some"], vec![pat]);
+    let pattern = match (p.required, nullable) {
+        (true, false) => return build(field, false),
+        (true, true) | (false, false) => some(syntax::binding("value")),
+        (false, true) => some(some(syntax::binding("value"))),
+    };
+    let stmt = build(local("value"), true);
+    syntax::tail(syntax::if_let(pattern, syntax::reference(field), vec![stmt]))
 }
 
 /// The text of the items of a list type, when it is a list of single values.
@@ -871,47 +912,42 @@ fn item_text(api: &Api, ty: &TypeRef) -> Option<Text> {
 /// Names of the locals a method body uses, which path parameters' locals must not shadow.
 const LOCALS: &[&str] = &["body", "cookies", "params", "path", "query", "raw", "request", "value"];
 
-/// The statements putting the (encoded) text of a path parameter in `local`.
-fn path_value(api: &Api, p: &Param, local: &proc_macro2::Ident, needs: &mut Needs) -> TokenStream {
+/// The statements putting the (encoded) text of a path parameter in the local `name`.
+fn path_value(api: &Api, p: &Param, name: &str, needs: &mut Needs) -> Vec<syn::Stmt> {
     needs.encode = true;
-    let name = ident(&p.name);
     let wire = &p.wire_name;
-    let value = quote!(params.#name);
-    let text = match list_text(api, &p.ty, &value, false) {
+    let value = || syntax::member(local("params"), &p.name);
+    let text = match list_text(api, &p.ty, value(), false) {
         Some(list) => {
             needs.join_encoded = true;
             let sep = if p.explode && p.style == ParamStyle::Label { "." } else { "," };
-            quote!(let #local = join_encoded(#list, #sep);)
+            syntax::call(&["join_encoded"], vec![list, syntax::string(sep)])
         }
         None => {
             needs.segment = true;
-            let text = single_text(api, p, needs)(&value, false);
-            quote!(let #local = segment(#wire, #text)?;)
+            let text = single_text(api, p, needs)(value(), false);
+            syntax::question(syntax::call(&["segment"], vec![syntax::string(wire), text]))
         }
     };
+    let text = syntax::let_stmt(syntax::binding(name), text);
     let prefix = match p.style {
         ParamStyle::Label => ".".to_string(),
         ParamStyle::Matrix => format!(";{}=", wire.replace('{', "{{").replace('}', "}}")),
-        _ => return text,
+        _ => return vec![text],
     };
     let format = format!("{prefix}{{}}");
-    quote! {
-        #text
-        let #local = format!(#format, #local);
-    }
+    let local = ident(name);
+    vec![text, syntax::let_stmt(syntax::binding(name), syntax::macro_expr(&["format"], quote!(#format, #local)))]
 }
 
-/// The statements adding a query parameter.
-fn query_push(api: &Api, p: &Param, needs: &mut Needs) -> TokenStream {
-    let wire = &p.wire_name;
-    let is_list = item_text(api, &p.ty).is_some();
+/// The statement adding a query parameter.
+fn query_push(api: &Api, p: &Param, needs: &mut Needs) -> syn::Stmt {
+    let wire = || syntax::string(&p.wire_name);
+    let push = |method: &str, args: Vec<syn::Expr>| syntax::method(local("query"), method, args);
     if let Some(text) = text_of(api, &p.ty) {
-        return with_value(p, |v, is_ref| {
-            let text = text.arg(v, is_ref);
-            quote!(query.push(#wire, #text);)
-        });
+        return with_value(p, |v, is_ref| syntax::stmt(push("push", vec![wire(), text.arg(v, is_ref)])));
     }
-    if is_list {
+    if let Some(item) = item_text(api, &p.ty) {
         let each =
             p.explode && matches!(p.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited);
         if each {
@@ -925,33 +961,35 @@ fn query_push(api: &Api, p: &Param, needs: &mut Needs) -> TokenStream {
             _ => ",",
         };
         return with_value(p, |v, is_ref| {
-            let list = list_text(api, &p.ty, v, is_ref).unwrap_or_default();
+            let list = item.list(v, is_ref);
             if each {
-                quote!(query.push_each(#wire, #list);)
+                syntax::stmt(push("push_each", vec![wire(), list]))
             } else {
-                quote!(query.push_joined(#wire, #list, #sep);)
+                syntax::stmt(push("push_joined", vec![wire(), list, syntax::string(sep)]))
             }
         });
     }
     needs.query_object = true;
-    let deep = p.style == ParamStyle::DeepObject;
-    let explode = p.explode;
+    let deep = syntax::boolean(p.style == ParamStyle::DeepObject);
+    let explode = syntax::boolean(p.explode);
     with_value(p, |v, is_ref| {
-        let v = if is_ref { quote!(#v) } else { quote!(&#v) };
-        quote!(query.push_object(#wire, #v, #explode, #deep)?;)
+        let v = if is_ref { v } else { syntax::reference(v) };
+        syntax::stmt(syntax::question(push("push_object", vec![wire(), v, explode, deep])))
     })
 }
 
-/// The statements adding a header parameter.
-fn header_param(api: &Api, p: &Param, needs: &mut Needs) -> TokenStream {
+/// The statement adding a header parameter.
+fn header_param(api: &Api, p: &Param, needs: &mut Needs) -> syn::Stmt {
     needs.header_value = true;
-    let header = header_name(&p.wire_name);
-    let set = |text: TokenStream| quote!(request.headers_mut().insert(#header, header_value(#text)?););
+    let set =
+        |text| insert_header(header_name(&p.wire_name), syntax::question(syntax::call(&["header_value"], vec![text])));
+    let join = |list| syntax::reference(syntax::method(list, "join", vec![syntax::string(",")]));
     match item_text(api, &p.ty) {
-        Some(Text::Itself) => with_value(p, |v, _| set(quote!(&#v.join(",")))),
-        Some(Text::Call(call, _)) => {
-            with_value(p, |v, _| set(quote!(&#v.iter().map(|v| v #call).collect::<Vec<_>>().join(","))))
-        }
+        Some(Text::Itself) => with_value(p, |v, _| set(join(v))),
+        Some(Text::Call(call, _)) => with_value(p, |v, _| {
+            let vec = syntax::generic(&["Vec"], vec![syntax::infer()]);
+            set(join(syntax::method_turbofish(map_items(v, call), "collect", vec![vec], Vec::new())))
+        }),
         None => {
             let single = single_text(api, p, needs);
             with_value(p, |v, is_ref| set(single(v, is_ref)))
@@ -984,139 +1022,158 @@ fn is_retry_header(h: &Header) -> bool {
 }
 
 /// `impl ApiResponse` for an operation's response enum.
-fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> TokenStream {
-    let response = ident(&op.response_type);
+fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> syn::Item {
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
-    let arms = op.responses.iter().map(|r| decode_arm(api, r, needs));
-    let fallback = (!has_default).then(|| quote!(_ => return Ok(None),));
-    let retry_arms: Vec<TokenStream> = op.responses.iter().filter_map(|r| retry_arm(api, r)).collect();
-    let retry = (!retry_arms.is_empty()).then(|| {
-        quote! {
-            fn retry_after(&self) -> Option<Duration> {
-                match self {
-                    #(#retry_arms)*
-                    _ => None,
-                }
-            }
-        }
-    });
-    quote! {
-        impl ApiResponse for #response {
-            fn decode(raw: &RawResponse) -> Result<Option<Self>, DecodeError> {
-                let response = match raw.status.as_u16() {
-                    #(#arms)*
-                    #fallback
-                };
-                Ok(Some(response))
-            }
-
-            fn status_code(&self) -> u16 {
-                self.status()
-            }
-
-            #retry
-        }
+    let mut arms: Vec<syn::Arm> = op.responses.iter().map(|r| decode_arm(api, r, needs)).collect();
+    if !has_default {
+        let none = syntax::call(&["Ok"], vec![syntax::path_expr(&["None"])]);
+        arms.push(syntax::arm(syntax::wild(), syntax::return_(none)));
     }
+    let raw = syntax::ref_type(syntax::named(&["RawResponse"]));
+    let decoded = syntax::generic(&["Option"], vec![syntax::named(&["Self"])]);
+    let result = syntax::generic(&["Result"], vec![decoded, syntax::named(&["DecodeError"])]);
+    let response = syntax::call(&["Ok"], vec![syntax::call(&["Some"], vec![syntax::path_expr(&["response"])])]);
+    let decode = syntax::impl_fn(
+        Vec::new(),
+        syn::Visibility::Inherited,
+        syntax::signature(ident("decode"), vec![syntax::arg(syntax::binding("raw"), raw)], Some(result)),
+        vec![syntax::let_stmt(syntax::binding("response"), syntax::match_expr(status(), arms)), syntax::tail(response)],
+    );
+    let status_code = syntax::impl_fn(
+        Vec::new(),
+        syn::Visibility::Inherited,
+        syntax::signature(ident("status_code"), vec![syntax::self_ref()], Some(syntax::named(&["u16"]))),
+        vec![syntax::tail(syntax::method(syntax::path_expr(&["self"]), "status", Vec::new()))],
+    );
+    let mut items = vec![decode, status_code];
+    let mut retry_arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| retry_arm(api, r)).collect();
+    if !retry_arms.is_empty() {
+        retry_arms.push(syntax::arm(syntax::wild(), syntax::path_expr(&["None"])));
+        let delay = syntax::generic(&["Option"], vec![syntax::named(&["Duration"])]);
+        items.push(syntax::impl_fn(
+            Vec::new(),
+            syn::Visibility::Inherited,
+            syntax::signature(ident("retry_after"), vec![syntax::self_ref()], Some(delay)),
+            vec![syntax::tail(syntax::match_expr(syntax::path_expr(&["self"]), retry_arms))],
+        ));
+    }
+    syntax::impl_trait(&["ApiResponse"], syntax::named(&[&op.response_type]), items)
 }
 
-fn decode_arm(api: &Api, r: &Response, needs: &mut Needs) -> TokenStream {
-    let variant = ident(&r.name);
+/// `raw.status.as_u16()`.
+fn status() -> syn::Expr {
+    syntax::method(syntax::member(syntax::path_expr(&["raw"]), "status"), "as_u16", Vec::new())
+}
+
+fn decode_arm(api: &Api, r: &Response, needs: &mut Needs) -> syn::Arm {
     let pattern = match r.status {
-        Status::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote!(#c)
-        }
-        Status::Range(d) => {
-            let lo = Literal::u16_unsuffixed(u16::from(d) * 100);
-            let hi = Literal::u16_unsuffixed(u16::from(d) * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        Status::Default => quote!(_),
+        Status::Code(c) => syntax::pat_lit(Literal::u16_unsuffixed(c)),
+        Status::Range(d) => syntax::pat_range(
+            Literal::u16_unsuffixed(u16::from(d) * 100),
+            Literal::u16_unsuffixed(u16::from(d) * 100 + 99),
+        ),
+        Status::Default => syntax::wild(),
     };
     let body = r.body.as_ref().map(|b| body_decode(api, b));
-    let value = match (&r.type_name, &body) {
-        (Some(type_name), _) => {
-            let t = ident(type_name);
-            let body_field = body.as_ref().map(|b| quote!(body: #b,));
+    let value = match (&r.type_name, body) {
+        (Some(type_name), body) => {
+            let body = body.map(|b| ("body", b));
             let headers = r.headers.iter().map(|h| header_decode(api, h, needs));
-            Some(quote!(#t { #body_field #(#headers)* }))
+            Some(syntax::struct_expr(&[type_name], body.into_iter().chain(headers).collect()))
         }
-        (None, Some(b)) => Some(b.clone()),
-        (None, None) => None,
+        (None, body) => body,
     };
-    let field = if r.type_name.is_some() { quote!(response) } else { quote!(body) };
+    let field = if r.type_name.is_some() { "response" } else { "body" };
+    let variant = ["Self", r.name.as_str()];
     let built = match (r.status, value) {
-        (Status::Code(_), Some(v)) => quote!(Self::#variant(#v)),
-        (Status::Code(_), None) => quote!(Self::#variant),
-        (_, Some(v)) => quote!(Self::#variant { status: raw.status.as_u16(), #field: #v }),
-        (_, None) => quote!(Self::#variant { status: raw.status.as_u16() }),
+        (Status::Code(_), Some(v)) => syntax::call(&variant, vec![v]),
+        (Status::Code(_), None) => syntax::path_expr(&variant),
+        (_, Some(v)) => syntax::struct_expr(&variant, vec![("status", status()), (field, v)]),
+        (_, None) => syntax::struct_expr(&variant, vec![("status", status())]),
     };
-    quote!(#pattern => #built,)
+    syntax::arm(pattern, built)
 }
 
-fn body_decode(api: &Api, b: &Body) -> TokenStream {
+fn body_decode(api: &Api, b: &Body) -> syn::Expr {
     let text = match &b.ty {
         None => !is_json(&b.content_type),
         Some(t) => !is_json(&b.content_type) && matches!(resolve(api, t), TypeRef::Scalar(Scalar::String)),
     };
+    let raw = syntax::path_expr(&["raw"]);
     if text {
-        quote!(raw.text().into_owned())
+        syntax::method(syntax::method(raw, "text", Vec::new()), "into_owned", Vec::new())
     } else {
-        quote!(raw.json()?)
+        syntax::question(syntax::method(raw, "json", Vec::new()))
     }
 }
 
-fn header_decode(api: &Api, h: &Header, needs: &mut Needs) -> TokenStream {
-    let field = ident(&h.name);
-    let wire = &h.wire_name;
+/// The field of a typed response that holds the header `h`, and how it is read.
+fn header_decode<'a>(api: &Api, h: &'a Header, needs: &mut Needs) -> (&'a str, syn::Expr) {
+    let wire = || syntax::string(&h.wire_name);
     let (ty, _) = h.ty.strip_null();
     let read = match resolve(api, ty) {
-        TypeRef::Scalar(_) => quote!(raw.header(#wire)?),
+        TypeRef::Scalar(_) => "header",
         TypeRef::Array(item) if matches!(resolve(api, item), TypeRef::Scalar(_)) => {
             needs.header_list = true;
-            quote!(raw.header_list(#wire)?)
+            "header_list"
         }
         _ => {
             needs.header_json = true;
-            quote!(raw.header_json(#wire)?)
+            "header_json"
         }
     };
+    let read = syntax::question(syntax::method(syntax::path_expr(&["raw"]), read, vec![wire()]));
     if h.required {
-        quote!(#field: #read.ok_or(DecodeError::MissingHeader(#wire))?,)
+        let missing = syntax::call(&["DecodeError", "MissingHeader"], vec![wire()]);
+        (&h.name, syntax::question(syntax::method(read, "ok_or", vec![missing])))
     } else {
-        quote!(#field: #read,)
+        (&h.name, read)
     }
 }
 
 /// A `retry_after` arm for a response with a typed retry header.
-fn retry_arm(api: &Api, r: &Response) -> Option<TokenStream> {
+fn retry_arm(api: &Api, r: &Response) -> Option<syn::Arm> {
     r.type_name.as_ref()?;
     let h = r.headers.iter().find(|h| is_retry_header(h))?;
-    let field = ident(&h.name);
-    let value = quote!(response.#field);
+    let value = || syntax::member(syntax::path_expr(&["response"]), &h.name);
+    let v = || syntax::path_expr(&["v"]);
+    let retry_delay = || syntax::path_expr(&["retry_delay"]);
+    let delay = |arg| syntax::call(&["retry_delay"], vec![arg]);
+    let some = |arg| syntax::call(&["Some"], vec![arg]);
+    let into = |arg| syntax::method(arg, "into", Vec::new());
+    let to_u64 = |arg| syntax::method(syntax::call(&["u64", "try_from"], vec![arg]), "ok", Vec::new());
     let (ty, _) = h.ty.strip_null();
     let required = h.required;
     let delay = match resolve(api, ty) {
-        TypeRef::Scalar(Scalar::U64) if required => quote!(Some(retry_delay(#value))),
-        TypeRef::Scalar(Scalar::U64) => quote!(#value.map(retry_delay)),
-        TypeRef::Scalar(Scalar::U32) if required => quote!(Some(retry_delay(#value.into()))),
-        TypeRef::Scalar(Scalar::U32) => quote!(#value.map(|v| retry_delay(v.into()))),
+        TypeRef::Scalar(Scalar::U64) if required => some(delay(value())),
+        TypeRef::Scalar(Scalar::U64) => syntax::method(value(), "map", vec![retry_delay()]),
+        TypeRef::Scalar(Scalar::U32) if required => some(delay(into(value()))),
+        TypeRef::Scalar(Scalar::U32) => {
+            syntax::method(value(), "map", vec![syntax::closure(vec![syntax::binding("v")], delay(into(v())))])
+        }
         TypeRef::Scalar(Scalar::I64 | Scalar::I32) if required => {
-            quote!(u64::try_from(#value).ok().map(retry_delay))
+            syntax::method(to_u64(value()), "map", vec![retry_delay()])
         }
         TypeRef::Scalar(Scalar::I64 | Scalar::I32) => {
-            quote!(#value.and_then(|v| u64::try_from(v).ok()).map(retry_delay))
+            let checked =
+                syntax::method(value(), "and_then", vec![syntax::closure(vec![syntax::binding("v")], to_u64(v()))]);
+            syntax::method(checked, "map", vec![retry_delay()])
         }
-        TypeRef::Scalar(Scalar::String) if required => quote!(parse_retry_after(&#value)),
-        TypeRef::Scalar(Scalar::String) => quote!(#value.as_deref().and_then(parse_retry_after)),
+        TypeRef::Scalar(Scalar::String) if required => {
+            syntax::call(&["parse_retry_after"], vec![syntax::reference(value())])
+        }
+        TypeRef::Scalar(Scalar::String) => {
+            let text = syntax::method(value(), "as_deref", Vec::new());
+            syntax::method(text, "and_then", vec![syntax::path_expr(&["parse_retry_after"])])
+        }
         _ => return None,
     };
-    let variant = ident(&r.name);
+    let variant = ["Self", r.name.as_str()];
     let pattern = match r.status {
-        Status::Code(_) => quote!(Self::#variant(response)),
-        _ => quote!(Self::#variant { response, .. }),
+        Status::Code(_) => syntax::pat_tuple_struct(&variant, vec![syntax::binding("response")]),
+        _ => syntax::pat_struct_rest(&variant, &[("response", "response")]),
     };
-    Some(quote!(#pattern => #delay,))
+    Some(syntax::arm(pattern, delay))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1154,39 +1211,122 @@ fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
     Some(Paging { offset, page, item, total })
 }
 
-/// `<operation>_stream`: every item of a paginated collection.
-fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<TokenStream> {
+/// `<operation>_stream`: every item of a paginated collection, a stream that fetches a page
+/// when the items of the last one are used up:
+///
+/// ```text
+/// let pages = Pages { client: self.clone(), params, items: Vec::new().into_iter(), done: false };
+/// futures_util::stream::unfold(pages, |mut pages| async move {
+///     loop {
+///         if let Some(item) = pages.items.next() {
+///             return Some((Ok(item), pages));
+///         }
+///         if pages.done {
+///             return None;
+///         }
+///         match pages.client.operation(&pages.params).await {
+///             Ok(Response::Ok(page)) => { /* advance the offset, keep the items */ }
+///             Ok(_) => pages.done = true,
+///             Err(error) => {
+///                 pages.done = true;
+///                 return Some((Err(error), pages));
+///             }
+///         }
+///     }
+/// })
+/// ```
+fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<syn::ImplItem> {
     let paging = paginated(api, op)?;
     needs.pages = true;
-    let name = ident(&op.stream_name);
-    let call = ident(&op.name);
-    let response = ident(&op.response_type);
-    let params_ty = ident(&op.params_type);
-    let item = qualified_type(api, paging.item, &quote!(models::));
-    let offset = ident(&paging.offset.name);
-    let offset_ty = qualified_type(api, &paging.offset.ty, &quote!(models::));
-    let variant = ident(&paging.page.name);
+    let item = qualified_syntax_type(api, paging.item, &["models"]);
+    let offset = paging.offset.name.as_str();
+    let offset_ty = || qualified_syntax_type(api, &paging.offset.ty, &["models"]);
+    let variant = [op.response_type.as_str(), paging.page.name.as_str()];
     let status = matches!(paging.page.status, Status::Code(_));
     let pattern = match (status, paging.page.type_name.is_some()) {
-        (true, _) => quote!(#response::#variant(page)),
-        (false, true) => quote!(#response::#variant { response: page, .. }),
-        (false, false) => quote!(#response::#variant { body: page, .. }),
+        (true, _) => syntax::pat_tuple_struct(&variant, vec![syntax::binding("page")]),
+        (false, true) => syntax::pat_struct_rest(&variant, &[("response", "page")]),
+        (false, false) => syntax::pat_struct_rest(&variant, &[("body", "page")]),
     };
-    let (items, done) = match (paging.page.type_name.is_some(), paging.total) {
+    let typed = paging.page.type_name.is_some();
+    // The items of a page: the body of a typed response, or the response itself.
+    let items = || if typed { syntax::member(local("page"), "body") } else { local("page") };
+    let empty = syntax::method(items(), "is_empty", Vec::new());
+    let done = match (typed, paging.total) {
         (true, Some(total)) => {
-            let field = ident(&total.name);
-            let total_ty = qualified_type(api, &total.ty, &quote!(models::));
-            let compare = if total_ty.to_string() == offset_ty.to_string() {
-                quote!(next >= total)
+            let compare = if total.ty == paging.offset.ty {
+                syntax::ge(local("next"), local("total"))
             } else {
-                quote!(i128::from(next) >= i128::from(total))
+                let wide = |v| syntax::call(&["i128", "from"], vec![local(v)]);
+                syntax::ge(wide("next"), wide("total"))
             };
-            let total_value = if total.required { quote!(Some(page.#field)) } else { quote!(page.#field) };
-            (quote!(page.body), quote!(page.body.is_empty() || #total_value.is_some_and(|total| #compare)))
+            let field = syntax::member(local("page"), &total.name);
+            let total_value = if total.required { syntax::call(&["Some"], vec![field]) } else { field };
+            let seen = syntax::closure(vec![syntax::binding("total")], compare);
+            syntax::or(empty, syntax::method(total_value, "is_some_and", vec![seen]))
         }
-        (true, None) => (quote!(page.body), quote!(page.body.is_empty())),
-        (false, _) => (quote!(page), quote!(page.is_empty())),
+        _ => empty,
     };
+    let pages = |fields: &[&str]| fields.iter().fold(local("pages"), |expr, field| syntax::member(expr, field));
+    let set = |fields: &[&str], value| syntax::stmt(syntax::assign(pages(fields), value));
+    let some = |value| syntax::call(&["Some"], vec![value]);
+    let next_page = vec![
+        syntax::let_stmt(
+            syntax::binding("next"),
+            syntax::add(
+                syntax::method(pages(&["params", offset]), "unwrap_or", vec![syntax::lit(Literal::u8_unsuffixed(0))]),
+                syntax::cast(syntax::method(items(), "len", Vec::new()), offset_ty()),
+            ),
+        ),
+        set(&["done"], done),
+        set(&["params", offset], some(local("next"))),
+        set(&["items"], syntax::method(items(), "into_iter", Vec::new())),
+    ];
+    let result = |variant: &str, pat| syntax::pat_tuple_struct(&[variant], vec![pat]);
+    let yield_ = |value| syntax::stmt(syntax::return_(some(syntax::tuple(vec![value, local("pages")]))));
+    let mut arms = vec![syntax::arm(result("Ok", pattern), syntax::block_expr(next_page))];
+    // Another success status carries no page: the end.
+    if op.responses.len() > 1 {
+        arms.push(syntax::arm(result("Ok", syntax::wild()), syntax::assign(pages(&["done"]), syntax::boolean(true))));
+    }
+    let failed = vec![set(&["done"], syntax::boolean(true)), yield_(syntax::call(&["Err"], vec![local("error")]))];
+    arms.push(syntax::arm(result("Err", syntax::binding("error")), syntax::block_expr(failed)));
+    let fetched = syntax::method(pages(&["client"]), &op.name, vec![syntax::reference(pages(&["params"]))]);
+    let next_item = syntax::method(pages(&["items"]), "next", Vec::new());
+    let turn = vec![
+        syntax::tail(syntax::if_let(
+            result("Some", syntax::binding("item")),
+            next_item,
+            vec![yield_(syntax::call(&["Ok"], vec![local("item")]))],
+        )),
+        syntax::tail(syntax::if_(pages(&["done"]), vec![syntax::stmt(syntax::return_(syntax::path_expr(&["None"])))])),
+        syntax::tail(syntax::match_expr(syntax::awaited(fetched), arms)),
+    ];
+    let step = syntax::closure(
+        vec![syntax::binding_mut("pages")],
+        syntax::async_move(vec![syntax::tail(syntax::loop_(turn))]),
+    );
+    let start = syntax::struct_expr(
+        &["Pages"],
+        vec![
+            ("client", syntax::method(local("self"), "clone", Vec::new())),
+            ("params", local("params")),
+            ("items", syntax::method(syntax::call(&["Vec", "new"], Vec::new()), "into_iter", Vec::new())),
+            ("done", syntax::boolean(false)),
+        ],
+    );
+    let stmts = vec![
+        syntax::let_stmt(syntax::binding("pages"), start),
+        syntax::tail(syntax::call(&["futures_util", "stream", "unfold"], vec![local("pages"), step])),
+    ];
+
+    let error = syntax::generic(&["Error"], vec![syntax::named(&[&op.response_type])]);
+    let output = syntax::impl_bounds(vec![
+        syntax::assoc_bound(&["futures_util", "Stream"], "Item", syntax::generic(&["Result"], vec![item, error])),
+        syntax::bound(&["Send"]),
+        syntax::lifetime_bound("static"),
+    ]);
+    let args = vec![syntax::self_ref(), syntax::arg(syntax::binding("params"), syntax::named(&[&op.params_type]))];
     let total_text = match paging.total {
         Some(t) => format!(" or once `{}` items have been seen", t.wire_name),
         None => String::new(),
@@ -1195,42 +1335,12 @@ fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<TokenStream> {
         "Every item of the collection, page after page: a stream that requests the next page (advancing `{}` by the length of the page) only when the items fetched so far are used up. It ends after an empty page{total_text}; an error is the last item.\n\nThe other parameters apply to every page; `limit` sets the page size and `{}` where to start.",
         paging.offset.wire_name, paging.offset.wire_name
     );
-    let doc = method_docs(op, &extra);
-    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-    // Another success status carries no page: the end.
-    let other_success = (op.responses.len() > 1).then(|| quote!(Ok(_) => pages.done = true,));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    Some(quote! {
-        #doc
-        #deprecated
-        #allow
-        pub fn #name(&self, params: #params_ty) -> impl futures_util::Stream<Item = Result<#item, Error<#response>>> + Send + 'static {
-            let pages = Pages { client: self.clone(), params, items: Vec::new().into_iter(), done: false };
-            futures_util::stream::unfold(pages, |mut pages| async move {
-                loop {
-                    if let Some(item) = pages.items.next() {
-                        return Some((Ok(item), pages));
-                    }
-                    if pages.done {
-                        return None;
-                    }
-                    match pages.client.#call(&pages.params).await {
-                        Ok(#pattern) => {
-                            let next = pages.params.#offset.unwrap_or(0) + #items.len() as #offset_ty;
-                            pages.done = #done;
-                            pages.params.#offset = Some(next);
-                            pages.items = #items.into_iter();
-                        }
-                        #other_success
-                        Err(error) => {
-                            pages.done = true;
-                            return Some((Err(error), pages));
-                        }
-                    }
-                }
-            })
-        }
-    })
+    let mut attrs = method_docs(op, &extra);
+    if op.deprecated {
+        attrs.push(syntax::attr_path("deprecated"));
+        attrs.push(syntax::attr_list("allow", quote!(deprecated)));
+    }
+    Some(syntax::impl_fn(attrs, syntax::public(), syntax::signature(ident(&op.stream_name), args, Some(output)), stmts))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 //! Emitting: from the IR to the files of a Rust crate.
 //!
-//! Each emitter builds tokens with `quote!` (the models and the server build most of their
-//! items as `syn` trees directly, which skips parsing them); [`render`] formats them with
-//! `prettyplease` and stamps the generated-file header. The emitters read only the IR.
+//! Each emitter builds tokens with `quote!` (the models, the operations' types, the server's
+//! items and the client's methods and response decoders are built as `syn` trees directly,
+//! which skips parsing them); [`render`] formats them with `prettyplease` and stamps the
+//! generated-file header. The emitters read only the IR.
 
 mod client;
 mod models;
@@ -73,7 +74,12 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
             }
         }
     }
-    jobs.push(Box::new(|t| Ok(file("src/client.rs", render::rust_file(&header, || client::client(api), t)?))));
+    jobs.push(Box::new(|t| {
+        let started = Instant::now();
+        let client = client::client(api)?;
+        t.emit += started.elapsed();
+        Ok(file("src/client.rs", render::rust_file(&header, || client, t)?))
+    }));
     jobs.push(Box::new(|t| {
         Ok(file("src/operations.rs", render::rust_file(&header, || operations::operations(api), t)?))
     }));

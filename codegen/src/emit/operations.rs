@@ -105,132 +105,49 @@ fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
             syntax::variant(docs, ident(&r.name), fields)
         })
         .collect();
-    let response_name = ident(&op.response_type);
     let attrs = vec![
         syntax::doc_attr(&format!(" Responses documented for `{}`.", op.id)),
         syntax::attr_list("derive", quote!(Clone, Debug, PartialEq)),
     ];
-    items.push(syntax::enumeration(attrs, response_name.clone(), variants));
-    items.push(status_impl(op, response_name));
+    items.push(syntax::enumeration(attrs, ident(&op.response_type), variants));
+    items.push(status_impl(op));
     items.extend(structs);
     items
 }
 
 /// `impl Response { pub fn status(&self) -> u16 { match self { .. } } }`.
-fn status_impl(op: &Operation, response_name: proc_macro2::Ident) -> syn::Item {
+fn status_impl(op: &Operation) -> syn::Item {
     let arms = op
         .responses
         .iter()
         .map(|r| {
-            let variant = syntax::path(&["Self", &r.name]);
-            let (pat, status) = match r.status {
+            let variant: &[&str] = &["Self", &r.name];
+            match r.status {
                 Status::Code(c) => {
                     let pat = if r.type_name.is_some() || r.body.is_some() {
-                        syn::Pat::TupleStruct(syn::PatTupleStruct {
-                            attrs: Vec::new(),
-                            qself: None,
-                            path: variant,
-                            paren_token: Default::default(),
-                            elems: std::iter::once(syn::Pat::Rest(syn::PatRest {
-                                attrs: Vec::new(),
-                                dot2_token: Default::default(),
-                            }))
-                            .collect(),
-                        })
+                        let rest = syn::Pat::Rest(syn::PatRest { attrs: Vec::new(), dot2_token: Default::default() });
+                        syntax::pat_tuple_struct(variant, vec![rest])
                     } else {
-                        syn::Pat::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: variant })
+                        syntax::pat_path(variant)
                     };
-                    (pat, syntax::lit(proc_macro2::Literal::u16_unsuffixed(c)))
+                    syntax::arm(pat, syntax::lit(proc_macro2::Literal::u16_unsuffixed(c)))
                 }
-                Status::Range(_) | Status::Default => {
-                    let status = syn::FieldPat {
-                        attrs: Vec::new(),
-                        member: syn::Member::Named(ident("status")),
-                        colon_token: None,
-                        pat: Box::new(syn::Pat::Ident(syn::PatIdent {
-                            attrs: Vec::new(),
-                            by_ref: None,
-                            mutability: None,
-                            ident: ident("status"),
-                            subpat: None,
-                        })),
-                    };
-                    let pat = syn::Pat::Struct(syn::PatStruct {
-                        attrs: Vec::new(),
-                        qself: None,
-                        path: variant,
-                        brace_token: Default::default(),
-                        fields: std::iter::once(status).collect(),
-                        rest: Some(syn::PatRest { attrs: Vec::new(), dot2_token: Default::default() }),
-                    });
-                    let deref = syn::Expr::Unary(syn::ExprUnary {
-                        attrs: Vec::new(),
-                        op: syn::UnOp::Deref(Default::default()),
-                        expr: Box::new(syntax::path_expr(&["status"])),
-                    });
-                    (pat, deref)
-                }
-            };
-            syn::Arm {
-                attrs: Vec::new(),
-                pat,
-                guard: None,
-                fat_arrow_token: Default::default(),
-                body: Box::new(status),
-                comma: Some(Default::default()),
+                Status::Range(_) | Status::Default => syntax::arm(
+                    syntax::pat_struct_rest(variant, &[("status", "status")]),
+                    syntax::deref(syntax::path_expr(&["status"])),
+                ),
             }
         })
         .collect();
-    let body = syn::Expr::Match(syn::ExprMatch {
-        attrs: Vec::new(),
-        match_token: Default::default(),
-        expr: Box::new(syntax::path_expr(&["self"])),
-        brace_token: Default::default(),
-        arms,
-    });
-    let receiver = syn::Receiver {
-        attrs: Vec::new(),
-        reference: Some((Default::default(), None)),
-        mutability: None,
-        self_token: Default::default(),
-        colon_token: None,
-        ty: Box::new(syn::Type::Reference(syn::TypeReference {
-            and_token: Default::default(),
-            lifetime: None,
-            mutability: None,
-            elem: Box::new(syntax::named(&["Self"])),
-        })),
-    };
-    let status = syn::ImplItem::Fn(syn::ImplItemFn {
-        attrs: vec![syntax::doc_attr(" The HTTP status code of this response.")],
-        vis: syntax::public(),
-        defaultness: None,
-        sig: syn::Signature {
-            constness: None,
-            asyncness: None,
-            unsafety: None,
-            abi: None,
-            fn_token: Default::default(),
-            ident: ident("status"),
-            generics: Default::default(),
-            paren_token: Default::default(),
-            inputs: std::iter::once(syn::FnArg::Receiver(receiver)).collect(),
-            variadic: None,
-            output: syn::ReturnType::Type(Default::default(), Box::new(syntax::named(&["u16"]))),
-        },
-        block: syn::Block { brace_token: Default::default(), stmts: vec![syn::Stmt::Expr(body, None)] },
-    });
-    syn::Item::Impl(syn::ItemImpl {
-        attrs: Vec::new(),
-        defaultness: None,
-        unsafety: None,
-        impl_token: Default::default(),
-        generics: Default::default(),
-        trait_: None,
-        self_ty: Box::new(syn::Type::Path(syn::TypePath { qself: None, path: response_name.into() })),
-        brace_token: Default::default(),
-        items: vec![status],
-    })
+    let sig = syntax::signature(ident("status"), vec![syntax::self_ref()], Some(syntax::named(&["u16"])));
+    let body = syntax::match_expr(syntax::path_expr(&["self"]), arms);
+    let status = syntax::impl_fn(
+        vec![syntax::doc_attr(" The HTTP status code of this response.")],
+        syntax::public(),
+        sig,
+        vec![syntax::tail(body)],
+    );
+    syntax::impl_type(syntax::named(&[&op.response_type]), vec![status])
 }
 
 fn response_docs(r: &Response) -> String {

@@ -122,7 +122,7 @@ pub(crate) fn rust_file_head_last<T>(
     Ok((text, made))
 }
 
-fn internal(e: syn::Error) -> Diagnostic {
+pub(crate) fn internal(e: syn::Error) -> Diagnostic {
     Diagnostic::error("<codegen>", "", format!("internal error: emitted code does not parse: {e}"))
         .with_hint("this is a bug in the generator; please report it with the spec")
 }

@@ -318,9 +318,7 @@ fn handler_signature(name: Ident, takes_request: bool) -> syn::Signature {
 /// `pub trait Api: Send + Sync + 'static { items }`.
 fn api_trait(items: Vec<syn::TraitItem>) -> syn::Item {
     let docs = "The API as a server implements it: one method per operation.\n\nEach method receives typed, validated input and returns the operation's response\nenum, whose variants are the responses the spec documents.";
-    let mut supertraits: syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]> =
-        [syntax::path(&["Send"]), syntax::path(&["Sync"])].into_iter().map(syntax::trait_bound).collect();
-    supertraits.push(syn::TypeParamBound::Lifetime(syn::Lifetime::new("'static", proc_macro2::Span::call_site())));
+    let supertraits = [syntax::bound(&["Send"]), syntax::bound(&["Sync"]), syntax::lifetime_bound("static")];
     syn::Item::Trait(syn::ItemTrait {
         attrs: syntax::doc_attrs(Some(docs)),
         vis: syntax::public(),
@@ -331,7 +329,7 @@ fn api_trait(items: Vec<syn::TraitItem>) -> syn::Item {
         ident: ident("Api"),
         generics: Default::default(),
         colon_token: Some(Default::default()),
-        supertraits,
+        supertraits: supertraits.into_iter().collect(),
         brace_token: Default::default(),
         items,
     })
@@ -347,7 +345,7 @@ fn principal_items(imports: &mut Imports) -> [syn::TraitItem; 2] {
         ident: ident("Principal"),
         generics: Default::default(),
         colon_token: Some(Default::default()),
-        bounds: std::iter::once(syntax::trait_bound(syntax::path(&["Send"]))).collect(),
+        bounds: std::iter::once(syntax::bound(&["Send"])).collect(),
         default: None,
         semi_token: Default::default(),
     });
@@ -376,13 +374,15 @@ fn router_with(routes: &[(&str, Vec<(&str, Ident)>)], imports: &mut Imports) -> 
             allow.push("HEAD");
         }
         let not_allowed = syntax::call(&["support", "method_not_allowed"], vec![syntax::string(&allow.join(", "))]);
-        let fallback = syntax::closure(&[], syntax::async_block(vec![syntax::tail(not_allowed)]));
+        let fallback = syntax::closure(Vec::new(), syntax::async_block(vec![syntax::tail(not_allowed)]));
         methods = syntax::method(methods, "fallback", vec![fallback]);
         router = syntax::method(router, "route", vec![syntax::string(path), methods]);
     }
     router = syntax::method(router, "fallback", vec![syntax::path_expr(&["support", "not_found"])]);
-    let served =
-        syntax::struct_expr(&["Served"], vec![syntax::field_shorthand("api"), syntax::field_shorthand("config")]);
+    let served = syntax::struct_expr(
+        &["Served"],
+        vec![("api", syntax::path_expr(&["api"])), ("config", syntax::path_expr(&["config"]))],
+    );
     router = syntax::method(router, "with_state", vec![syntax::call(&["Arc", "new"], vec![served])]);
     let inputs = vec![
         syntax::arg(syntax::binding("api"), syntax::named(&["A"])),
@@ -534,7 +534,7 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
     let extract = takes_input(op);
     let needs_parts = extract || !matches!(auth, Auth::None);
     let op_static = || syntax::name_expr(op_const.clone());
-    let served = |name: &str| syntax::member(syntax::path_expr(&["served"]), ident(name));
+    let served = |name: &str| syntax::member(syntax::path_expr(&["served"]), name);
 
     let alternatives = op.security.iter().filter(|r| !r.schemes.is_empty()).map(|r| {
         let names = r
@@ -574,13 +574,13 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
         Auth::Required => {
             let challenges = syntax::array(challenges.iter().map(|c| syntax::string(c)).collect());
             let unauthorized = syntax::method(op_static(), "unauthorized", vec![syntax::reference(challenges)]);
-            let principal = syntax::method(authenticate, "ok_or_else", vec![syntax::closure(&[], unauthorized)]);
+            let principal = syntax::method(authenticate, "ok_or_else", vec![syntax::closure(Vec::new(), unauthorized)]);
             stmts.push(syntax::let_stmt(syntax::binding("principal"), syntax::question(principal)));
         }
         Auth::Optional => stmts.push(syntax::let_stmt(syntax::binding("principal"), authenticate)),
     }
     if extract {
-        let limit = syntax::member(served("config"), ident("body_limit"));
+        let limit = syntax::member(served("config"), "body_limit");
         let parts_and_body = vec![syntax::path_expr(&["parts"]), syntax::path_expr(&["body"]), limit];
         let input = syntax::awaited(syntax::method(op_static(), "extract", parts_and_body));
         stmts.push(syntax::let_stmt(syntax::binding_mut("input"), syntax::question(input)));
@@ -596,7 +596,7 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
                 ParamLocation::Header => "header",
                 ParamLocation::Cookie => "cookie",
             };
-            syntax::field_value(ident(&p.name), input(getter, vec![syntax::string(&p.wire_name)]))
+            (p.name.as_str(), input(getter, vec![syntax::string(&p.wire_name)]))
         });
         imports.note(&op.params_type);
         let params = syntax::struct_expr(&[&op.params_type], fields.collect());
@@ -674,13 +674,13 @@ fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imp
         None => syntax::path_expr(&["None"]),
     };
     let errors = [("unauthorized", 401), ("not_found", 404), ("unprocessable", 422), ("bad_request", 400)]
-        .map(|(field, code)| syntax::field_value(ident(field), error_media(op, code)));
+        .map(|(field, code)| (field, error_media(op, code)));
     let operation = syntax::struct_expr(
         &["Operation"],
         vec![
-            syntax::field_value(ident("params"), syntax::reference(syntax::array(params))),
-            syntax::field_value(ident("body"), body),
-            syntax::field_value(ident("errors"), syntax::struct_expr(&["ErrorMedia"], errors.into())),
+            ("params", syntax::reference(syntax::array(params))),
+            ("body", body),
+            ("errors", syntax::struct_expr(&["ErrorMedia"], errors.into())),
         ],
     );
     imports.add("Operation");
@@ -1062,8 +1062,8 @@ fn render_impl(api: &Api, op: &Operation, imports: &mut Imports) -> syn::Item {
     let arms = op.responses.iter().map(|r| render_arm(api, r, imports)).collect();
     let body = syntax::match_expr(syntax::path_expr(&["self"]), arms);
     let sig = syntax::signature(ident("into_response"), vec![syntax::self_value()], Some(syntax::named(&["Response"])));
-    let into_response = syntax::impl_fn(sig, vec![syntax::tail(body)]);
-    syntax::trait_impl("IntoResponse", syntax::named(&[&op.response_type]), vec![into_response])
+    let into_response = syntax::impl_fn(Vec::new(), syn::Visibility::Inherited, sig, vec![syntax::tail(body)]);
+    syntax::impl_trait(&["IntoResponse"], syntax::named(&[&op.response_type]), vec![into_response])
 }
 
 fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
@@ -1091,7 +1091,7 @@ fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
             } else {
                 syntax::pat_tuple_struct(&variant, vec![syntax::binding("reply")])
             };
-            let reply = |field: &str| syntax::member(syntax::path_expr(&["reply"]), ident(field));
+            let reply = |field: &str| syntax::member(syntax::path_expr(&["reply"]), field);
             let make = if has_body { body_expr(reply("body")) } else { empty() };
             let mut stmts = vec![syntax::let_stmt(syntax::binding_mut("response"), make)];
             for h in &r.headers {
@@ -1136,7 +1136,7 @@ fn header_text(api: &Api, ty: &TypeRef, value: syn::Expr) -> syn::Expr {
     match ty {
         TypeRef::Scalar(Scalar::DateTime) => {
             let text = syntax::method(var("t"), "to_rfc3339", Vec::new());
-            syntax::method(value, "map", vec![syntax::closure(&["t"], text)])
+            syntax::method(value, "map", vec![syntax::closure(vec![syntax::binding("t")], text)])
         }
         TypeRef::Scalar(_) => value,
         TypeRef::Array(_) => {
@@ -1146,11 +1146,15 @@ fn header_text(api: &Api, ty: &TypeRef, value: syn::Expr) -> syn::Expr {
             let vec = syntax::generic(&["Vec"], vec![syntax::infer()]);
             let texts = syntax::method_turbofish(texts, "collect", vec![vec], Vec::new());
             let text = syntax::method(texts, "join", vec![syntax::string(",")]);
-            syntax::method(value, "map", vec![syntax::closure(&["list"], text)])
+            syntax::method(value, "map", vec![syntax::closure(vec![syntax::binding("list")], text)])
         }
         _ => {
             let json = syntax::call(&["serde_json", "to_string"], vec![syntax::reference(var("v"))]);
-            syntax::method(value, "and_then", vec![syntax::closure(&["v"], syntax::method(json, "ok", Vec::new()))])
+            syntax::method(
+                value,
+                "and_then",
+                vec![syntax::closure(vec![syntax::binding("v")], syntax::method(json, "ok", Vec::new()))],
+            )
         }
     }
 }

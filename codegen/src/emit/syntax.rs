@@ -1,7 +1,7 @@
 //! Builders of `syn` syntax trees, shaped as syn parses the same code, for the items the
 //! emitters build directly instead of as tokens (which skips parsing them).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 
 use super::ident;
 
@@ -273,7 +273,7 @@ pub(crate) fn string_literal(text: &str) -> proc_macro2::Literal {
     repr.parse().unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }
 
-// Builders for statements and functions (server).
+// Builders for patterns, statements, expressions and functions.
 
 /// `name::<args>` as an expression (a function named with its type arguments).
 pub(crate) fn turbofish(name: proc_macro2::Ident, args: Vec<syn::Type>) -> syn::Expr {
@@ -317,43 +317,12 @@ pub(crate) fn infer() -> syn::Type {
 
 /// `impl Future<Output = output> + Send`.
 pub(crate) fn impl_future(output: syn::Type) -> syn::Type {
-    let mut future = path(&["Future"]);
-    if let Some(last) = future.segments.last_mut() {
-        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
-            colon2_token: None,
-            lt_token: Default::default(),
-            args: std::iter::once(syn::GenericArgument::AssocType(syn::AssocType {
-                ident: ident("Output"),
-                generics: None,
-                eq_token: Default::default(),
-                ty: output,
-            }))
-            .collect(),
-            gt_token: Default::default(),
-        });
-    }
-    syn::Type::ImplTrait(syn::TypeImplTrait {
-        impl_token: Default::default(),
-        bounds: [future, path(&["Send"])].into_iter().map(trait_bound).collect(),
-    })
-}
-
-/// The bound `path` (a trait).
-pub(crate) fn trait_bound(path: syn::Path) -> syn::TypeParamBound {
-    syn::TypeParamBound::Trait(syn::TraitBound {
-        paren_token: None,
-        modifier: syn::TraitBoundModifier::None,
-        lifetimes: None,
-        path,
-    })
+    impl_bounds(vec![assoc_bound(&["Future"], "Output", output), bound(&["Send"])])
 }
 
 /// `true` or `false`.
 pub(crate) fn boolean(value: bool) -> syn::Expr {
-    syn::Expr::Lit(syn::ExprLit {
-        attrs: Vec::new(),
-        lit: syn::Lit::Bool(syn::LitBool::new(value, proc_macro2::Span::call_site())),
-    })
+    syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())) })
 }
 
 /// `&mut expr`.
@@ -363,16 +332,6 @@ pub(crate) fn reference_mut(expr: syn::Expr) -> syn::Expr {
         and_token: Default::default(),
         mutability: Some(Default::default()),
         expr: Box::new(expr),
-    })
-}
-
-/// `base.name`.
-pub(crate) fn member(base: syn::Expr, name: proc_macro2::Ident) -> syn::Expr {
-    syn::Expr::Field(syn::ExprField {
-        attrs: Vec::new(),
-        base: Box::new(base),
-        dot_token: Default::default(),
-        member: syn::Member::Named(name),
     })
 }
 
@@ -391,23 +350,6 @@ pub(crate) fn awaited(expr: syn::Expr) -> syn::Expr {
     })
 }
 
-/// `|params| body`.
-pub(crate) fn closure(params: &[&str], body: syn::Expr) -> syn::Expr {
-    syn::Expr::Closure(syn::ExprClosure {
-        attrs: Vec::new(),
-        lifetimes: None,
-        constness: None,
-        movability: None,
-        asyncness: None,
-        capture: None,
-        or1_token: Default::default(),
-        inputs: params.iter().map(|p| binding(p)).collect(),
-        or2_token: Default::default(),
-        output: syn::ReturnType::Default,
-        body: Box::new(body),
-    })
-}
-
 /// `async { stmts }`.
 pub(crate) fn async_block(stmts: Vec<syn::Stmt>) -> syn::Expr {
     syn::Expr::Async(syn::ExprAsync {
@@ -421,34 +363,6 @@ pub(crate) fn async_block(stmts: Vec<syn::Stmt>) -> syn::Expr {
 /// `{ stmts }`.
 pub(crate) fn block(stmts: Vec<syn::Stmt>) -> syn::Block {
     syn::Block { brace_token: Default::default(), stmts }
-}
-
-/// `Path { fields }`.
-pub(crate) fn struct_expr(segments: &[&str], fields: Vec<syn::FieldValue>) -> syn::Expr {
-    syn::Expr::Struct(syn::ExprStruct {
-        attrs: Vec::new(),
-        qself: None,
-        path: path(segments),
-        brace_token: Default::default(),
-        fields: fields.into_iter().collect(),
-        dot2_token: None,
-        rest: None,
-    })
-}
-
-/// `name: expr`, a member of a struct literal.
-pub(crate) fn field_value(name: proc_macro2::Ident, expr: syn::Expr) -> syn::FieldValue {
-    syn::FieldValue { attrs: Vec::new(), member: syn::Member::Named(name), colon_token: Some(Default::default()), expr }
-}
-
-/// `name`, a member of a struct literal set from the variable of the same name.
-pub(crate) fn field_shorthand(name: &str) -> syn::FieldValue {
-    syn::FieldValue {
-        attrs: Vec::new(),
-        member: syn::Member::Named(ident(name)),
-        colon_token: None,
-        expr: path_expr(&[name]),
-    }
 }
 
 /// The pattern binding `name`.
@@ -633,7 +547,7 @@ pub(crate) fn type_param(name: &str, bound: &str) -> syn::Generics {
             attrs: Vec::new(),
             ident: ident(name),
             colon_token: Some(Default::default()),
-            bounds: std::iter::once(trait_bound(path(&[bound]))).collect(),
+            bounds: std::iter::once(self::bound(&[bound])).collect(),
             eq_token: None,
             default: None,
         }))
@@ -653,35 +567,9 @@ pub(crate) fn fn_item(
     syn::Item::Fn(syn::ItemFn { attrs, vis, sig, block: Box::new(block(stmts)) })
 }
 
-/// A method of a trait impl.
-pub(crate) fn impl_fn(sig: syn::Signature, stmts: Vec<syn::Stmt>) -> syn::ImplItem {
-    syn::ImplItem::Fn(syn::ImplItemFn {
-        attrs: Vec::new(),
-        vis: syn::Visibility::Inherited,
-        defaultness: None,
-        sig,
-        block: block(stmts),
-    })
-}
-
 /// A method of a trait, declared without a body.
 pub(crate) fn trait_fn(attrs: Vec<syn::Attribute>, sig: syn::Signature) -> syn::TraitItem {
     syn::TraitItem::Fn(syn::TraitItemFn { attrs, sig, default: None, semi_token: Some(Default::default()) })
-}
-
-/// `impl Trait for Ty { items }`.
-pub(crate) fn trait_impl(trait_name: &str, self_ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
-    syn::Item::Impl(syn::ItemImpl {
-        attrs: Vec::new(),
-        defaultness: None,
-        unsafety: None,
-        impl_token: Default::default(),
-        generics: Default::default(),
-        trait_: Some((None, path(&[trait_name]), Default::default())),
-        self_ty: Box::new(self_ty),
-        brace_token: Default::default(),
-        items,
-    })
 }
 
 /// `vis static NAME: ty = expr;`.
@@ -703,6 +591,315 @@ pub(crate) fn static_item(
         eq_token: Default::default(),
         expr: Box::new(expr),
         semi_token: Default::default(),
+    })
+}
+
+/// The pattern `pat: ty`, as a `let` with a type annotation has it.
+pub(crate) fn pat_typed(pat: syn::Pat, ty: syn::Type) -> syn::Pat {
+    syn::Pat::Type(pat_type(pat, ty))
+}
+
+fn pat_type(pat: syn::Pat, ty: syn::Type) -> syn::PatType {
+    syn::PatType { attrs: Vec::new(), pat: Box::new(pat), colon_token: Default::default(), ty: Box::new(ty) }
+}
+
+/// The literal pattern `literal`.
+pub(crate) fn pat_lit(literal: proc_macro2::Literal) -> syn::Pat {
+    syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(literal) })
+}
+
+/// The pattern `lo..=hi`.
+pub(crate) fn pat_range(lo: proc_macro2::Literal, hi: proc_macro2::Literal) -> syn::Pat {
+    syn::Pat::Range(syn::ExprRange {
+        attrs: Vec::new(),
+        start: Some(Box::new(lit(lo))),
+        limits: syn::RangeLimits::Closed(Default::default()),
+        end: Some(Box::new(lit(hi))),
+    })
+}
+
+/// The pattern `path { field: binding, .. }`, the fields not named ignored; a field bound to
+/// its own name is written `field`.
+pub(crate) fn pat_struct_rest(segments: &[&str], fields: &[(&str, &str)]) -> syn::Pat {
+    let fields = fields.iter().map(|(name, bound)| syn::FieldPat {
+        attrs: Vec::new(),
+        member: syn::Member::Named(ident(name)),
+        colon_token: (name != bound).then(Default::default),
+        pat: Box::new(binding(bound)),
+    });
+    syn::Pat::Struct(syn::PatStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        rest: Some(syn::PatRest { attrs: Vec::new(), dot2_token: Default::default() }),
+    })
+}
+
+/// `return expr`.
+pub(crate) fn return_(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Return(syn::ExprReturn {
+        attrs: Vec::new(),
+        return_token: Default::default(),
+        expr: Some(Box::new(expr)),
+    })
+}
+
+/// `expr.name`.
+pub(crate) fn member(expr: syn::Expr, name: &str) -> syn::Expr {
+    member_of(expr, syn::Member::Named(ident(name)))
+}
+
+/// `expr.index`, a tuple field.
+pub(crate) fn member_index(expr: syn::Expr, index: u32) -> syn::Expr {
+    member_of(expr, syn::Member::Unnamed(syn::Index { index, span: Span::call_site() }))
+}
+
+fn member_of(expr: syn::Expr, member: syn::Member) -> syn::Expr {
+    syn::Expr::Field(syn::ExprField { attrs: Vec::new(), base: Box::new(expr), dot_token: Default::default(), member })
+}
+
+/// `|params| body`.
+pub(crate) fn closure(params: Vec<syn::Pat>, body: syn::Expr) -> syn::Expr {
+    syn::Expr::Closure(syn::ExprClosure {
+        attrs: Vec::new(),
+        lifetimes: None,
+        constness: None,
+        movability: None,
+        asyncness: None,
+        capture: None,
+        or1_token: Default::default(),
+        inputs: params.into_iter().collect(),
+        or2_token: Default::default(),
+        output: syn::ReturnType::Default,
+        body: Box::new(body),
+    })
+}
+
+/// `path { name: value, .. }`, each field with its value; a field whose value is the local of
+/// the same name is written `name`.
+pub(crate) fn struct_expr(segments: &[&str], fields: Vec<(&str, syn::Expr)>) -> syn::Expr {
+    let fields = fields.into_iter().map(|(name, expr)| {
+        let shorthand = matches!(&expr, syn::Expr::Path(local) if local.path.is_ident(name));
+        syn::FieldValue {
+            attrs: Vec::new(),
+            member: syn::Member::Named(ident(name)),
+            colon_token: (!shorthand).then(Default::default),
+            expr,
+        }
+    });
+    syn::Expr::Struct(syn::ExprStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(segments),
+        brace_token: Default::default(),
+        fields: fields.collect(),
+        dot2_token: None,
+        rest: None,
+    })
+}
+
+/// `if cond { stmts }`.
+pub(crate) fn if_(cond: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::If(syn::ExprIf {
+        attrs: Vec::new(),
+        if_token: Default::default(),
+        cond: Box::new(cond),
+        then_branch: block(stmts),
+        else_branch: None,
+    })
+}
+
+/// `if let pat = expr { stmts }`.
+pub(crate) fn if_let(pat: syn::Pat, expr: syn::Expr, stmts: Vec<syn::Stmt>) -> syn::Expr {
+    let cond = syn::Expr::Let(syn::ExprLet {
+        attrs: Vec::new(),
+        let_token: Default::default(),
+        pat: Box::new(pat),
+        eq_token: Default::default(),
+        expr: Box::new(expr),
+    });
+    if_(cond, stmts)
+}
+
+/// `*expr`.
+pub(crate) fn deref(expr: syn::Expr) -> syn::Expr {
+    unary(syn::UnOp::Deref(Default::default()), expr)
+}
+
+/// `!expr`.
+pub(crate) fn not(expr: syn::Expr) -> syn::Expr {
+    unary(syn::UnOp::Not(Default::default()), expr)
+}
+
+fn unary(op: syn::UnOp, expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Unary(syn::ExprUnary { attrs: Vec::new(), op, expr: Box::new(expr) })
+}
+
+/// `left = right`.
+pub(crate) fn assign(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    syn::Expr::Assign(syn::ExprAssign {
+        attrs: Vec::new(),
+        left: Box::new(left),
+        eq_token: Default::default(),
+        right: Box::new(right),
+    })
+}
+
+/// `a::b!(tokens)` as an expression.
+pub(crate) fn macro_expr(segments: &[&str], tokens: TokenStream) -> syn::Expr {
+    syn::Expr::Macro(syn::ExprMacro {
+        attrs: Vec::new(),
+        mac: syn::Macro {
+            path: path(segments),
+            bang_token: Default::default(),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens,
+        },
+    })
+}
+
+/// `left + right`.
+pub(crate) fn add(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    binary(left, syn::BinOp::Add(Default::default()), right)
+}
+
+/// `left >= right`.
+pub(crate) fn ge(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    binary(left, syn::BinOp::Ge(Default::default()), right)
+}
+
+/// `left || right`.
+pub(crate) fn or(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    binary(left, syn::BinOp::Or(Default::default()), right)
+}
+
+fn binary(left: syn::Expr, op: syn::BinOp, right: syn::Expr) -> syn::Expr {
+    syn::Expr::Binary(syn::ExprBinary { attrs: Vec::new(), left: Box::new(left), op, right: Box::new(right) })
+}
+
+/// `expr as ty`.
+pub(crate) fn cast(expr: syn::Expr, ty: syn::Type) -> syn::Expr {
+    syn::Expr::Cast(syn::ExprCast {
+        attrs: Vec::new(),
+        expr: Box::new(expr),
+        as_token: Default::default(),
+        ty: Box::new(ty),
+    })
+}
+
+/// `loop { stmts }`.
+pub(crate) fn loop_(stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::Loop(syn::ExprLoop {
+        attrs: Vec::new(),
+        label: None,
+        loop_token: Default::default(),
+        body: block(stmts),
+    })
+}
+
+/// `async move { stmts }`.
+pub(crate) fn async_move(stmts: Vec<syn::Stmt>) -> syn::Expr {
+    syn::Expr::Async(syn::ExprAsync {
+        attrs: Vec::new(),
+        async_token: Default::default(),
+        capture: Some(Default::default()),
+        block: block(stmts),
+    })
+}
+
+/// `#[name]`.
+pub(crate) fn attr_path(name: &str) -> syn::Attribute {
+    attribute(syn::Meta::Path(path(&[name])))
+}
+
+/// The type `&ty`.
+pub(crate) fn ref_type(ty: syn::Type) -> syn::Type {
+    syn::Type::Reference(syn::TypeReference {
+        and_token: Default::default(),
+        lifetime: None,
+        mutability: None,
+        elem: Box::new(ty),
+    })
+}
+
+/// The type `impl bounds`, bounds joined by `+`.
+pub(crate) fn impl_bounds(bounds: Vec<syn::TypeParamBound>) -> syn::Type {
+    syn::Type::ImplTrait(syn::TypeImplTrait { impl_token: Default::default(), bounds: bounds.into_iter().collect() })
+}
+
+/// The bound `path`, a trait.
+pub(crate) fn bound(segments: &[&str]) -> syn::TypeParamBound {
+    bound_on(path(segments))
+}
+
+/// The bound `path<Name = ty>`, a trait with its associated type `name`.
+pub(crate) fn assoc_bound(segments: &[&str], name: &str, ty: syn::Type) -> syn::TypeParamBound {
+    let mut path = path(segments);
+    if let Some(last) = path.segments.last_mut() {
+        let assoc = syn::AssocType { ident: ident(name), generics: None, eq_token: Default::default(), ty };
+        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args: std::iter::once(syn::GenericArgument::AssocType(assoc)).collect(),
+            gt_token: Default::default(),
+        });
+    }
+    bound_on(path)
+}
+
+fn bound_on(path: syn::Path) -> syn::TypeParamBound {
+    syn::TypeParamBound::Trait(syn::TraitBound {
+        paren_token: None,
+        modifier: syn::TraitBoundModifier::None,
+        lifetimes: None,
+        path,
+    })
+}
+
+/// The bound `'name`, a lifetime.
+pub(crate) fn lifetime_bound(name: &str) -> syn::TypeParamBound {
+    syn::TypeParamBound::Lifetime(syn::Lifetime::new(&format!("'{name}"), Span::call_site()))
+}
+
+/// A function of an `impl` block: `attrs vis sig { stmts }`.
+pub(crate) fn impl_fn(
+    attrs: Vec<syn::Attribute>,
+    vis: syn::Visibility,
+    sig: syn::Signature,
+    stmts: Vec<syn::Stmt>,
+) -> syn::ImplItem {
+    syn::ImplItem::Fn(syn::ImplItemFn { attrs, vis, defaultness: None, sig, block: block(stmts) })
+}
+
+/// `impl Trait for ty { items }`.
+pub(crate) fn impl_trait(trait_: &[&str], ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
+    syn::Item::Impl(syn::ItemImpl {
+        attrs: Vec::new(),
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: Some((None, path(trait_), Default::default())),
+        self_ty: Box::new(ty),
+        brace_token: Default::default(),
+        items,
+    })
+}
+
+/// `impl ty { items }`.
+pub(crate) fn impl_type(ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
+    syn::Item::Impl(syn::ItemImpl {
+        attrs: Vec::new(),
+        defaultness: None,
+        unsafety: None,
+        impl_token: Default::default(),
+        generics: Default::default(),
+        trait_: None,
+        self_ty: Box::new(ty),
+        brace_token: Default::default(),
+        items,
     })
 }
 
