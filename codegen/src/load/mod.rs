@@ -8,6 +8,7 @@
 
 mod lines;
 
+use std::cell::RefCell;
 use std::collections::hash_map::{Entry, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -54,6 +55,9 @@ struct Document {
 pub struct Spec {
     docs: Vec<Document>,
     by_path: HashMap<PathBuf, FileId>,
+    /// Where each `$ref` string, by the file it is written in, has led: lowering follows the
+    /// same few thousand references again and again, and each resolution normalises a path.
+    resolved: RefCell<HashMap<(FileId, String), Location>>,
 }
 
 impl Spec {
@@ -65,7 +69,7 @@ impl Spec {
     ///
     /// Fails only when the root itself cannot be read or parsed.
     pub fn load(root: &Path) -> Result<Spec, Diagnostic> {
-        let mut spec = Spec { docs: Vec::new(), by_path: HashMap::new() };
+        let mut spec = Spec { docs: Vec::new(), by_path: HashMap::new(), resolved: RefCell::default() };
         let root = normalize(root);
         spec.by_path.insert(root.clone(), FileId(0));
         let mut level = vec![root];
@@ -134,6 +138,16 @@ impl Spec {
 
     /// Follows the `$ref` string found in the object at `at` to the node it names.
     pub fn resolve_ref(&self, at: &Location, reference: &str) -> Result<Location, Diagnostic> {
+        let key = (at.file, reference.to_owned());
+        if let Some(target) = self.resolved.borrow().get(&key) {
+            return Ok(target.clone());
+        }
+        let target = self.resolve_ref_anew(at, reference)?;
+        self.resolved.borrow_mut().insert(key, target.clone());
+        Ok(target)
+    }
+
+    fn resolve_ref_anew(&self, at: &Location, reference: &str) -> Result<Location, Diagnostic> {
         let ref_loc = at.join("$ref");
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let file_id = if file.is_empty() {
