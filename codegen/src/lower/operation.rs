@@ -255,7 +255,7 @@ impl<'s> Types<'s> {
                 };
                 let explode = p.get("explode").and_then(Value::as_bool).unwrap_or(style == ParamStyle::Form);
                 lowered.push(Param {
-                    name: scope.claim(&names::snake(&wire)),
+                    name: scope.claim(&self.snake(&wire)),
                     wire_name: wire,
                     location,
                     required,
@@ -380,7 +380,7 @@ impl<'s> Types<'s> {
                         TypeRef::Scalar(crate::ir::Scalar::String)
                     };
                     headers.push(Header {
-                        name: scope.claim(&names::snake(hname)),
+                        name: scope.claim(&self.snake(hname)),
                         wire_name: hname.clone(),
                         ty,
                         required: h.get("required") == Some(&Value::Bool(true)),

@@ -87,6 +87,9 @@ pub(crate) struct Types<'s> {
     pub components: HashMap<Location, String>,
     /// Location → the type made for it, and whether references to it are nullable.
     memo: HashMap<Location, (TypeId, bool)>,
+    /// Wire name → its `snake_case` field name: the same few hundred member names recur
+    /// in thousands of schemas, and case conversion is slow.
+    snake_names: HashMap<String, String>,
 }
 
 type Obj = Map<String, Value>;
@@ -105,7 +108,18 @@ impl<'s> Types<'s> {
             warnings: Vec::new(),
             components: HashMap::new(),
             memo: HashMap::new(),
+            snake_names: HashMap::new(),
         }
+    }
+
+    /// [`names::snake`] of a member's wire name.
+    pub fn snake(&mut self, wire: &str) -> String {
+        if let Some(name) = self.snake_names.get(wire) {
+            return name.clone();
+        }
+        let name = names::snake(wire);
+        self.snake_names.insert(wire.to_owned(), name.clone());
+        name
     }
 
     fn obj(&self, loc: &Location) -> Result<Option<&'s Obj>, Diagnostic> {
@@ -536,7 +550,7 @@ impl<'s> Types<'s> {
             let docs = chain.iter().find_map(|m| docs_of(m));
             let constraints = constraints_of(&chain);
             let field = Field {
-                name: scope.claim(&names::snake(&wire)),
+                name: scope.claim(&self.snake(&wire)),
                 required: required.contains(&wire),
                 wire_name: wire,
                 docs,
@@ -836,31 +850,86 @@ pub(crate) fn docs_of(map: &Obj) -> Option<String> {
 
 /// Validation keywords, the nearest node winning.
 pub(crate) fn constraints_of(chain: &[&Obj]) -> Constraints {
-    let find = |key: &str| chain.iter().find_map(|m| m.get(key));
-    let uint = |key: &str| find(key).and_then(Value::as_u64);
-    let bound = |plain: &str, exclusive: &str| match find(exclusive) {
+    let k = Keywords::of(chain);
+    let uint = |v: Option<&Value>| v.and_then(Value::as_u64);
+    let bound = |plain: Option<&Value>, exclusive: Option<&Value>| match exclusive {
         Some(Value::Number(n)) => n.as_f64().map(|n| (n, true)),
-        Some(Value::Bool(true)) => find(plain).and_then(Value::as_f64).map(|n| (n, true)),
-        _ => find(plain).and_then(Value::as_f64).map(|n| (n, false)),
+        Some(Value::Bool(true)) => plain.and_then(Value::as_f64).map(|n| (n, true)),
+        _ => plain.and_then(Value::as_f64).map(|n| (n, false)),
     };
     Constraints {
-        min_length: uint("minLength"),
-        max_length: uint("maxLength"),
-        pattern: find("pattern").and_then(Value::as_str).map(str::to_string),
-        format: find("format").and_then(Value::as_str).map(str::to_string),
-        minimum: bound("minimum", "exclusiveMinimum"),
-        maximum: bound("maximum", "exclusiveMaximum"),
-        min_items: uint("minItems"),
-        max_items: uint("maxItems"),
-        multiple_of: find("multipleOf").and_then(Value::as_f64).filter(|n| *n > 0.0),
-        unique_items: find("uniqueItems") == Some(&Value::Bool(true)),
-        min_properties: uint("minProperties"),
-        max_properties: uint("maxProperties"),
-        fixed: find("const").map(Value::to_string),
-        allowed: find("enum")
+        min_length: uint(k.min_length),
+        max_length: uint(k.max_length),
+        pattern: k.pattern.and_then(Value::as_str).map(str::to_string),
+        format: k.format.and_then(Value::as_str).map(str::to_string),
+        minimum: bound(k.minimum, k.exclusive_minimum),
+        maximum: bound(k.maximum, k.exclusive_maximum),
+        min_items: uint(k.min_items),
+        max_items: uint(k.max_items),
+        multiple_of: k.multiple_of.and_then(Value::as_f64).filter(|n| *n > 0.0),
+        unique_items: k.unique_items == Some(&Value::Bool(true)),
+        min_properties: uint(k.min_properties),
+        max_properties: uint(k.max_properties),
+        fixed: k.fixed.map(Value::to_string),
+        allowed: k
+            .allowed
             .and_then(Value::as_array)
             .filter(|values| values.iter().any(|v| !v.is_string() && !v.is_null()))
             .map(|values| values.iter().filter(|v| !v.is_null()).map(Value::to_string).collect()),
-        default: find("default").map(Value::to_string),
+        default: k.default.map(Value::to_string),
+    }
+}
+
+/// The validation keywords of a chain of schema nodes, the nearest node's winning.
+#[derive(Default)]
+struct Keywords<'a> {
+    min_length: Option<&'a Value>,
+    max_length: Option<&'a Value>,
+    pattern: Option<&'a Value>,
+    format: Option<&'a Value>,
+    minimum: Option<&'a Value>,
+    exclusive_minimum: Option<&'a Value>,
+    maximum: Option<&'a Value>,
+    exclusive_maximum: Option<&'a Value>,
+    min_items: Option<&'a Value>,
+    max_items: Option<&'a Value>,
+    multiple_of: Option<&'a Value>,
+    unique_items: Option<&'a Value>,
+    min_properties: Option<&'a Value>,
+    max_properties: Option<&'a Value>,
+    fixed: Option<&'a Value>,
+    allowed: Option<&'a Value>,
+    default: Option<&'a Value>,
+}
+
+impl<'a> Keywords<'a> {
+    /// Read in one pass over each node's members: looking each keyword up would hash its
+    /// name against every node, for every property of every schema.
+    fn of(chain: &[&'a Obj]) -> Self {
+        let mut k = Keywords::default();
+        for (key, value) in chain.iter().flat_map(|node| node.iter()) {
+            let slot = match key.as_str() {
+                "minLength" => &mut k.min_length,
+                "maxLength" => &mut k.max_length,
+                "pattern" => &mut k.pattern,
+                "format" => &mut k.format,
+                "minimum" => &mut k.minimum,
+                "exclusiveMinimum" => &mut k.exclusive_minimum,
+                "maximum" => &mut k.maximum,
+                "exclusiveMaximum" => &mut k.exclusive_maximum,
+                "minItems" => &mut k.min_items,
+                "maxItems" => &mut k.max_items,
+                "multipleOf" => &mut k.multiple_of,
+                "uniqueItems" => &mut k.unique_items,
+                "minProperties" => &mut k.min_properties,
+                "maxProperties" => &mut k.max_properties,
+                "const" => &mut k.fixed,
+                "enum" => &mut k.allowed,
+                "default" => &mut k.default,
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        k
     }
 }
