@@ -1171,7 +1171,7 @@ fn retry_arm(api: &Api, r: &Response) -> Option<syn::Arm> {
     let variant = ["Self", r.name.as_str()];
     let pattern = match r.status {
         Status::Code(_) => syntax::pat_tuple_struct(&variant, vec![syntax::binding("response")]),
-        _ => syntax::pat_struct_rest(&variant, &[("response", "response")]),
+        _ => syntax::pat_struct(&variant, &[("response", "response")], true),
     };
     Some(syntax::arm(pattern, delay))
 }
@@ -1245,8 +1245,8 @@ fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<syn::ImplItem>
     let status = matches!(paging.page.status, Status::Code(_));
     let pattern = match (status, paging.page.type_name.is_some()) {
         (true, _) => syntax::pat_tuple_struct(&variant, vec![syntax::binding("page")]),
-        (false, true) => syntax::pat_struct_rest(&variant, &[("response", "page")]),
-        (false, false) => syntax::pat_struct_rest(&variant, &[("body", "page")]),
+        (false, true) => syntax::pat_struct(&variant, &[("response", "page")], true),
+        (false, false) => syntax::pat_struct(&variant, &[("body", "page")], true),
     };
     let typed = paging.page.type_name.is_some();
     // The items of a page: the body of a typed response, or the response itself.

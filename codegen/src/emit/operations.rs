@@ -133,7 +133,7 @@ fn status_impl(op: &Operation) -> syn::Item {
                     syntax::arm(pat, syntax::lit(proc_macro2::Literal::u16_unsuffixed(c)))
                 }
                 Status::Range(_) | Status::Default => syntax::arm(
-                    syntax::pat_struct_rest(variant, &[("status", "status")]),
+                    syntax::pat_struct(variant, &[("status", "status")], true),
                     syntax::deref(syntax::path_expr(&["status"])),
                 ),
             }

@@ -1087,7 +1087,7 @@ fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
     match &r.type_name {
         Some(_) => {
             let pattern = if ranged {
-                syntax::pat_struct(&variant, vec![("status", None), ("response", Some(syntax::binding("reply")))])
+                syntax::pat_struct(&variant, &[("status", "status"), ("response", "reply")], false)
             } else {
                 syntax::pat_tuple_struct(&variant, vec![syntax::binding("reply")])
             };
@@ -1105,15 +1105,18 @@ fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
         }
         None if has_body => {
             let pattern = if ranged {
-                syntax::pat_struct(&variant, vec![("status", None), ("body", None)])
+                syntax::pat_struct(&variant, &[("status", "status"), ("body", "body")], false)
             } else {
                 syntax::pat_tuple_struct(&variant, vec![syntax::binding("body")])
             };
             syntax::arm(pattern, body_expr(syntax::path_expr(&["body"])))
         }
         None => {
-            let pattern =
-                if ranged { syntax::pat_struct(&variant, vec![("status", None)]) } else { syntax::pat_path(&variant) };
+            let pattern = if ranged {
+                syntax::pat_struct(&variant, &[("status", "status")], false)
+            } else {
+                syntax::pat_path(&variant)
+            };
             syntax::arm(pattern, empty())
         }
     }

@@ -415,24 +415,6 @@ pub(crate) fn pat_tuple_struct(segments: &[&str], elems: Vec<syn::Pat>) -> syn::
     })
 }
 
-/// The pattern `a::B { fields }`; a field without a pattern binds its own name.
-pub(crate) fn pat_struct(segments: &[&str], fields: Vec<(&str, Option<syn::Pat>)>) -> syn::Pat {
-    let fields = fields.into_iter().map(|(name, pat)| syn::FieldPat {
-        attrs: Vec::new(),
-        member: syn::Member::Named(ident(name)),
-        colon_token: pat.is_some().then(Default::default),
-        pat: Box::new(pat.unwrap_or_else(|| binding(name))),
-    });
-    syn::Pat::Struct(syn::PatStruct {
-        attrs: Vec::new(),
-        qself: None,
-        path: path(segments),
-        brace_token: Default::default(),
-        fields: fields.collect(),
-        rest: None,
-    })
-}
-
 /// `let pat = init;`.
 pub(crate) fn let_stmt(pat: syn::Pat, init: syn::Expr) -> syn::Stmt {
     syn::Stmt::Local(syn::Local {
@@ -618,9 +600,9 @@ pub(crate) fn pat_range(lo: proc_macro2::Literal, hi: proc_macro2::Literal) -> s
     })
 }
 
-/// The pattern `path { field: binding, .. }`, the fields not named ignored; a field bound to
-/// its own name is written `field`.
-pub(crate) fn pat_struct_rest(segments: &[&str], fields: &[(&str, &str)]) -> syn::Pat {
+/// The pattern `a::B { member: binding }`, each member bound to a variable (written `member`
+/// alone when the variable has its name), and `..` after them when `rest`.
+pub(crate) fn pat_struct(segments: &[&str], fields: &[(&str, &str)], rest: bool) -> syn::Pat {
     let fields = fields.iter().map(|(name, bound)| syn::FieldPat {
         attrs: Vec::new(),
         member: syn::Member::Named(ident(name)),
@@ -633,7 +615,7 @@ pub(crate) fn pat_struct_rest(segments: &[&str], fields: &[(&str, &str)]) -> syn
         path: path(segments),
         brace_token: Default::default(),
         fields: fields.collect(),
-        rest: Some(syn::PatRest { attrs: Vec::new(), dot2_token: Default::default() }),
+        rest: rest.then(|| syn::PatRest { attrs: Vec::new(), dot2_token: Default::default() }),
     })
 }
 
