@@ -857,28 +857,22 @@ pub(crate) fn impl_fn(
 
 /// `impl Trait for ty { items }`.
 pub(crate) fn impl_trait(trait_: &[&str], ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
-    syn::Item::Impl(syn::ItemImpl {
-        attrs: Vec::new(),
-        defaultness: None,
-        unsafety: None,
-        impl_token: Default::default(),
-        generics: Default::default(),
-        trait_: Some((None, path(trait_), Default::default())),
-        self_ty: Box::new(ty),
-        brace_token: Default::default(),
-        items,
-    })
+    item_impl(Some(path(trait_)), ty, items)
 }
 
 /// `impl ty { items }`.
 pub(crate) fn impl_type(ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
+    item_impl(None, ty, items)
+}
+
+fn item_impl(trait_: Option<syn::Path>, ty: syn::Type, items: Vec<syn::ImplItem>) -> syn::Item {
     syn::Item::Impl(syn::ItemImpl {
         attrs: Vec::new(),
         defaultness: None,
         unsafety: None,
         impl_token: Default::default(),
         generics: Default::default(),
-        trait_: None,
+        trait_: trait_.map(|path| (None, path, Default::default())),
         self_ty: Box::new(ty),
         brace_token: Default::default(),
         items,
