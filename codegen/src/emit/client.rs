@@ -1024,7 +1024,9 @@ fn is_retry_header(h: &Header) -> bool {
 /// `impl ApiResponse` for an operation's response enum.
 fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> syn::Item {
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
-    let mut arms: Vec<syn::Arm> = op.responses.iter().map(|r| decode_arm(api, r, needs)).collect();
+    let codes: Vec<u16> =
+        op.responses.iter().filter_map(|r| if let Status::Code(c) = r.status { Some(c) } else { None }).collect();
+    let mut arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| decode_arm(api, r, &codes, needs)).collect();
     if !has_default {
         let none = syntax::call(&["Ok"], vec![syntax::path_expr(&["None"])]);
         arms.push(syntax::arm(syntax::wild(), syntax::return_(none)));
@@ -1048,7 +1050,10 @@ fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> syn::Item {
     let mut items = vec![decode, status_code];
     let mut retry_arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| retry_arm(api, r)).collect();
     if !retry_arms.is_empty() {
-        retry_arms.push(syntax::arm(syntax::wild(), syntax::path_expr(&["None"])));
+        // Every response may carry a retry header; a catch-all would then be unreachable.
+        if retry_arms.len() < op.responses.len() {
+            retry_arms.push(syntax::arm(syntax::wild(), syntax::path_expr(&["None"])));
+        }
         let delay = syntax::generic(&["Option"], vec![syntax::named(&["Duration"])]);
         items.push(syntax::impl_fn(
             Vec::new(),
@@ -1065,13 +1070,11 @@ fn status() -> syn::Expr {
     syntax::method(syntax::member(syntax::path_expr(&["raw"]), "status"), "as_u16", Vec::new())
 }
 
-fn decode_arm(api: &Api, r: &Response, needs: &mut Needs) -> syn::Arm {
+/// The arm decoding `r`; none for a range whose every code has an arm of its own.
+fn decode_arm(api: &Api, r: &Response, codes: &[u16], needs: &mut Needs) -> Option<syn::Arm> {
     let pattern = match r.status {
         Status::Code(c) => syntax::pat_lit(Literal::u16_unsuffixed(c)),
-        Status::Range(d) => syntax::pat_range(
-            Literal::u16_unsuffixed(u16::from(d) * 100),
-            Literal::u16_unsuffixed(u16::from(d) * 100 + 99),
-        ),
+        Status::Range(d) => range_pattern(u16::from(d) * 100, codes)?,
         Status::Default => syntax::wild(),
     };
     let body = r.body.as_ref().map(|b| body_decode(api, b));
@@ -1091,7 +1094,33 @@ fn decode_arm(api: &Api, r: &Response, needs: &mut Needs) -> syn::Arm {
         (_, Some(v)) => syntax::struct_expr(&variant, vec![("status", status()), (field, v)]),
         (_, None) => syntax::struct_expr(&variant, vec![("status", status())]),
     };
-    syntax::arm(pattern, built)
+    Some(syntax::arm(pattern, built))
+}
+
+/// The codes of the class starting at `first` (`200` for `2XX`) that no arm of their own
+/// takes, as a pattern: `200..=299`, or `201..=299` beside an arm for 200 (ranges that
+/// overlap an earlier arm are dead code, and clippy says so).
+fn range_pattern(first: u16, codes: &[u16]) -> Option<syn::Pat> {
+    let last = first + 99;
+    let mut taken: Vec<u16> = codes.iter().copied().filter(|c| (first..=last).contains(c)).collect();
+    taken.sort_unstable();
+    let mut parts = Vec::new();
+    let mut from = first;
+    for code in taken.into_iter().chain([last + 1]) {
+        match code.checked_sub(1) {
+            Some(to) if to == from => parts.push(syntax::pat_lit(Literal::u16_unsuffixed(from))),
+            Some(to) if to > from => {
+                parts.push(syntax::pat_range(Literal::u16_unsuffixed(from), Literal::u16_unsuffixed(to)))
+            }
+            _ => {}
+        }
+        from = code + 1;
+    }
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(syntax::pat_or(parts)),
+    }
 }
 
 fn body_decode(api: &Api, b: &Body) -> syn::Expr {

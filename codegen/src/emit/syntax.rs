@@ -600,6 +600,11 @@ pub(crate) fn pat_range(lo: proc_macro2::Literal, hi: proc_macro2::Literal) -> s
     })
 }
 
+/// The pattern `a | b | ..`.
+pub(crate) fn pat_or(cases: Vec<syn::Pat>) -> syn::Pat {
+    syn::Pat::Or(syn::PatOr { attrs: Vec::new(), leading_vert: None, cases: cases.into_iter().collect() })
+}
+
 /// The pattern `a::B { member: binding }`, each member bound to a variable (written `member`
 /// alone when the variable has its name), and `..` after them when `rest`.
 pub(crate) fn pat_struct(segments: &[&str], fields: &[(&str, &str)], rest: bool) -> syn::Pat {
