@@ -188,7 +188,7 @@ pub(crate) fn docs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
     let lines = text
         .lines()
-        .map(|l| syntax::string_literal(&if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) }));
+        .map(|l| syntax::doc_literal(&if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) }));
     quote!(#(#[doc = #lines])*)
 }
 

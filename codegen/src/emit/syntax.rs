@@ -19,7 +19,7 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> Vec<syn::Attribute> {
 /// One `#[doc = "text"]` attribute, the text as given.
 pub(crate) fn doc_attr(text: &str) -> syn::Attribute {
     // A `Lit::Str`, which prettyplease prints as a `///` line.
-    let value = syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(string_literal(text)) });
+    let value = syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(doc_literal(text)) });
     attribute(syn::Meta::NameValue(syn::MetaNameValue { path: path(&["doc"]), eq_token: Default::default(), value }))
 }
 
@@ -238,6 +238,24 @@ pub(crate) fn string(text: &str) -> syn::Expr {
     // Kept as the token (printed as it is): `syn::Lit::new` would read the whole text back
     // only to learn that it has no suffix.
     syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Verbatim(string_literal(text)) })
+}
+
+/// The literal token for a doc comment's `text`: a raw string (`r#"text"#`), which syn and
+/// prettyplease read back by slicing where an escaped one is decoded a character at a time
+/// (doc comments are most of the text emitted). The comment printed is the same either way.
+pub(crate) fn doc_literal(text: &str) -> proc_macro2::Literal {
+    if text.contains('\r') {
+        // A raw string may hold a carriage return only before a line feed.
+        return string_literal(text);
+    }
+    // Enough `#`s that no `"` in the text closes the string early.
+    let hashes = text
+        .match_indices('"')
+        .map(|(at, _)| 1 + text[at + 1..].bytes().take_while(|&b| b == b'#').count())
+        .max()
+        .unwrap_or(0);
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}").parse().unwrap_or_else(|_| string_literal(text))
 }
 
 /// The string literal token for `text`, escaped exactly as `proc_macro2::Literal::string`
@@ -886,6 +904,26 @@ fn item_impl(trait_: Option<syn::Path>, ty: syn::Type, items: Vec<syn::ImplItem>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn doc_literals_read_back_as_their_text() {
+        let texts = [
+            "",
+            " plain",
+            " a \"quoted\" word",
+            " a quote then hashes: \"# and \"### and \"",
+            " ends with a quote\"",
+            " back\\slash, tab\t, nul \0",
+            " a carriage\rreturn",
+            " accents: café; emoji: 🦀",
+        ];
+        for text in texts {
+            let syn::Lit::Str(lit) = syn::Lit::new(super::doc_literal(text)) else {
+                panic!("{text:?} did not make a string literal");
+            };
+            assert_eq!(lit.value(), text);
+        }
+    }
+
     #[test]
     fn string_literals_are_escaped_as_proc_macro2_escapes_them() {
         let texts = [
