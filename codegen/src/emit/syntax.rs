@@ -259,8 +259,8 @@ pub(crate) fn doc_literal(text: &str) -> proc_macro2::Literal {
 }
 
 /// The string literal token for `text`, escaped exactly as `proc_macro2::Literal::string`
-/// escapes it, but copying runs of printable ASCII whole: its escape, a character at a time,
-/// was a tenth of all generation work (doc comments are most of the text emitted).
+/// escapes it (its text is printed as it is), but copying runs of printable ASCII whole: its
+/// escape, a character at a time, was a tenth of all generation work.
 pub(crate) fn string_literal(text: &str) -> proc_macro2::Literal {
     let mut repr = String::with_capacity(text.len() + 2);
     repr.push('"');
