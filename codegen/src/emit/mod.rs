@@ -1,9 +1,8 @@
 //! Emitting: from the IR to the files of a Rust crate.
 //!
-//! Each emitter builds tokens with `quote!` (the models, the operations' types, the server's
-//! items and the client's methods and response decoders are built as `syn` trees directly,
-//! which skips parsing them); [`render`] formats them with `prettyplease` and stamps the
-//! generated-file header. The emitters read only the IR.
+//! Each emitter builds its items as `syn` trees (the builders are in [`syntax`]); module heads
+//! and one-off items are `quote!` tokens, which [`render`] parses. [`render`] formats them
+//! with `prettyplease` and stamps the generated-file header. The emitters read only the IR.
 
 mod client;
 mod models;
