@@ -192,55 +192,6 @@ pub(crate) fn docs(text: Option<&str>) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
-/// The Rust type for a use of a type, inside the models module.
-pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    qualified_type(api, ty, &TokenStream::new())
-}
-
-/// The Rust type for a use of a type, with named types behind `path` (e.g. `models::`).
-pub(crate) fn qualified_type(api: &Api, ty: &TypeRef, path: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Named(id) => {
-            let name = ident(&api.type_def(*id).name);
-            quote!(#path #name)
-        }
-        TypeRef::Scalar(s) => scalar(*s),
-        TypeRef::Array(t) => {
-            let t = qualified_type(api, t, path);
-            quote!(Vec<#t>)
-        }
-        TypeRef::Map(t) => {
-            let t = qualified_type(api, t, path);
-            if path.is_empty() {
-                quote!(BTreeMap<String, #t>)
-            } else {
-                quote!(std::collections::BTreeMap<String, #t>)
-            }
-        }
-        TypeRef::Nullable(t) => {
-            let t = qualified_type(api, t, path);
-            quote!(Option<#t>)
-        }
-        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
-        TypeRef::Any => quote!(serde_json::Value),
-    }
-}
-
-fn scalar(s: Scalar) -> TokenStream {
-    match s {
-        Scalar::String => quote!(String),
-        Scalar::Bool => quote!(bool),
-        Scalar::I32 => quote!(i32),
-        Scalar::I64 => quote!(i64),
-        Scalar::U32 => quote!(u32),
-        Scalar::U64 => quote!(u64),
-        Scalar::F32 => quote!(f32),
-        Scalar::F64 => quote!(f64),
-        Scalar::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        Scalar::Date => quote!(chrono::NaiveDate),
-    }
-}
-
 fn uses_map(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Map(_) => true,
@@ -349,12 +300,13 @@ fn enumeration(mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, e: &Enu
     vec![syntax::enumeration(attrs, name, variants), json]
 }
 
-/// [`rust_type`] as a syntax tree.
+/// The Rust type for a use of a type, inside the models module.
 fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
     qualified_syntax_type(api, ty, &[])
 }
 
-/// [`qualified_type`] as a syntax tree: named types behind the path `prefix` (e.g. `models`).
+/// The Rust type for a use of a type, with named types behind the path `prefix` (e.g.
+/// `models`; maps are then spelt out in full).
 pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) -> syn::Type {
     let inner = |t| qualified_syntax_type(api, t, prefix);
     match ty {
@@ -387,9 +339,9 @@ pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) ->
 
 fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let variant_ty = |v: &crate::ir::UnionVariant| {
-        let t = rust_type(api, &v.ty);
+        let t = syntax_type(api, &v.ty);
         if v.boxed {
-            quote!(Box<#t>)
+            syntax::generic(&["Box"], vec![t])
         } else {
             t
         }

@@ -1,10 +1,9 @@
 //! The operations module: per-operation parameter structs and response enums, shared by the
 //! client and the server so both speak the same types.
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::models::{qualified_syntax_type, qualified_type};
+use super::models::qualified_syntax_type;
 use super::{ident, syntax, Chunk, Module};
 use crate::ir::{Api, Operation, Response, Status, TypeRef};
 
@@ -47,10 +46,6 @@ fn uses_models(op: &Operation) -> bool {
         })
 }
 
-fn models_path() -> TokenStream {
-    quote!(models::)
-}
-
 /// The parameters struct, the response enum with its `status`, and the response structs of
 /// `op`, built as syntax trees.
 fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
@@ -84,7 +79,7 @@ fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
         .iter()
         .map(|r| {
             let docs = syntax::doc_attrs(Some(&response_docs(r)));
-            let body = body_syntax_type(api, r);
+            let body = body_type(api, r);
             let with_status = matches!(r.status, Status::Range(_) | Status::Default);
             let content = match &r.type_name {
                 Some(type_name) => {
@@ -163,17 +158,7 @@ fn response_docs(r: &Response) -> String {
 }
 
 /// The Rust type of a response body, if the response has one.
-pub(crate) fn body_type(api: &Api, r: &Response) -> Option<TokenStream> {
-    let body = r.body.as_ref()?;
-    Some(match &body.ty {
-        Some(ty) => qualified_type(api, ty, &models_path()),
-        None if body.content_type.contains("json") => quote!(serde_json::Value),
-        None => quote!(String),
-    })
-}
-
-/// [`body_type`] as a syntax tree.
-fn body_syntax_type(api: &Api, r: &Response) -> Option<syn::Type> {
+fn body_type(api: &Api, r: &Response) -> Option<syn::Type> {
     let body = r.body.as_ref()?;
     Some(match &body.ty {
         Some(ty) => qualified_syntax_type(api, ty, MODELS),

@@ -12,7 +12,6 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::models::{docs, qualified_syntax_type};
-use super::operations::body_type;
 use super::pattern::{self, Run};
 use super::render::Body;
 use super::{ident, syntax, Chunk, Module};
@@ -1075,7 +1074,7 @@ fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
         _ => syntax::path_expr(&["status"]),
     };
     let empty = || syntax::call(&["support", "empty"], vec![status()]);
-    let has_body = body_type(api, r).is_some();
+    let has_body = r.body.is_some();
     let body_expr = |value: syn::Expr| match &r.body {
         Some(b) if is_json(&b.content_type) || !matches!(b.ty, None | Some(TypeRef::Scalar(Scalar::String))) => {
             let args = vec![status(), syntax::string(&b.content_type), syntax::reference(value)];
