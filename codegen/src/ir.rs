@@ -513,6 +513,24 @@ pub enum Scalar {
     DateTime,
     /// `string` with `format: date`.
     Date,
+    /// A schema whose only value is `null` (`type: 'null'`, `enum: [null]`, `const: null`).
+    Null,
+    /// `integer` with `format: int8`.
+    I8,
+    /// `integer` with `format: int16`.
+    I16,
+    /// `integer` with `format: uint8`.
+    U8,
+    /// `integer` with `format: uint16`.
+    U16,
+    /// `string` with `format: uuid`.
+    Uuid,
+    /// `string` with `format: ipv4`.
+    Ipv4,
+    /// `string` with `format: ipv6`.
+    Ipv6,
+    /// `string` with `format: ip` (either version).
+    Ip,
 }
 
 /// Validation rules a server checks (and clients may document).

@@ -860,6 +860,8 @@ fn text_of(api: &Api, ty: &TypeRef) -> Option<Text> {
             },
             true,
         ),
+        // `()` has no text of its own; JSON's `null` is it.
+        TypeRef::Scalar(Scalar::Null) => None?,
         TypeRef::Scalar(_) => Text::Call(|v| syntax::method(v, "to_string", Vec::new()), true),
         TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_)) => {
             Text::Call(|v| syntax::method(v, "as_str", Vec::new()), false)
@@ -1031,15 +1033,24 @@ fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> syn::Item {
         let none = syntax::call(&["Ok"], vec![syntax::path_expr(&["None"])]);
         arms.push(syntax::arm(syntax::wild(), syntax::return_(none)));
     }
+    // A lone catch-all (only `default` is documented) needs no `match`.
+    let lone_catch_all = matches!(arms.as_slice(), [only] if matches!(only.pat, syn::Pat::Wild(_)));
+    let decoded = match arms.pop() {
+        Some(only) if lone_catch_all => *only.body,
+        last => {
+            arms.extend(last);
+            syntax::match_expr(status(), arms)
+        }
+    };
     let raw = syntax::ref_type(syntax::named(&["RawResponse"]));
-    let decoded = syntax::generic(&["Option"], vec![syntax::named(&["Self"])]);
-    let result = syntax::generic(&["Result"], vec![decoded, syntax::named(&["DecodeError"])]);
+    let option = syntax::generic(&["Option"], vec![syntax::named(&["Self"])]);
+    let result = syntax::generic(&["Result"], vec![option, syntax::named(&["DecodeError"])]);
     let response = syntax::call(&["Ok"], vec![syntax::call(&["Some"], vec![syntax::path_expr(&["response"])])]);
     let decode = syntax::impl_fn(
         Vec::new(),
         syn::Visibility::Inherited,
         syntax::signature(ident("decode"), vec![syntax::arg(syntax::binding("raw"), raw)], Some(result)),
-        vec![syntax::let_stmt(syntax::binding("response"), syntax::match_expr(status(), arms)), syntax::tail(response)],
+        vec![syntax::let_stmt(syntax::binding("response"), decoded), syntax::tail(response)],
     );
     let status_code = syntax::impl_fn(
         Vec::new(),

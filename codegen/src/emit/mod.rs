@@ -42,21 +42,29 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     if uses_json(api) {
         files.insert("src/json.rs".into(), format!("{header}\n{}", include_str!("runtime/json.rs")));
     }
-    files.insert("src/server/support.rs".into(), format!("{header}\n{}", include_str!("runtime/server_support.rs")));
+    // With no operation to call or serve, the crate is its models: no client, no server.
+    let serves = !api.operations.is_empty();
+    if serves {
+        files
+            .insert("src/server/support.rs".into(), format!("{header}\n{}", include_str!("runtime/server_support.rs")));
+    }
     timings.emit = started.elapsed();
     let groups = models::groups(api);
     // Longest first, so that the two workers finish together.
     let file = |path: &str, text: String| vec![(path.to_owned(), text)];
-    let mut jobs: Vec<Job<'_>> = vec![Box::new(|t| {
-        // The server's items are printed as they are built; its validation schemas, which
-        // the handlers fill in, are printed after.
-        let (server, schemas) = render::rust_file_head_last(&header, |body| server::server(api, body), t)?;
-        let mut files = file("src/server.rs", server);
-        if let Some(module) = schemas {
-            files.extend(file("src/server/schemas.rs", render::rust_file(&header, || module, t)?));
-        }
-        Ok(files)
-    })];
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    if serves {
+        jobs.push(Box::new(|t| {
+            // The server's items are printed as they are built; its validation schemas, which
+            // the handlers fill in, are printed after.
+            let (server, schemas) = render::rust_file_head_last(&header, |body| server::server(api, body), t)?;
+            let mut files = file("src/server.rs", server);
+            if let Some(module) = schemas {
+                files.extend(file("src/server/schemas.rs", render::rust_file(&header, || module, t)?));
+            }
+            Ok(files)
+        }));
+    }
     match &groups {
         None => jobs.push(Box::new(|t| {
             Ok(file("src/models.rs", render::rust_file(&header, || models::models(api, None), t)?))
@@ -73,12 +81,14 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
             }
         }
     }
-    jobs.push(Box::new(|t| {
-        let started = Instant::now();
-        let client = client::client(api)?;
-        t.emit += started.elapsed();
-        Ok(file("src/client.rs", render::rust_file(&header, || client, t)?))
-    }));
+    if serves {
+        jobs.push(Box::new(|t| {
+            let started = Instant::now();
+            let client = client::client(api)?;
+            t.emit += started.elapsed();
+            Ok(file("src/client.rs", render::rust_file(&header, || client, t)?))
+        }));
+    }
     jobs.push(Box::new(|t| {
         Ok(file("src/operations.rs", render::rust_file(&header, || operations::operations(api), t)?))
     }));
@@ -121,11 +131,31 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
             mod json;
         )
     });
+    let serves = !api.operations.is_empty();
     let mut docs = vec![format!(" {} (API version {}).", api.title, api.version), String::new()];
-    docs.push(format!(
-        " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`. With the `client` feature, `client` calls the API over HTTP; with the `server` feature, `server` serves it with axum.",
-        config.source_label
-    ));
+    docs.push(if serves {
+        format!(
+            " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`. With the `client` feature, `client` calls the API over HTTP; with the `server` feature, `server` serves it with axum.",
+            config.source_label
+        )
+    } else {
+        format!(
+            " Generated from `{}`: [`models`] holds a Rust type for every schema; [`Nullable`] tells an absent member from an explicit `null`. The spec has no operations, so the crate has no client or server.",
+            config.source_label
+        )
+    });
+    let client_mod = serves.then(|| {
+        quote!(
+            #[cfg(feature = "client")]
+            pub mod client;
+        )
+    });
+    let server_mod = serves.then(|| {
+        quote!(
+            #[cfg(feature = "server")]
+            pub mod server;
+        )
+    });
     if let Some(d) = &api.description {
         docs.push(String::new());
         docs.extend(d.lines().map(|l| format!(" {l}")));
@@ -135,12 +165,10 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
         // The docs below are the spec's own text, written as Markdown for a portal, not rustdoc.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
-        #[cfg(feature = "client")]
-        pub mod client;
+        #client_mod
         pub mod models;
         pub mod operations;
-        #[cfg(feature = "server")]
-        pub mod server;
+        #server_mod
         #json_mod
         mod nullable;
 
@@ -149,21 +177,30 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
 }
 
 fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
-    let uses_chrono = uses_time(api);
+    let uses_chrono = uses_scalar(api, |s| matches!(s, Scalar::DateTime | Scalar::Date));
     let mut deps = String::new();
     if uses_chrono {
         deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
     deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     deps.push_str("serde_json = \"1\"\n");
+    if uses_scalar(api, |s| s == Scalar::Uuid) {
+        deps.push_str("uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n");
+    }
     let mut optional: Vec<(&str, &str)> = client::DEPENDENCIES.iter().chain(server::DEPENDENCIES).copied().collect();
+    if api.operations.is_empty() {
+        optional.clear();
+    }
     optional.sort();
     optional.dedup_by(|a, b| a.0 == b.0);
     for (name, spec) in &optional {
         deps.push_str(&format!("{name} = {{ {spec}, optional = true }}\n"));
     }
-    let feature =
-        |deps: &[(&str, &str)]| deps.iter().map(|(n, _)| format!("\"dep:{n}\"")).collect::<Vec<_>>().join(", ");
+    // Without operations the features stay (so enabling them is no error) but add nothing.
+    let serves = !api.operations.is_empty();
+    let feature = |deps: &[(&str, &str)]| {
+        deps.iter().filter(|_| serves).map(|(n, _)| format!("\"dep:{n}\"")).collect::<Vec<_>>().join(", ")
+    };
     let features = format!(
         "[features]\n# An async HTTP client (reqwest).\nclient = [{}]\n# Server stubs: a trait per API and an axum router.\nserver = [{}]\n",
         feature(client::DEPENDENCIES),
@@ -207,28 +244,32 @@ fn uses_json(api: &Api) -> bool {
     api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_) | crate::ir::TypeKind::Enum(_)))
 }
 
-/// Whether any emitted type holds a date or date-time (so the crate needs chrono).
-fn uses_time(api: &Api) -> bool {
-    fn time(t: &TypeRef) -> bool {
-        match t {
-            TypeRef::Scalar(Scalar::DateTime | Scalar::Date) => true,
-            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => time(t),
-            _ => false,
+/// Whether any emitted type holds a scalar that `needs` says yes to (a date needs chrono, a
+/// UUID the uuid crate).
+fn uses_scalar(api: &Api, needs: fn(Scalar) -> bool) -> bool {
+    let uses = |t: &TypeRef| {
+        fn walk(t: &TypeRef, needs: fn(Scalar) -> bool) -> bool {
+            match t {
+                TypeRef::Scalar(s) => needs(*s),
+                TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => walk(t, needs),
+                _ => false,
+            }
         }
-    }
+        walk(t, needs)
+    };
     let in_types = api.types.iter().any(|def| match &def.kind {
         crate::ir::TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| time(&f.ty)) || s.additional.as_ref().is_some_and(time)
+            s.fields.iter().any(|f| uses(&f.ty)) || s.additional.as_ref().is_some_and(uses)
         }
-        crate::ir::TypeKind::Union(u) => u.variants.iter().any(|v| time(&v.ty)),
-        crate::ir::TypeKind::Alias(t) => time(t),
+        crate::ir::TypeKind::Union(u) => u.variants.iter().any(|v| uses(&v.ty)),
+        crate::ir::TypeKind::Alias(t) => uses(t),
         crate::ir::TypeKind::Enum(_) => false,
     });
     let in_operations = api.operations.iter().chain(api.webhooks.iter().map(|w| &w.operation)).any(|op| {
-        op.params.iter().any(|p| time(&p.ty))
-            || op.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(time)
+        op.params.iter().any(|p| uses(&p.ty))
+            || op.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(uses)
             || op.responses.iter().any(|r| {
-                r.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(time) || r.headers.iter().any(|h| time(&h.ty))
+                r.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(uses) || r.headers.iter().any(|h| uses(&h.ty))
             })
     });
     in_types || in_operations

@@ -322,6 +322,17 @@ pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) ->
             Scalar::F64 => syntax::named(&["f64"]),
             Scalar::DateTime => syntax::generic(&["chrono", "DateTime"], vec![syntax::named(&["chrono", "Utc"])]),
             Scalar::Date => syntax::named(&["chrono", "NaiveDate"]),
+            Scalar::Null => {
+                syn::Type::Tuple(syn::TypeTuple { paren_token: Default::default(), elems: Default::default() })
+            }
+            Scalar::I8 => syntax::named(&["i8"]),
+            Scalar::I16 => syntax::named(&["i16"]),
+            Scalar::U8 => syntax::named(&["u8"]),
+            Scalar::U16 => syntax::named(&["u16"]),
+            Scalar::Uuid => syntax::named(&["uuid", "Uuid"]),
+            Scalar::Ipv4 => syntax::named(&["std", "net", "Ipv4Addr"]),
+            Scalar::Ipv6 => syntax::named(&["std", "net", "Ipv6Addr"]),
+            Scalar::Ip => syntax::named(&["std", "net", "IpAddr"]),
         },
         TypeRef::Array(t) => syntax::generic(&["Vec"], vec![inner(t)]),
         TypeRef::Map(t) => {

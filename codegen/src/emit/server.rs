@@ -736,7 +736,8 @@ struct Schemas<'a> {
 impl<'a> Schemas<'a> {
     fn new(api: &'a Api) -> Self {
         let mut reachable = BTreeSet::new();
-        for op in &api.operations {
+        // Only what the router serves: an operation it leaves out has no handler to check its input.
+        for op in api.operations.iter().filter(|op| op.has_whole_segment_params()) {
             for p in &op.params {
                 reach(api, &p.ty, &mut reachable);
             }
@@ -790,6 +791,7 @@ impl<'a> Schemas<'a> {
         };
         let (inner, nullable) = ty.strip_null();
         let mut implied_format = None;
+        let mut only_null = false;
         let mut expr = match inner {
             _ if depth > 32 => schema("any", Vec::new()),
             TypeRef::Named(id) => match (&self.api.type_def(*id).kind, self.static_name(*id)) {
@@ -817,6 +819,31 @@ impl<'a> Schemas<'a> {
                     implied_format = Some("Date");
                     schema("string", Vec::new())
                 }
+                Scalar::I8 => int("I8", &mut self.used),
+                Scalar::I16 => int("I16", &mut self.used),
+                Scalar::U8 => int("U8", &mut self.used),
+                Scalar::U16 => int("U16", &mut self.used),
+                Scalar::Uuid => {
+                    implied_format = Some("Uuid");
+                    schema("string", Vec::new())
+                }
+                Scalar::Ipv4 => {
+                    implied_format = Some("Ipv4");
+                    schema("string", Vec::new())
+                }
+                Scalar::Ipv6 => {
+                    implied_format = Some("Ipv6");
+                    schema("string", Vec::new())
+                }
+                Scalar::Ip => {
+                    implied_format = Some("Ip");
+                    schema("string", Vec::new())
+                }
+                // Only `null`: any kind, but `null` alone is allowed (the `fixed` value below).
+                Scalar::Null => {
+                    only_null = true;
+                    schema("any", Vec::new())
+                }
             },
             TypeRef::Array(items) => {
                 let items = self.expr_at(items, &Constraints::default(), prefix, depth + 1);
@@ -835,8 +862,11 @@ impl<'a> Schemas<'a> {
             let receiver = std::mem::replace(&mut expr, syn::Expr::Verbatim(TokenStream::new()));
             expr = syntax::method(receiver, name, args);
         };
-        if nullable {
+        if nullable || only_null {
             call("nullable", Vec::new());
+        }
+        if only_null && c.fixed.is_none() {
+            call("fixed", vec![syntax::string("null")]);
         }
         if let Some(n) = c.min_length {
             call("min_length", count(n));
@@ -855,6 +885,7 @@ impl<'a> Schemas<'a> {
             Some("uri") => Some("Uri"),
             Some("ipv4") => Some("Ipv4"),
             Some("ipv6") => Some("Ipv6"),
+            Some("ip") => Some("Ip"),
             _ => None,
         }
         .or(implied_format);

@@ -7,9 +7,11 @@
 //! so loose ends in parts of a spec we never use (code samples, say) cost nothing.
 
 mod lines;
+mod value;
 
 use std::cell::RefCell;
 use std::collections::hash_map::{Entry, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -58,6 +60,9 @@ pub struct Spec {
     /// Where each `$ref` string, by the file it is written in, has led: lowering follows the
     /// same few thousand references again and again, and each resolution normalises a path.
     resolved: RefCell<HashMap<(FileId, String), Location>>,
+    /// Warnings about `$ref`s followed where OpenAPI does not allow one (see [`Spec::members`]),
+    /// by location, so a container read twice warns once.
+    ref_warnings: RefCell<BTreeMap<Location, Diagnostic>>,
 }
 
 impl Spec {
@@ -69,7 +74,12 @@ impl Spec {
     ///
     /// Fails only when the root itself cannot be read or parsed.
     pub fn load(root: &Path) -> Result<Spec, Diagnostic> {
-        let mut spec = Spec { docs: Vec::new(), by_path: HashMap::new(), resolved: RefCell::default() };
+        let mut spec = Spec {
+            docs: Vec::new(),
+            by_path: HashMap::new(),
+            resolved: RefCell::default(),
+            ref_warnings: RefCell::default(),
+        };
         let root = normalize(root);
         spec.by_path.insert(root.clone(), FileId(0));
         let mut level = vec![root];
@@ -200,12 +210,58 @@ impl Spec {
         Ok(target)
     }
 
+    /// The map or list of members at `loc` (`properties`, `paths`, `responses`, `parameters`,
+    /// `content`, `headers`, a `components` section, ...), following a `$ref` written in its
+    /// place, as JSON Reference tools (Redocly, swagger-parser) do wherever a `$ref` stands.
+    ///
+    /// OpenAPI allows no Reference Object there, so each one followed leaves a warning (see
+    /// [`Spec::take_ref_warnings`]). The location returned is the node's own, so `$ref`s
+    /// inside it resolve against its file. `None` when there is no node at `loc`.
+    pub fn members(&self, loc: &Location) -> Result<Option<(Location, &Value)>, Diagnostic> {
+        let mut at = loc.clone();
+        let mut seen = Vec::new();
+        loop {
+            let Some(node) = self.get(&at) else { return Ok(None) };
+            // A `$ref` that is not a string is a member named `$ref` (a property, say).
+            let Some(Value::String(reference)) = node.as_object().and_then(|m| m.get("$ref")) else {
+                return Ok(Some((at, node)));
+            };
+            if seen.contains(&at) {
+                return Err(self.error(&at.join("$ref"), format!("`$ref` cycle: `{reference}` leads back here")));
+            }
+            seen.push(at.clone());
+            let target = self.resolve_ref(&at, reference)?;
+            self.ref_warnings.borrow_mut().entry(at.clone()).or_insert_with(|| {
+                self.warning(
+                    &at.join("$ref"),
+                    format!("`$ref` where OpenAPI expects the members themselves; followed to `{reference}`"),
+                )
+                .with_hint("tools that follow the OpenAPI specification strictly may not resolve this `$ref`")
+            });
+            at = target;
+        }
+    }
+
+    /// The warnings [`Spec::members`] has left, in document order.
+    pub fn take_ref_warnings(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.ref_warnings.borrow_mut()).into_values().collect()
+    }
+
     /// Fills in the line of every diagnostic whose file this spec holds.
     pub fn fill_lines(&self, diags: &mut [Diagnostic]) {
-        for d in diags.iter_mut().filter(|d| d.line.is_none()) {
-            let Some(doc) = self.docs.iter().find(|doc| doc.display == d.file) else { continue };
-            if let Ok(pointer) = Pointer::parse(&d.pointer) {
-                d.line = lines::line_of(&doc.text, pointer);
+        // One read per file, for all of its diagnostics.
+        for doc in &self.docs {
+            let (at, pointers): (Vec<usize>, Vec<&Pointer>) = diags
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.line.is_none() && d.file == doc.display)
+                .filter_map(|(i, d)| Some((i, Pointer::parse(&d.pointer).ok()?)))
+                .unzip();
+            if pointers.is_empty() {
+                continue;
+            }
+            for (i, line) in at.into_iter().zip(lines::lines_of(&doc.text, &pointers)) {
+                diags[i].line = line;
             }
         }
     }
@@ -271,12 +327,12 @@ fn read(path: &Path) -> (Document, Vec<String>) {
 fn parse(display: &str, path: &Path, text: &str) -> Result<Value, Diagnostic> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {
-        "json" => serde_json::from_str(text).map_err(|e| {
+        "json" => serde_json::from_str::<value::Lenient>(text).map(|v| v.0).map_err(|e| {
             Diagnostic::error(display, "", format!("invalid JSON: {e}"))
                 .with_line(Some(e.line()))
                 .with_hint("fix the JSON syntax at the line shown")
         }),
-        "yaml" | "yml" | "" => serde_yaml::from_str::<Value>(text).map_err(|e| {
+        "yaml" | "yml" | "" => serde_yaml::from_str::<value::Lenient>(text).map(|v| v.0).map_err(|e| {
             let line = e.location().map(|l| l.line());
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message).to_string();

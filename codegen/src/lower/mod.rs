@@ -34,6 +34,7 @@ pub(crate) fn lower(spec: &Spec) -> Lowered {
     let api = lower_into(spec, &mut types, &mut errors);
     let mut diagnostics = errors;
     diagnostics.append(&mut types.warnings);
+    diagnostics.append(&mut spec.take_ref_warnings());
     spec.fill_lines(&mut diagnostics);
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     Lowered { api: if failed { None } else { api }, diagnostics }
@@ -74,11 +75,11 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
 
     // Component names first, so inline types never take a name a component has.
     let mut component_locs = Vec::new();
-    if let Some(Value::Object(schemas)) = doc.get("components").and_then(|c| c.get("schemas")) {
+    if let Some((schemas_loc, Value::Object(schemas))) = section(spec, &root, "schemas", errors) {
         let mut names: Vec<&String> = schemas.keys().collect();
         names.sort();
         for name in names {
-            let loc = root.join("components").join("schemas").join(name);
+            let loc = schemas_loc.join(name);
             match types.follow(&loc) {
                 Ok(target) => {
                     if !types.components.contains_key(&target) {
@@ -117,10 +118,10 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
         webhook: false,
         own_methods: &own_methods,
     };
-    match doc.get("paths") {
-        Some(Value::Object(paths)) => {
+    match spec.members(&root.join("paths")) {
+        Ok(Some((paths_loc, Value::Object(paths)))) => {
             for path in paths.keys() {
-                let at = root.join("paths").join(path);
+                let at = paths_loc.join(path);
                 if !path.starts_with('/') {
                     errors.push(spec.error(&at, format!("path `{path}` does not start with `/`")));
                     continue;
@@ -133,8 +134,9 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
                 path_item(types, &ctx, path, &at, &mut op_scope, &mut operations, errors);
             }
         }
-        Some(_) => errors.push(spec.error(&root.join("paths"), "`paths` must be an object keyed by path")),
-        None => {}
+        Ok(Some((paths_loc, _))) => errors.push(spec.error(&paths_loc, "`paths` must be an object keyed by path")),
+        Ok(None) => {}
+        Err(e) => errors.push(e),
     }
     // After the operations' own names, so that an operation called `list_stream` keeps its
     // name and the stream of `list` takes another.
@@ -143,11 +145,15 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
     }
 
     let mut webhooks = Vec::new();
-    if let Some(Value::Object(hooks)) = doc.get("webhooks") {
+    let hooks = spec.members(&root.join("webhooks")).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    if let Some((hooks_loc, Value::Object(hooks))) = hooks {
         let ctx = Context { webhook: true, ..ctx };
         let mut hook_scope = Scope::default();
         for name in hooks.keys() {
-            let at = root.join("webhooks").join(name);
+            let at = hooks_loc.join(name);
             let mut ops = Vec::new();
             path_item(types, &ctx, name, &at, &mut hook_scope, &mut ops, errors);
             webhooks.extend(ops.into_iter().map(|operation| Webhook { wire_name: name.clone(), operation }));
@@ -178,6 +184,24 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
     }
 }
 
+/// A section of `components` (`schemas`, `securitySchemes`, ...), where `$ref`s written in
+/// place of `components` or of the section are followed (see [`Spec::members`]).
+pub(crate) fn section<'s>(
+    spec: &'s Spec,
+    root: &Location,
+    name: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<(Location, &'s Value)> {
+    let found = spec.members(&root.join("components")).and_then(|components| match components {
+        Some((at, Value::Object(_))) => spec.members(&at.join(name)),
+        _ => Ok(None),
+    });
+    found.unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    })
+}
+
 fn path_item(
     types: &mut Types<'_>,
     ctx: &Context<'_>,
@@ -191,9 +215,10 @@ fn path_item(
         Ok(x) => x,
         Err(e) => return errors.push(e),
     };
-    let path_params: Vec<Location> = match item.get("parameters") {
-        Some(Value::Array(list)) => (0..list.len()).map(|i| item_loc.join("parameters").join(i)).collect(),
-        _ => Vec::new(),
+    let path_params: Vec<Location> = match types.spec.members(&item_loc.join("parameters")) {
+        Ok(Some((list_loc, Value::Array(list)))) => (0..list.len()).map(|i| list_loc.join(i)).collect(),
+        Ok(_) => Vec::new(),
+        Err(e) => return errors.push(e),
     };
     for method in METHODS {
         if item.contains_key(*method) {
@@ -301,7 +326,7 @@ fn servers(
 
 fn security_schemes(types: &Types<'_>, root: &Location, errors: &mut Vec<Diagnostic>) -> Vec<SecurityScheme> {
     let spec = types.spec;
-    let Some(Value::Object(schemes)) = spec.get(&root.join("components").join("securitySchemes")) else {
+    let Some((schemes_loc, Value::Object(schemes))) = section(spec, root, "securitySchemes", errors) else {
         return Vec::new();
     };
     let mut scope = Scope::default();
@@ -310,7 +335,7 @@ fn security_schemes(types: &Types<'_>, root: &Location, errors: &mut Vec<Diagnos
     let mut keys: Vec<&String> = schemes.keys().collect();
     keys.sort();
     for name in keys {
-        let at = root.join("components").join("securitySchemes").join(name);
+        let at = schemes_loc.join(name);
         let (loc, raw) = match types.deref(&at) {
             Ok(x) => x,
             Err(e) => {

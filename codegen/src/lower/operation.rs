@@ -101,12 +101,12 @@ impl<'s> Types<'s> {
         let params_type = self.op_types.claim(&format!("{type_name}Params"));
         let response_type = self.op_types.claim(&format!("{type_name}Response"));
 
-        let params = self.params(ctx, path, loc, op, path_params, &type_prefix)?;
+        let params = self.params(ctx, path, loc, path_params, &type_prefix)?;
         let body = match op.get("requestBody") {
             Some(_) => self.body(&loc.join("requestBody"), &|| format!("{type_prefix}Body"), true)?,
             None => None,
         };
-        let mut responses = self.responses(&loc.join("responses"), op, &type_prefix)?;
+        let mut responses = self.responses(&loc.join("responses"), &type_prefix)?;
         for r in responses.iter_mut().filter(|r| !r.headers.is_empty()) {
             r.type_name = Some(self.op_types.claim(&format!("{type_name}{}", r.name)));
         }
@@ -155,14 +155,13 @@ impl<'s> Types<'s> {
         ctx: &Context<'_>,
         path: &str,
         loc: &Location,
-        op: &'s Obj,
         path_level: &[Location],
         type_prefix: &str,
     ) -> Result<Vec<Param>, Diagnostic> {
         let mut own = Vec::new();
-        match op.get("parameters") {
-            Some(Value::Array(list)) => own.extend((0..list.len()).map(|i| loc.join("parameters").join(i))),
-            Some(_) => return Err(self.spec.error(&loc.join("parameters"), "`parameters` must be an array")),
+        match self.spec.members(&loc.join("parameters"))? {
+            Some((list_loc, Value::Array(list))) => own.extend((0..list.len()).map(|i| list_loc.join(i))),
+            Some((list_loc, _)) => return Err(self.spec.error(&list_loc, "`parameters` must be an array")),
             None => {}
         }
         // Operation-level parameters override path-level ones with the same name and location.
@@ -305,10 +304,10 @@ impl<'s> Types<'s> {
     /// A request or response body: the JSON media type when there is one, else the first.
     fn body(&mut self, loc: &Location, hint: Hint<'_>, request: bool) -> Result<Option<Body>, Diagnostic> {
         let (bloc, b) = self.deref(loc)?;
-        let content = match b.get("content") {
-            Some(Value::Object(c)) => c,
-            Some(_) => {
-                return Err(self.spec.error(&bloc.join("content"), "`content` must be an object of media types"))
+        let content = match self.spec.members(&bloc.join("content"))? {
+            Some((content_loc, Value::Object(c))) => (content_loc, c),
+            Some((content_loc, _)) => {
+                return Err(self.spec.error(&content_loc, "`content` must be an object of media types"))
             }
             None if request => {
                 return Err(self
@@ -322,10 +321,11 @@ impl<'s> Types<'s> {
             let m = m.split(';').next().unwrap_or(m).trim();
             m == "application/json" || m.ends_with("+json")
         };
+        let (content_loc, content) = content;
         let Some(media) = content.keys().find(|m| is_json(m)).or_else(|| content.keys().next()) else {
             return Ok(None);
         };
-        let mloc = bloc.join("content").join(media);
+        let mloc = content_loc.join(media);
         let ty = if self.spec.get(&mloc.join("schema")).is_some() {
             Some(self.schema(&mloc.join("schema"), hint)?)
         } else {
@@ -339,19 +339,27 @@ impl<'s> Types<'s> {
         }))
     }
 
-    fn responses(&mut self, loc: &Location, op: &'s Obj, type_prefix: &str) -> Result<Vec<Response>, Diagnostic> {
-        let Some(list) = op.get("responses") else {
-            return Err(self
-                .spec
-                .error(loc, "operation has no `responses`")
-                .with_hint("document at least one response"));
+    fn responses(&mut self, loc: &Location, type_prefix: &str) -> Result<Vec<Response>, Diagnostic> {
+        let (loc, list) = match self.spec.members(loc)? {
+            Some((list_loc, Value::Object(list))) => (list_loc, list),
+            // OpenAPI 3.1 made `responses` optional.
+            None => return Ok(vec![undocumented()]),
+            Some((list_loc, _)) => {
+                return Err(self.spec.error(&list_loc, "`responses` must be an object keyed by status"))
+            }
         };
-        let Value::Object(list) = list else {
-            return Err(self.spec.error(loc, "`responses` must be an object keyed by status"));
-        };
+        let loc = &loc;
+        if !list.keys().any(|k| !k.starts_with("x-")) {
+            self.warnings.push(
+                self.spec
+                    .warning(loc, "operation documents no response: every answer is its `Default` response")
+                    .with_hint("document the statuses the operation answers with"),
+            );
+            return Ok(vec![undocumented()]);
+        }
         let mut out = Vec::new();
         let inline_bodies = list.len() > 1;
-        for key in list.keys() {
+        for key in list.keys().filter(|k| !k.starts_with("x-")) {
             let at = loc.join(key);
             let status = parse_status(key).ok_or_else(|| {
                 self.spec
@@ -368,12 +376,12 @@ impl<'s> Types<'s> {
             let body = self.body(&at, &|| format!("{type_prefix}{suffix}"), false)?;
             let mut headers = Vec::new();
             let mut scope = Scope::default();
-            if let Some(Value::Object(hs)) = r.get("headers") {
+            if let Some((headers_loc, Value::Object(hs))) = self.spec.members(&rloc.join("headers"))? {
                 for hname in hs.keys() {
                     if hname.eq_ignore_ascii_case("content-type") {
                         continue;
                     }
-                    let (hloc, h) = self.deref(&rloc.join("headers").join(hname))?;
+                    let (hloc, h) = self.deref(&headers_loc.join(hname))?;
                     let ty = if h.contains_key("schema") {
                         self.schema(&hloc.join("schema"), &|| format!("{type_prefix}{}", names::type_name(hname)))?
                     } else {
@@ -435,6 +443,18 @@ impl<'s> Types<'s> {
             out.push(SecurityRequirement { schemes: alt });
         }
         Ok(out)
+    }
+}
+
+/// The response of an operation that documents none: any status, no body read.
+fn undocumented() -> Response {
+    Response {
+        status: Status::Default,
+        name: names::status_variant(Status::Default),
+        type_name: None,
+        docs: Some("Any response: the spec documents none.".into()),
+        body: None,
+        headers: Vec::new(),
     }
 }
 

@@ -345,6 +345,10 @@ impl<'s> Types<'s> {
             };
             null |= values.iter().any(Value::is_null);
             let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if values.is_empty() && null {
+                // `enum: [null]`: the one value is `null`, the unit type.
+                return Ok((TypeRef::Scalar(Scalar::Null), false));
+            }
             if values.is_empty() {
                 return Err(self
                     .spec
@@ -372,6 +376,7 @@ impl<'s> Types<'s> {
                         Value::Bool(_) => "boolean",
                         Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
                         Value::Number(_) => "number",
+                        Value::Null => "null",
                         _ => "",
                     }
                 } else {
@@ -412,10 +417,18 @@ impl<'s> Types<'s> {
             "string" => TypeRef::Scalar(match map.get("format").and_then(Value::as_str) {
                 Some("date-time") => Scalar::DateTime,
                 Some("date") => Scalar::Date,
+                Some("uuid") => Scalar::Uuid,
+                Some("ipv4") => Scalar::Ipv4,
+                Some("ipv6") => Scalar::Ipv6,
+                Some("ip") => Scalar::Ip,
                 _ => Scalar::String,
             }),
             "integer" => TypeRef::Scalar(match map.get("format").and_then(Value::as_str) {
+                Some("int8") => Scalar::I8,
+                Some("int16") => Scalar::I16,
                 Some("int32") => Scalar::I32,
+                Some("uint8") => Scalar::U8,
+                Some("uint16") => Scalar::U16,
                 Some("uint32") => Scalar::U32,
                 Some("uint64") => Scalar::U64,
                 _ => Scalar::I64,
@@ -425,7 +438,7 @@ impl<'s> Types<'s> {
                 _ => Scalar::F64,
             }),
             "boolean" => TypeRef::Scalar(Scalar::Bool),
-            "null" => return Ok((TypeRef::Any, true)),
+            "null" => return Ok((TypeRef::Scalar(Scalar::Null), false)),
             _ => TypeRef::Any,
         };
         Ok((ty, null))
@@ -505,7 +518,10 @@ impl<'s> Types<'s> {
         hint: Hint<'_>,
         slot: Option<TypeId>,
     ) -> Result<TypeRef, Diagnostic> {
-        let has_props = map.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        let has_props = match self.spec.members(&loc.join("properties"))? {
+            Some((_, Value::Object(p))) => !p.is_empty(),
+            _ => false,
+        };
         if !has_props {
             return Ok(match map.get("additionalProperties") {
                 Some(Value::Object(schema)) if !schema.is_empty() => {
@@ -604,15 +620,17 @@ impl<'s> Types<'s> {
                 self.collect(&loc.join("allOf").join(i), props, required, additional, rules, depth + 1)?;
             }
         }
-        if let Some(Value::Object(own)) = map.get("properties") {
-            for key in own.keys() {
-                props.shift_remove(key);
-                props.insert(key.clone(), loc.join("properties").join(key));
+        match self.spec.members(&loc.join("properties"))? {
+            Some((own_loc, Value::Object(own))) => {
+                for key in own.keys() {
+                    props.shift_remove(key);
+                    props.insert(key.clone(), own_loc.join(key));
+                }
             }
-        } else if let Some(p) = map.get("properties") {
-            return Err(self
-                .spec
-                .error(&loc.join("properties"), format!("`properties` must be an object, found {}", kind_of(p))));
+            Some((own_loc, p)) => {
+                return Err(self.spec.error(&own_loc, format!("`properties` must be an object, found {}", kind_of(p))));
+            }
+            None => {}
         }
         match map.get("required") {
             Some(Value::Array(list)) => {
@@ -782,8 +800,11 @@ impl<'s> Types<'s> {
         if !self.components.contains_key(target) {
             return None;
         }
-        let schemas = self.spec.root().join("components").join("schemas");
-        let Some(Value::Object(map)) = self.spec.get(&schemas) else { return None };
+        // Errors in the section were reported when its components were named.
+        let (schemas, Value::Object(map)) = super::section(self.spec, &self.spec.root(), "schemas", &mut Vec::new())?
+        else {
+            return None;
+        };
         let mut keys: Vec<&String> = map.keys().collect();
         keys.sort();
         keys.into_iter().find(|k| self.follow(&schemas.join(k)).is_ok_and(|l| l == *target)).cloned()

@@ -55,6 +55,14 @@ enum Kind {
 /// Which integers an integer schema admits.
 #[derive(Clone, Copy)]
 pub(crate) enum IntFormat {
+    /// `int8`.
+    I8,
+    /// `int16`.
+    I16,
+    /// `uint8`.
+    U8,
+    /// `uint16`.
+    U16,
     /// `int32`.
     I32,
     /// `int64`, or no format.
@@ -82,6 +90,8 @@ pub(crate) enum Format {
     Ipv4,
     /// `ipv6`.
     Ipv6,
+    /// `ip`: IPv4 or IPv6.
+    Ip,
 }
 
 #[derive(Clone, Copy)]
@@ -531,6 +541,10 @@ fn quoted_list(values: &[&str]) -> String {
 impl IntFormat {
     fn admits(self, n: &serde_json::Number) -> bool {
         match self {
+            IntFormat::I8 => n.as_i64().is_some_and(|n| i8::try_from(n).is_ok()),
+            IntFormat::I16 => n.as_i64().is_some_and(|n| i16::try_from(n).is_ok()),
+            IntFormat::U8 => n.as_u64().is_some_and(|n| u8::try_from(n).is_ok()),
+            IntFormat::U16 => n.as_u64().is_some_and(|n| u16::try_from(n).is_ok()),
             IntFormat::I32 => n.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
             IntFormat::I64 => n.as_i64().is_some(),
             IntFormat::U32 => n.as_u64().is_some_and(|n| u32::try_from(n).is_ok()),
@@ -540,6 +554,10 @@ impl IntFormat {
 
     fn requirement(self) -> &'static str {
         match self {
+            IntFormat::I8 => "must be an integer from -128 to 127",
+            IntFormat::I16 => "must be an integer from -32768 to 32767",
+            IntFormat::U8 => "must be an integer from 0 to 255",
+            IntFormat::U16 => "must be an integer from 0 to 65535",
             IntFormat::I32 => "must be an integer that fits in 32 bits",
             IntFormat::I64 => "must be an integer that fits in 64 bits",
             IntFormat::U32 => "must be a non-negative integer that fits in 32 bits",
@@ -667,6 +685,7 @@ impl Rules {
                 Format::Uri => (is_uri(text), "an absolute URI"),
                 Format::Ipv4 => (text.parse::<std::net::Ipv4Addr>().is_ok(), "an IPv4 address"),
                 Format::Ipv6 => (text.parse::<std::net::Ipv6Addr>().is_ok(), "an IPv6 address"),
+                Format::Ip => (text.parse::<std::net::IpAddr>().is_ok(), "an IPv4 or IPv6 address"),
             };
             if !valid {
                 fail(format!("must be {what}"));
