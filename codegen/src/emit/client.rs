@@ -84,8 +84,10 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let mut imports: Vec<_> = response_types.iter().cloned().chain(params_types).chain(op_types).collect();
     imports.sort_by_key(ToString::to_string);
     imports.dedup_by_key(|i| i.to_string());
+    // Only a JSON body is sent as its model; other bodies go as bytes or text.
     let uses_models = api.operations.iter().any(|op| {
-        op.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(mentions_named) || paginated(api, op).is_some()
+        op.body.as_ref().filter(|b| is_json(&b.content_type)).and_then(|b| b.ty.as_ref()).is_some_and(mentions_named)
+            || paginated(api, op).is_some()
     });
     let models_use = uses_models.then(|| {
         quote!(

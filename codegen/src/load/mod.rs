@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jsonptr::{Pointer, PointerBuf};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::diag::Diagnostic;
 
@@ -164,6 +164,10 @@ impl Spec {
             at.file
         } else {
             if file.contains("://") {
+                // A schema may name itself by an absolute `$id`; a `$ref` to that URI is local.
+                if let Some(base) = self.find_in_docs(|node| node.get("$id").and_then(Value::as_str) == Some(file)) {
+                    return self.resolve_fragment(at, reference, base, fragment);
+                }
                 return Err(self
                     .error(&ref_loc, format!("remote `$ref` `{reference}` is not supported"))
                     .with_hint("download the document and refer to it by a relative path"));
@@ -191,12 +195,43 @@ impl Spec {
             }
             id
         };
+        self.resolve_fragment(at, reference, Location { file: file_id, pointer: PointerBuf::root() }, fragment)
+    }
+
+    /// The node that `fragment` names inside the resource at `base`: a JSON pointer from it,
+    /// or a plain name that a `$anchor` (or `$dynamicAnchor`) inside it declares.
+    fn resolve_fragment(
+        &self,
+        at: &Location,
+        reference: &str,
+        base: Location,
+        fragment: &str,
+    ) -> Result<Location, Diagnostic> {
+        let ref_loc = at.join("$ref");
+        let file_id = base.file;
         let fragment = decode(fragment);
+        if !fragment.is_empty() && !fragment.starts_with('/') {
+            let anchored = |node: &Map<String, Value>| {
+                ["$anchor", "$dynamicAnchor"].iter().any(|k| node.get(*k).and_then(Value::as_str) == Some(&fragment))
+            };
+            return match self.get(&base).and_then(|root| find_node(root, &anchored)) {
+                Some(inner) => Ok(Location { file: file_id, pointer: base.pointer.concat(&inner) }),
+                None => Err(self
+                    .error(
+                        &ref_loc,
+                        format!(
+                            "dangling `$ref` `{reference}`: no `$anchor: {fragment}` in `{}`",
+                            self.display(file_id)
+                        ),
+                    )
+                    .with_hint("write the fragment as a JSON pointer (`#/path/to/node`) or declare the `$anchor`")),
+            };
+        }
         let pointer = PointerBuf::parse(fragment.as_str()).map_err(|_| {
             self.error(&ref_loc, format!("`$ref` `{reference}` has a fragment that is not a JSON pointer"))
                 .with_hint("write the fragment as `#/path/to/node`")
         })?;
-        let target = Location { file: file_id, pointer };
+        let target = Location { file: file_id, pointer: base.pointer.concat(&pointer) };
         if self.get(&target).is_none() {
             return Err(self.error(
                 &ref_loc,
@@ -245,6 +280,14 @@ impl Spec {
     /// The warnings [`Spec::members`] has left, in document order.
     pub fn take_ref_warnings(&self) -> Vec<Diagnostic> {
         std::mem::take(&mut *self.ref_warnings.borrow_mut()).into_values().collect()
+    }
+
+    /// The first node, in file order, that `found` accepts.
+    fn find_in_docs(&self, found: impl Fn(&Map<String, Value>) -> bool) -> Option<Location> {
+        self.docs.iter().enumerate().find_map(|(i, doc)| {
+            let pointer = find_node(doc.value.as_ref().ok()?, &found)?;
+            Some(Location { file: FileId(u32::try_from(i).ok()?), pointer })
+        })
     }
 
     /// Fills in the line of every diagnostic whose file this spec holds.
@@ -381,6 +424,29 @@ fn collect_refs(value: &Value, in_properties: bool, out: &mut Vec<String>) {
         }
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, false, out)),
         _ => {}
+    }
+}
+
+/// The pointer to the first object under `value` (itself included) that `found` accepts,
+/// skipping `x-` extension members.
+fn find_node(value: &Value, found: &impl Fn(&Map<String, Value>) -> bool) -> Option<PointerBuf> {
+    match value {
+        Value::Object(map) => {
+            if found(map) {
+                return Some(PointerBuf::root());
+            }
+            map.iter().filter(|(k, _)| !k.starts_with("x-")).find_map(|(k, child)| {
+                let mut inner = find_node(child, found)?;
+                inner.push_front(k.as_str());
+                Some(inner)
+            })
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, child)| {
+            let mut inner = find_node(child, found)?;
+            inner.push_front(i.to_string());
+            Some(inner)
+        }),
+        _ => None,
     }
 }
 

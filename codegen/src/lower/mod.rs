@@ -71,7 +71,8 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
     let info = info(spec, &root, doc, errors);
     let servers = servers(spec, &root, doc, errors);
     let security_schemes = security_schemes(types, &root, errors);
-    let scheme_names: BTreeSet<String> = security_schemes.iter().map(|s| s.wire_name.clone()).collect();
+    let scheme_names: BTreeSet<String> =
+        security_schemes.iter().map(|s| s.wire_name.clone()).chain(types.transport_schemes.iter().cloned()).collect();
 
     // Component names first, so inline types never take a name a component has.
     let mut component_locs = Vec::new();
@@ -324,7 +325,7 @@ fn servers(
     out
 }
 
-fn security_schemes(types: &Types<'_>, root: &Location, errors: &mut Vec<Diagnostic>) -> Vec<SecurityScheme> {
+fn security_schemes(types: &mut Types<'_>, root: &Location, errors: &mut Vec<Diagnostic>) -> Vec<SecurityScheme> {
     let spec = types.spec;
     let Some((schemes_loc, Value::Object(schemes))) = section(spec, root, "securitySchemes", errors) else {
         return Vec::new();
@@ -343,6 +344,15 @@ fn security_schemes(types: &Types<'_>, root: &Location, errors: &mut Vec<Diagnos
                 continue;
             }
         };
+        if raw.get("type").and_then(Value::as_str) == Some("mutualTLS") {
+            // Checked by TLS, below HTTP: nothing for the generated code to send or read.
+            types.warnings.push(
+                spec.warning(&loc, format!("security scheme `{name}` is mutual TLS: the generated code does not check it"))
+                    .with_hint("the client presents its certificate through the reqwest::Client you give it (reqwest::Identity); terminate TLS with client-certificate verification in front of the server"),
+            );
+            types.transport_schemes.insert(name.clone());
+            continue;
+        }
         let scheme: openapiv3::SecurityScheme = match serde_json::from_value(Value::Object(raw.clone())) {
             Ok(s) => s,
             Err(e) => {

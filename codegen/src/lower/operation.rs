@@ -434,6 +434,9 @@ impl<'s> Types<'s> {
                         )
                         .with_hint(format!("declare `{name}` under components.securitySchemes, or fix the name")));
                 }
+                if self.transport_schemes.contains(name) {
+                    continue;
+                }
                 let scopes = scopes
                     .as_array()
                     .map(|s| s.iter().filter_map(Value::as_str).map(str::to_string).collect())

@@ -90,6 +90,8 @@ pub(crate) struct Types<'s> {
     /// Wire name → its `snake_case` field name: the same few hundred member names recur
     /// in thousands of schemas, and case conversion is slow.
     snake_names: HashMap<String, String>,
+    /// Security schemes checked below HTTP (`mutualTLS`): requirements leave them out.
+    pub transport_schemes: BTreeSet<String>,
 }
 
 type Obj = Map<String, Value>;
@@ -109,6 +111,7 @@ impl<'s> Types<'s> {
             components: HashMap::new(),
             memo: HashMap::new(),
             snake_names: HashMap::new(),
+            transport_schemes: BTreeSet::new(),
         }
     }
 
@@ -276,6 +279,18 @@ impl<'s> Types<'s> {
     ) -> Result<(TypeRef, bool), Diagnostic> {
         let (types, mut null) = self.types_of(loc, map)?;
         null |= map.get("nullable") == Some(&Value::Bool(true));
+        let unchecked: Vec<&str> = UNCHECKED.iter().copied().filter(|k| map.contains_key(*k)).collect();
+        if !unchecked.is_empty() {
+            let list = unchecked.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            self.warnings.push(
+                self.spec
+                    .warning(
+                        loc,
+                        format!("{list}: not expressed in the Rust types nor checked by the generated server"),
+                    )
+                    .with_hint("the type keeps the schema's other keywords; check these rules in your own code"),
+            );
+        }
 
         if let Some(all) = map.get("allOf") {
             let Value::Array(all) = all else {
@@ -402,6 +417,12 @@ impl<'s> Types<'s> {
                             names::singular(&hint).unwrap_or_else(|| format!("{hint}Item"))
                         };
                         self.schema(&loc.join("items"), &item_hint)?
+                    }
+                    None if map.contains_key("prefixItems") => {
+                        self.warnings.push(
+                            self.spec.warning(loc, "a tuple (`prefixItems`) is kept as a list of serde_json::Value"),
+                        );
+                        TypeRef::Any
                     }
                     None => {
                         self.warnings.push(
@@ -743,7 +764,16 @@ impl<'s> Types<'s> {
                     .filter(|s| !s.is_empty())
                     .unwrap_or(&self.raw[t.0].name)
                     .to_string(),
-                TypeRef::Scalar(Scalar::String | Scalar::DateTime | Scalar::Date) => "String".into(),
+                TypeRef::Scalar(
+                    Scalar::String
+                    | Scalar::DateTime
+                    | Scalar::Date
+                    | Scalar::Uuid
+                    | Scalar::Ipv4
+                    | Scalar::Ipv6
+                    | Scalar::Ip,
+                ) => "String".into(),
+                TypeRef::Scalar(Scalar::Null) => "Null".into(),
                 TypeRef::Scalar(Scalar::Bool) => "Bool".into(),
                 TypeRef::Scalar(Scalar::F32 | Scalar::F64) => "Number".into(),
                 TypeRef::Scalar(_) => "Integer".into(),
@@ -759,6 +789,27 @@ impl<'s> Types<'s> {
             Discriminator { property, other }
         });
         if let Some(d) = &discriminator {
+            // A tag selects one alternative: the first that claims it.
+            let mut claimed: Vec<(String, String)> = Vec::new();
+            for (v, alt) in variants.iter_mut().zip(alts) {
+                let mut kept = Vec::new();
+                for tag in std::mem::take(&mut v.tags) {
+                    match claimed.iter().find(|(t, _)| *t == tag) {
+                        Some((_, first)) => self.warnings.push(self.spec.warning(
+                            alt,
+                            format!(
+                                "discriminator `{}` value `{tag}` selects `{first}` already; it is read as that",
+                                d.property
+                            ),
+                        )),
+                        None => {
+                            claimed.push((tag.clone(), v.name.clone()));
+                            kept.push(tag);
+                        }
+                    }
+                }
+                v.tags = kept;
+            }
             for (v, alt) in variants.iter().zip(alts) {
                 if v.tags.is_empty() {
                     self.warnings.push(self.spec.warning(
@@ -810,6 +861,27 @@ impl<'s> Types<'s> {
         keys.into_iter().find(|k| self.follow(&schemas.join(k)).is_ok_and(|l| l == *target)).cloned()
     }
 }
+
+/// JSON Schema assertions and applicators that lowering reads nothing from: a schema using one
+/// gets a warning, so a rule is never dropped silently.
+const UNCHECKED: &[&str] = &[
+    "not",
+    "if",
+    "then",
+    "else",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+    "patternProperties",
+    "$dynamicRef",
+    "$recursiveRef",
+];
 
 fn is_annotation(key: &str) -> bool {
     ANNOTATIONS.contains(&key) || key.starts_with("x-")
