@@ -243,14 +243,81 @@ pub struct Param {
 /// A request or response body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
-    /// The media type chosen (JSON when offered).
+    /// The media type chosen (JSON when offered). It may be a range (`*/*`, `image/*`): the
+    /// caller then says which type it sends.
     pub content_type: String,
+    /// How a body of that media type travels.
+    pub kind: BodyKind,
+    /// The media type's `encoding`, per property (form and multipart bodies), in spec order.
+    pub encoding: Vec<Encoding>,
     /// What the body holds; `None` when the media type has no schema.
     pub ty: Option<TypeRef>,
     /// Whether a request body is required (always true for responses).
     pub required: bool,
     /// `description`.
     pub docs: Option<String>,
+}
+
+impl Body {
+    /// The schema's type, when the body travels as it (JSON, or a form request); other bodies
+    /// travel as text or bytes.
+    pub fn typed(&self) -> Option<&TypeRef> {
+        matches!(self.kind, BodyKind::Json | BodyKind::Form).then_some(self.ty.as_ref()).flatten()
+    }
+}
+
+/// How one property of a form or multipart body is written (an `encoding` entry).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Encoding {
+    /// The property's wire name.
+    pub property: String,
+    /// `contentType`: `application/json` sends the property as JSON text.
+    pub content_type: Option<String>,
+    /// `style` (form bodies): `form`, `spaceDelimited`, `pipeDelimited` or `deepObject`.
+    pub style: Option<ParamStyle>,
+    /// `explode` (form bodies).
+    pub explode: Option<bool>,
+}
+
+/// How a body travels, by its media type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BodyKind {
+    /// `application/json`, any `+json`: the schema's type as JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: the schema's object as form fields.
+    Form,
+    /// `text/*` and other textual types (`application/xml`, `application/sdp`, ...): a string.
+    Text,
+    /// `multipart/*`: parts; not yet typed (the caller builds them).
+    Multipart,
+    /// `text/event-stream`: server-sent events; not yet typed (read as text).
+    EventStream,
+    /// Anything else (`application/octet-stream`, `image/png`, `application/pdf`, `*/*`): bytes.
+    Binary,
+}
+
+impl BodyKind {
+    /// How a body of the media type `media` (parameters allowed) travels.
+    pub fn of(media: &str) -> BodyKind {
+        let essence = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/json" => BodyKind::Json,
+            m if m.ends_with("+json") => BodyKind::Json,
+            "application/x-www-form-urlencoded" => BodyKind::Form,
+            "text/event-stream" => BodyKind::EventStream,
+            m if m.starts_with("multipart/") => BodyKind::Multipart,
+            "text/*" => BodyKind::Text,
+            m if m.starts_with("text/") || m.ends_with("+xml") => BodyKind::Text,
+            "application/xml"
+            | "application/sdp"
+            | "application/javascript"
+            | "application/yaml"
+            | "application/x-yaml"
+            | "application/graphql"
+            | "application/x-ndjson" => BodyKind::Text,
+            _ => BodyKind::Binary,
+        }
+    }
 }
 
 /// Which responses a [`Response`] covers.

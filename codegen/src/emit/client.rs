@@ -17,12 +17,13 @@ use super::render::internal;
 use super::{ident, syntax, Chunk, Module};
 use crate::diag::Diagnostic;
 use crate::ir::{
-    Api, Body, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server, Status,
-    TypeKind, TypeRef,
+    Api, Body, BodyKind, Header, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, Server,
+    Status, TypeKind, TypeRef,
 };
 
 /// Lines for `[dependencies]` that the `client` feature turns on (all `optional = true`).
 pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
+    ("form_urlencoded", "version = \"1\""),
     ("futures-util", "version = \"0.3\", default-features = false"),
     ("percent-encoding", "version = \"2\""),
     ("reqwest", "version = \"0.13\", default-features = false, features = [\"rustls\"]"),
@@ -53,6 +54,8 @@ struct Needs {
     header_value: bool,
     /// `set_json`: a JSON request body.
     json_body: bool,
+    /// `set_form` and `FormStyle`: a form request body.
+    form_body: bool,
     /// `RawResponse::header_json`.
     header_json: bool,
     /// `RawResponse::header_list`.
@@ -85,10 +88,10 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     imports.sort_by_key(ToString::to_string);
     imports.dedup_by_key(|i| i.to_string());
     // Only a JSON body is sent as its model; other bodies go as bytes or text.
-    let uses_models = api.operations.iter().any(|op| {
-        op.body.as_ref().filter(|b| is_json(&b.content_type)).and_then(|b| b.ty.as_ref()).is_some_and(mentions_named)
-            || paginated(api, op).is_some()
-    });
+    let uses_models = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().and_then(|b| b.typed()).is_some_and(mentions_named) || paginated(api, op).is_some());
     let models_use = uses_models.then(|| {
         quote!(
             use crate::models;
@@ -613,8 +616,16 @@ fn method(api: &Api, op: &Operation, needs: &mut Needs) -> syn::ImplItem {
     let mut body_stmt = None;
     if let Some(body) = &op.body {
         let (arg_ty, stmts) = request_body(api, body, needs);
-        let arg_ty = if body.required { arg_ty } else { syntax::generic(&["Option"], vec![arg_ty]) };
+        let arg_ty = match arg_ty {
+            _ if body.required => arg_ty,
+            // `None` of an `impl Trait` would need a type spelt out at every call.
+            syn::Type::ImplTrait(_) => syntax::generic(&["Option"], vec![syntax::named(&["reqwest", "Body"])]),
+            arg_ty => syntax::generic(&["Option"], vec![arg_ty]),
+        };
         args.push(syntax::arg(syntax::binding("body"), arg_ty));
+        if takes_content_type(body) {
+            args.push(syntax::arg(syntax::binding("content_type"), syntax::ref_type(syntax::named(&["str"]))));
+        }
         body_stmt = Some(if body.required {
             stmts
         } else {
@@ -761,34 +772,91 @@ fn accept(op: &Operation) -> Option<String> {
 }
 
 /// The argument type of a request body and the statements that put it on the request.
+/// The type the method takes the body as, and the statements that put it on `request`.
+///
+/// A body whose media type is a range (`*/*`, `image/*`) is sent with the `Content-Type` the
+/// caller gives in the argument `content_type`; [`takes_content_type`] says when.
 fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::Type, Vec<syn::Stmt>) {
+    let fixed = !takes_content_type(body);
     let content_type =
         if static_header_value(&body.content_type) { body.content_type.as_str() } else { "application/octet-stream" };
     let ty = body.ty.as_ref();
-    let is_text = ty.is_some_and(|t| matches!(resolve(api, t), TypeRef::Scalar(Scalar::String)));
-    if is_json(content_type) {
-        needs.json_body = true;
-        let t = match ty {
-            Some(t) => qualified_syntax_type(api, t, &["models"]),
-            None => syntax::named(&["serde_json", "Value"]),
-        };
-        let args = vec![syntax::reference_mut(local("request")), syntax::string(content_type), local("body")];
-        (syntax::ref_type(t), vec![syntax::stmt(syntax::question(syntax::call(&["set_json"], args)))])
+    let model = || match ty {
+        Some(t) => qualified_syntax_type(api, t, &["models"]),
+        None => syntax::named(&["serde_json", "Value"]),
+    };
+    let header = if fixed {
+        syntax::call(&["HeaderValue", "from_static"], vec![syntax::string(content_type)])
     } else {
-        let (arg, value) = if is_text || ty.is_none() && content_type.starts_with("text/") {
-            (syntax::ref_type(syntax::named(&["str"])), syntax::method(local("body"), "to_owned", Vec::new()))
-        } else {
-            (syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]), local("body"))
-        };
-        let content_type = syntax::call(&["HeaderValue", "from_static"], vec![syntax::string(content_type)]);
-        let body = syntax::deref(syntax::method(local("request"), "body_mut", Vec::new()));
-        let value = syntax::call(&["Some"], vec![syntax::method(value, "into", Vec::new())]);
-        let set = vec![
-            insert_header(syntax::path_expr(&["reqwest", "header", "CONTENT_TYPE"]), content_type),
-            syntax::stmt(syntax::assign(body, value)),
-        ];
-        (arg, set)
+        needs.header_value = true;
+        syntax::question(syntax::call(&["header_value"], vec![local("content_type")]))
+    };
+    match body.kind {
+        BodyKind::Json if fixed => {
+            needs.json_body = true;
+            let args = vec![syntax::reference_mut(local("request")), syntax::string(content_type), local("body")];
+            (syntax::ref_type(model()), vec![syntax::stmt(syntax::question(syntax::call(&["set_json"], args)))])
+        }
+        BodyKind::Form => {
+            needs.form_body = true;
+            let encoding = form_encoding(body);
+            let args = vec![syntax::reference_mut(local("request")), local("body"), encoding];
+            (syntax::ref_type(model()), vec![syntax::stmt(syntax::question(syntax::call(&["set_form"], args)))])
+        }
+        BodyKind::Text | BodyKind::EventStream => {
+            let value = syntax::method(local("body"), "to_owned", Vec::new());
+            (syntax::ref_type(syntax::named(&["str"])), set_body(header, syntax::method(value, "into", Vec::new())))
+        }
+        // Bytes from memory, a file or a stream: anything reqwest can send.
+        BodyKind::Json | BodyKind::Binary | BodyKind::Multipart => {
+            let arg: syn::Type = syn::parse_quote!(impl Into<reqwest::Body>);
+            // An optional body is taken as `reqwest::Body` itself (see `method`).
+            let value = if body.required { syntax::method(local("body"), "into", Vec::new()) } else { local("body") };
+            (arg, set_body(header, value))
+        }
     }
+}
+
+/// Whether the method takes the body's `Content-Type` from the caller: its media type is a
+/// range, which is no content type to send.
+fn takes_content_type(body: &Body) -> bool {
+    body.content_type.contains('*')
+}
+
+/// `request.headers_mut().insert(CONTENT_TYPE, header); *request.body_mut() = Some(value);`
+fn set_body(header: syn::Expr, value: syn::Expr) -> Vec<syn::Stmt> {
+    let body = syntax::deref(syntax::method(local("request"), "body_mut", Vec::new()));
+    let value = syntax::call(&["Some"], vec![value]);
+    vec![
+        insert_header(syntax::path_expr(&["reqwest", "header", "CONTENT_TYPE"]), header),
+        syntax::stmt(syntax::assign(body, value)),
+    ]
+}
+
+/// `&[("name", FormStyle::..), ...]`: the properties whose `encoding` differs from the default.
+fn form_encoding(body: &Body) -> syn::Expr {
+    let entries: Vec<syn::Expr> = body
+        .encoding
+        .iter()
+        .filter_map(|e| {
+            let explode = e.explode.unwrap_or(matches!(e.style, None | Some(ParamStyle::Form)));
+            let style: syn::Expr = if e.content_type.as_deref().is_some_and(is_json) {
+                syn::parse_quote!(FormStyle::Json)
+            } else {
+                match e.style.unwrap_or(ParamStyle::Form) {
+                    ParamStyle::Form if explode => return None,
+                    ParamStyle::Form => syn::parse_quote!(FormStyle::Form { explode: false }),
+                    ParamStyle::SpaceDelimited => syn::parse_quote!(FormStyle::SpaceDelimited),
+                    ParamStyle::PipeDelimited => syn::parse_quote!(FormStyle::PipeDelimited),
+                    ParamStyle::DeepObject => syn::parse_quote!(FormStyle::DeepObject),
+                    _ => return None,
+                }
+            };
+            let name = syntax::string(&e.property);
+            Some(syn::parse_quote!((#name, #style)))
+        })
+        .collect();
+    syn::parse_quote!(&[#(#entries),*])
 }
 
 /// Follows aliases to the type a name stands for.
@@ -1090,7 +1158,7 @@ fn decode_arm(api: &Api, r: &Response, codes: &[u16], needs: &mut Needs) -> Opti
         Status::Range(d) => range_pattern(u16::from(d) * 100, codes)?,
         Status::Default => syntax::wild(),
     };
-    let body = r.body.as_ref().map(|b| body_decode(api, b));
+    let body = r.body.as_ref().map(body_decode);
     let value = match (&r.type_name, body) {
         (Some(type_name), body) => {
             let body = body.map(|b| ("body", b));
@@ -1136,16 +1204,14 @@ fn range_pattern(first: u16, codes: &[u16]) -> Option<syn::Pat> {
     }
 }
 
-fn body_decode(api: &Api, b: &Body) -> syn::Expr {
-    let text = match &b.ty {
-        None => !is_json(&b.content_type),
-        Some(t) => !is_json(&b.content_type) && matches!(resolve(api, t), TypeRef::Scalar(Scalar::String)),
-    };
+fn body_decode(b: &Body) -> syn::Expr {
     let raw = syntax::path_expr(&["raw"]);
-    if text {
-        syntax::method(syntax::method(raw, "text", Vec::new()), "into_owned", Vec::new())
-    } else {
-        syntax::question(syntax::method(raw, "json", Vec::new()))
+    match b.kind {
+        BodyKind::Json => syntax::question(syntax::method(raw, "json", Vec::new())),
+        BodyKind::Form | BodyKind::Text | BodyKind::EventStream => {
+            syntax::method(syntax::method(raw, "text", Vec::new()), "into_owned", Vec::new())
+        }
+        BodyKind::Binary | BodyKind::Multipart => syntax::method(syntax::member(raw, "body"), "clone", Vec::new()),
     }
 }
 
@@ -1245,7 +1311,7 @@ fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
     if success.next().is_some() {
         return None;
     }
-    let TypeRef::Array(item) = resolve(api, page.body.as_ref()?.ty.as_ref()?) else { return None };
+    let TypeRef::Array(item) = resolve(api, page.body.as_ref()?.typed()?) else { return None };
     let total = page.headers.iter().find(|h| h.wire_name.to_ascii_lowercase().contains("total") && int(&h.ty));
     if total.is_some() && page.type_name.is_none() {
         return None;
@@ -1481,6 +1547,99 @@ fn support(needs: &Needs) -> (TokenStream, TokenStream) {
                 let bytes = serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body does not serialize: {e}")))?;
                 request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
                 *request.body_mut() = Some(bytes.into());
+                Ok(())
+            }
+        });
+    }
+    if needs.form_body {
+        free.push(quote! {
+            /// How a form field is written where the spec's `encoding` differs from the default
+            /// (`style: form`, `explode: true`: a list repeats its key, an object's members
+            /// become fields of their own).
+            #[derive(Clone, Copy)]
+            #[allow(dead_code)] // Each spec uses the styles it uses.
+            enum FormStyle {
+                /// `explode: false`: a list or object as one comma-separated value.
+                Form { explode: bool },
+                /// A list joined with spaces.
+                SpaceDelimited,
+                /// A list joined with `|`.
+                PipeDelimited,
+                /// An object as `name[member]=value`.
+                DeepObject,
+                /// `contentType: application/json`: the value as JSON text.
+                Json,
+            }
+
+            /// Puts `body` on `request` as `application/x-www-form-urlencoded`, each member
+            /// written as `encoding` says (the default for the others).
+            fn set_form<T: serde::Serialize>(request: &mut reqwest::Request, body: &T, encoding: &[(&str, FormStyle)]) -> Result<(), InvalidRequest> {
+                fn text(value: &serde_json::Value) -> String {
+                    match value {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }
+                }
+                fn deep(out: &mut form_urlencoded::Serializer<'_, String>, key: &str, value: &serde_json::Value) {
+                    match value {
+                        serde_json::Value::Object(members) => {
+                            for (name, member) in members {
+                                deep(out, &format!("{key}[{name}]"), member);
+                            }
+                        }
+                        serde_json::Value::Array(items) => {
+                            for item in items {
+                                deep(out, &format!("{key}[]"), item);
+                            }
+                        }
+                        serde_json::Value::Null => {}
+                        scalar => {
+                            out.append_pair(key, &text(scalar));
+                        }
+                    }
+                }
+                let value = serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body does not serialize: {e}")))?;
+                let serde_json::Value::Object(members) = value else {
+                    return Err(InvalidRequest("a form body must be an object".into()));
+                };
+                let mut out = form_urlencoded::Serializer::new(String::new());
+                for (name, value) in &members {
+                    let style = encoding.iter().find(|(n, _)| n == name).map_or(FormStyle::Form { explode: true }, |(_, s)| *s);
+                    match (style, value) {
+                        (_, serde_json::Value::Null) => {}
+                        (FormStyle::Json, value) => {
+                            out.append_pair(name, &value.to_string());
+                        }
+                        (FormStyle::DeepObject, value) => deep(&mut out, name, value),
+                        (FormStyle::Form { explode: true }, serde_json::Value::Array(items)) => {
+                            for item in items {
+                                out.append_pair(name, &text(item));
+                            }
+                        }
+                        (FormStyle::Form { explode: true }, serde_json::Value::Object(members)) => {
+                            for (member, item) in members {
+                                out.append_pair(member, &text(item));
+                            }
+                        }
+                        (style, serde_json::Value::Array(items)) => {
+                            let separator = match style {
+                                FormStyle::SpaceDelimited => " ",
+                                FormStyle::PipeDelimited => "|",
+                                _ => ",",
+                            };
+                            out.append_pair(name, &items.iter().map(text).collect::<Vec<_>>().join(separator));
+                        }
+                        (_, serde_json::Value::Object(members)) => {
+                            let flat: Vec<String> = members.iter().flat_map(|(k, v)| [k.clone(), text(v)]).collect();
+                            out.append_pair(name, &flat.join(","));
+                        }
+                        (_, scalar) => {
+                            out.append_pair(name, &text(scalar));
+                        }
+                    }
+                }
+                request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+                *request.body_mut() = Some(out.finish().into());
                 Ok(())
             }
         });

@@ -267,9 +267,9 @@ fn uses_scalar(api: &Api, needs: fn(Scalar) -> bool) -> bool {
     });
     let in_operations = api.operations.iter().chain(api.webhooks.iter().map(|w| &w.operation)).any(|op| {
         op.params.iter().any(|p| uses(&p.ty))
-            || op.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(uses)
+            || op.body.as_ref().and_then(|b| b.typed()).is_some_and(uses)
             || op.responses.iter().any(|r| {
-                r.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(uses) || r.headers.iter().any(|h| uses(&h.ty))
+                r.body.as_ref().and_then(|b| b.typed()).is_some_and(uses) || r.headers.iter().any(|h| uses(&h.ty))
             })
     });
     in_types || in_operations

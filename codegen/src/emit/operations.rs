@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::models::qualified_syntax_type;
 use super::{ident, syntax, Chunk, Module};
-use crate::ir::{Api, Operation, Response, Status, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, Response, Status, TypeRef};
 
 pub(crate) fn operations(api: &Api) -> Module<'_> {
     let items = Box::new(api.operations.iter().map(|op| Chunk::Syntax(operation(api, op))));
@@ -42,7 +42,7 @@ fn uses_models(op: &Operation) -> bool {
     }
     op.params.iter().any(|p| named(&p.ty))
         || op.responses.iter().any(|r| {
-            r.body.as_ref().and_then(|b| b.ty.as_ref()).is_some_and(named) || r.headers.iter().any(|h| named(&h.ty))
+            r.body.as_ref().and_then(|b| b.typed()).is_some_and(named) || r.headers.iter().any(|h| named(&h.ty))
         })
 }
 
@@ -160,10 +160,12 @@ fn response_docs(r: &Response) -> String {
 /// The Rust type of a response body, if the response has one.
 fn body_type(api: &Api, r: &Response) -> Option<syn::Type> {
     let body = r.body.as_ref()?;
-    Some(match &body.ty {
-        Some(ty) => qualified_syntax_type(api, ty, MODELS),
-        None if body.content_type.contains("json") => syntax::named(&["serde_json", "Value"]),
-        None => syntax::named(&["String"]),
+    Some(match (body.kind, &body.ty) {
+        (BodyKind::Json, Some(ty)) => qualified_syntax_type(api, ty, MODELS),
+        (BodyKind::Json, None) => syntax::named(&["serde_json", "Value"]),
+        // Lowering makes a form answer text; a form is typed only as a request.
+        (BodyKind::Form | BodyKind::Text | BodyKind::EventStream, _) => syntax::named(&["String"]),
+        (BodyKind::Binary | BodyKind::Multipart, _) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
     })
 }
 

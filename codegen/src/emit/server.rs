@@ -17,8 +17,8 @@ use super::render::Body;
 use super::{ident, syntax, Chunk, Module};
 use crate::diag::Diagnostic;
 use crate::ir::{
-    Api, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind, SecurityScheme,
-    Status, TypeId, TypeKind, TypeRef,
+    Api, BodyKind, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind,
+    SecurityScheme, Status, TypeId, TypeKind, TypeRef,
 };
 use crate::names::{self, Scope};
 
@@ -246,6 +246,7 @@ const SUPPORT_NAMES: &[&str] = &[
     "ErrorMedia",
     "Format",
     "IntFormat",
+    "Media",
     "Operation",
     "Param",
     "Rejection",
@@ -471,13 +472,14 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
 /// The type of an operation's request body, as its trait method takes it.
 fn request_body_type(api: &Api, op: &Operation, imports: &mut Imports) -> Option<syn::Type> {
     let body = op.body.as_ref()?;
-    let t = match &body.ty {
-        Some(ty) => {
+    let t = match (body.kind, body.typed()) {
+        (_, Some(ty)) => {
             imports.note_type(api, ty);
             qualified_syntax_type(api, ty, &["crate", "models"])
         }
-        None if is_json(&body.content_type) => syntax::named(&["serde_json", "Value"]),
-        None => syntax::named(&["String"]),
+        (BodyKind::Json | BodyKind::Form, None) => syntax::named(&["serde_json", "Value"]),
+        (BodyKind::Text | BodyKind::EventStream, None) => syntax::named(&["String"]),
+        (BodyKind::Binary | BodyKind::Multipart, None) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
     };
     Some(if body.required { t } else { syntax::generic(&["Option"], vec![t]) })
 }
@@ -601,8 +603,22 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
         let params = syntax::struct_expr(&[&op.params_type], fields.collect());
         stmts.push(syntax::let_stmt(syntax::binding("params"), params));
     }
-    if op.body.is_some() {
-        stmts.push(syntax::let_stmt(syntax::binding("body"), input("body", Vec::new())));
+    if let Some(b) = &op.body {
+        let raw = |getter: &str| {
+            let taken = syntax::method(syntax::path_expr(&["input"]), getter, Vec::new());
+            // `extract` answered 422 already when a required body is missing.
+            if b.required {
+                syntax::method(taken, "unwrap_or_default", Vec::new())
+            } else {
+                taken
+            }
+        };
+        let value = match b.kind {
+            BodyKind::Json | BodyKind::Form => input("body", Vec::new()),
+            BodyKind::Text | BodyKind::EventStream => raw("text"),
+            BodyKind::Binary | BodyKind::Multipart => raw("bytes"),
+        };
+        stmts.push(syntax::let_stmt(syntax::binding("body"), value));
     }
     let args = [
         (!matches!(auth, Auth::None)).then_some("principal"),
@@ -659,7 +675,7 @@ fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imp
     let params: Vec<syn::Expr> = op.params.iter().map(|p| param(p, schemas, imports)).collect();
     let body = match &op.body {
         Some(b) => {
-            let schema = match &b.ty {
+            let schema = match b.typed() {
                 Some(ty) => schemas.expr(ty, &Constraints::default(), &["schemas"]),
                 None => {
                     imports.add("Schema");
@@ -668,7 +684,18 @@ fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imp
             };
             imports.add("RequestBody");
             let ctor = if b.required { "required" } else { "optional" };
-            syntax::call(&["Some"], vec![syntax::call(&["RequestBody", ctor], vec![schema])])
+            let mut body = syntax::call(&["RequestBody", ctor], vec![schema]);
+            let media = match b.kind {
+                BodyKind::Json => None,
+                BodyKind::Form => Some("Form"),
+                BodyKind::Text | BodyKind::EventStream => Some("Text"),
+                BodyKind::Binary | BodyKind::Multipart => Some("Bytes"),
+            };
+            if let Some(media) = media {
+                imports.add("Media");
+                body = syntax::method(body, "media", vec![syntax::path_expr(&["Media", media])]);
+            }
+            syntax::call(&["Some"], vec![body])
         }
         None => syntax::path_expr(&["None"]),
     };
@@ -741,7 +768,7 @@ impl<'a> Schemas<'a> {
             for p in &op.params {
                 reach(api, &p.ty, &mut reachable);
             }
-            if let Some(ty) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
+            if let Some(ty) = op.body.as_ref().and_then(|b| b.typed()) {
                 reach(api, ty, &mut reachable);
             }
         }
@@ -1107,11 +1134,23 @@ fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
     let empty = || syntax::call(&["support", "empty"], vec![status()]);
     let has_body = r.body.is_some();
     let body_expr = |value: syn::Expr| match &r.body {
-        Some(b) if is_json(&b.content_type) || !matches!(b.ty, None | Some(TypeRef::Scalar(Scalar::String))) => {
-            let args = vec![status(), syntax::string(&b.content_type), syntax::reference(value)];
-            syntax::call(&["support", "json"], args)
+        Some(b) => {
+            // A range (`*/*`, `image/*`) is no content type to send.
+            let content_type =
+                |fallback: &str| syntax::string(if b.content_type.contains('*') { fallback } else { &b.content_type });
+            match b.kind {
+                BodyKind::Json | BodyKind::Form => {
+                    let args = vec![status(), content_type("application/json"), syntax::reference(value)];
+                    syntax::call(&["support", "json"], args)
+                }
+                BodyKind::Text | BodyKind::EventStream => {
+                    syntax::call(&["support", "text"], vec![status(), content_type("text/plain"), value])
+                }
+                BodyKind::Binary | BodyKind::Multipart => {
+                    syntax::call(&["support", "bytes"], vec![status(), content_type("application/octet-stream"), value])
+                }
+            }
         }
-        Some(b) => syntax::call(&["support", "text"], vec![status(), syntax::string(&b.content_type), value]),
         None => empty(),
     };
     match &r.type_name {

@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 use super::schema::{constraints_of, docs_of, Hint, Types};
 use crate::diag::Diagnostic;
 use crate::ir::{
-    Body, Header, Origin, Param, ParamLocation, ParamStyle, Response, SecurityRequirement, Status, TypeRef,
+    Body, BodyKind, Encoding, Header, Origin, Param, ParamLocation, ParamStyle, Response, SecurityRequirement, Status,
+    TypeRef,
 };
 use crate::load::Location;
 use crate::names::{self, Scope};
@@ -239,16 +240,9 @@ impl<'s> Types<'s> {
                     constraints = constraints_of(&self.chain(&schema_loc));
                 }
                 let style = match p.get("style").and_then(Value::as_str) {
-                    Some("simple") => ParamStyle::Simple,
-                    Some("form") => ParamStyle::Form,
-                    Some("label") => ParamStyle::Label,
-                    Some("matrix") => ParamStyle::Matrix,
-                    Some("spaceDelimited") => ParamStyle::SpaceDelimited,
-                    Some("pipeDelimited") => ParamStyle::PipeDelimited,
-                    Some("deepObject") => ParamStyle::DeepObject,
-                    Some(other) => {
-                        return Err(self.spec.error(&ploc.join("style"), format!("unknown parameter style `{other}`")))
-                    }
+                    Some(s) => param_style(s).ok_or_else(|| {
+                        self.spec.error(&ploc.join("style"), format!("unknown parameter style `{s}`"))
+                    })?,
                     None if matches!(location, ParamLocation::Query | ParamLocation::Cookie) => ParamStyle::Form,
                     None => ParamStyle::Simple,
                 };
@@ -331,8 +325,34 @@ impl<'s> Types<'s> {
         } else {
             None
         };
+        let mut encoding = Vec::new();
+        if let Some((eloc, Value::Object(entries))) = self.spec.members(&mloc.join("encoding"))? {
+            for (property, e) in entries {
+                let Value::Object(e) = e else {
+                    return Err(self.spec.error(&eloc.join(property), "an `encoding` entry must be an object"));
+                };
+                let style = match e.get("style").and_then(Value::as_str) {
+                    None => None,
+                    Some(s) => Some(param_style(s).ok_or_else(|| {
+                        self.spec.error(&eloc.join(property).join("style"), format!("unknown style `{s}`"))
+                    })?),
+                };
+                encoding.push(Encoding {
+                    property: property.clone(),
+                    content_type: e.get("contentType").and_then(Value::as_str).map(str::to_string),
+                    style,
+                    explode: e.get("explode").and_then(Value::as_bool),
+                });
+            }
+        }
         Ok(Some(Body {
             content_type: media.clone(),
+            kind: match BodyKind::of(media) {
+                // A form answer is rare; it is kept as the text it is.
+                BodyKind::Form if !request => BodyKind::Text,
+                kind => kind,
+            },
+            encoding,
             ty,
             required: !request || b.get("required") == Some(&Value::Bool(true)),
             docs: docs_of(b),
@@ -447,6 +467,20 @@ impl<'s> Types<'s> {
         }
         Ok(out)
     }
+}
+
+/// A `style` value.
+fn param_style(style: &str) -> Option<ParamStyle> {
+    Some(match style {
+        "simple" => ParamStyle::Simple,
+        "form" => ParamStyle::Form,
+        "label" => ParamStyle::Label,
+        "matrix" => ParamStyle::Matrix,
+        "spaceDelimited" => ParamStyle::SpaceDelimited,
+        "pipeDelimited" => ParamStyle::PipeDelimited,
+        "deepObject" => ParamStyle::DeepObject,
+        _ => return None,
+    })
 }
 
 /// The response of an operation that documents none: any status, no body read.

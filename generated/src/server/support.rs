@@ -1937,20 +1937,95 @@ impl Raw<'_> {
     }
 }
 
-/// A JSON request body.
+/// How a request body travels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Media {
+    /// JSON, checked against the body's schema.
+    Json,
+    /// `application/x-www-form-urlencoded`: read into JSON by the schema, then checked as JSON.
+    Form,
+    /// Text, taken as it is (UTF-8).
+    Text,
+    /// Bytes, taken as they are.
+    Bytes,
+}
+
+/// A request body.
 pub(crate) struct RequestBody {
     required: bool,
     schema: Schema,
+    media: Media,
 }
 
 impl RequestBody {
     pub(crate) const fn required(schema: Schema) -> Self {
-        RequestBody { required: true, schema }
+        RequestBody { required: true, schema, media: Media::Json }
     }
 
     pub(crate) const fn optional(schema: Schema) -> Self {
-        RequestBody { required: false, schema }
+        RequestBody { required: false, schema, media: Media::Json }
     }
+
+    /// A body that is not JSON.
+    pub(crate) const fn media(mut self, media: Media) -> Self {
+        self.media = media;
+        self
+    }
+}
+
+/// A form body as the JSON object its schema describes: each field's text read as its
+/// property's type (a list property collects every occurrence of its key, `name[member]`
+/// fills an object), so that it is checked and read like a JSON body. Text that is not of
+/// its property's type is kept as a string, for the check to name.
+fn form_to_json(schema: &Schema, bytes: &[u8]) -> Value {
+    let properties: &[Property] = match schema.resolved().kind {
+        Kind::Object(properties, _) => properties,
+        _ => &[],
+    };
+    let property = |name: &str| properties.iter().find(|p| p.name == name).map(|p| p.schema.resolved());
+    let read = |schema: Option<&Schema>, text: &str| match schema {
+        Some(schema) => coerce(schema, text).unwrap_or_else(|_| Value::String(text.to_owned())),
+        None => Value::String(text.to_owned()),
+    };
+    let mut out = serde_json::Map::new();
+    for (key, text) in form_urlencoded::parse(bytes) {
+        let (name, member) = match key.split_once('[') {
+            Some((name, rest)) if rest.ends_with(']') => (name, Some(&rest[..rest.len() - 1])),
+            _ => (key.as_ref(), None),
+        };
+        let schema = property(name);
+        match (schema.map(|s| &s.kind), member) {
+            (Some(Kind::Array(items)), _) => {
+                let item = read(Some(items.resolved()), &text);
+                match out.entry(name).or_insert_with(|| Value::Array(Vec::new())) {
+                    Value::Array(list) => list.push(item),
+                    other => *other = Value::Array(vec![item]),
+                }
+            }
+            (_, Some(member)) if !member.is_empty() => {
+                let inner = match schema.map(|s| &s.kind) {
+                    Some(Kind::Object(props, _)) => props.iter().find(|p| p.name == member).map(|p| p.schema.resolved()),
+                    Some(Kind::Map(values)) => Some(values.resolved()),
+                    _ => None,
+                };
+                let value = read(inner, &text);
+                match out.entry(name).or_insert_with(|| Value::Object(serde_json::Map::new())) {
+                    Value::Object(members) => {
+                        members.insert(member.to_owned(), value);
+                    }
+                    other => *other = Value::Object([(member.to_owned(), value)].into_iter().collect()),
+                }
+            }
+            _ => {
+                out.insert(name.to_owned(), read(schema, &text));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn is_form(content_type: &str) -> bool {
+    content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
 
 /// Media types of the error responses an operation documents; `None` when undocumented,
@@ -2071,7 +2146,12 @@ impl Operation {
         let (mut body_bytes, mut body_unchecked, mut body_repeats) = (Bytes::new(), false, false);
         if let Some(spec) = &self.body {
             let content_type = parts.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("?"));
-            let not_json = content_type.filter(|ct| !is_json(ct)).map(str::to_owned);
+            let (expected, accepted): (&str, fn(&str) -> bool) = match spec.media {
+                Media::Json => ("JSON (`application/json`)", is_json),
+                Media::Form => ("a form (`application/x-www-form-urlencoded`)", is_form),
+                Media::Text | Media::Bytes => ("", |_| true),
+            };
+            let unsupported = content_type.filter(|ct| !accepted(ct)).map(str::to_owned);
             let bytes = axum::body::to_bytes(body, body_limit).await.map_err(|error| {
                 let (status, detail) = if error.into_inner().is::<http_body_util::LengthLimitError>() {
                     (StatusCode::PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts.")
@@ -2081,8 +2161,8 @@ impl Operation {
                 Rejection::new(problem(status, PROBLEM_JSON, detail, Vec::new()))
             })?;
             if !bytes.is_empty() {
-                if let Some(ct) = not_json {
-                    let detail = format!("The request body must be JSON (`application/json`), not `{ct}`.");
+                if let Some(ct) = unsupported {
+                    let detail = format!("The request body must be {expected}, not `{ct}`.");
                     return Err(Rejection::new(problem(
                         StatusCode::UNSUPPORTED_MEDIA_TYPE,
                         PROBLEM_JSON,
@@ -2090,7 +2170,22 @@ impl Operation {
                         Vec::new(),
                     )));
                 }
-                if errors.is_empty() {
+                let bytes = match spec.media {
+                    Media::Json => bytes,
+                    Media::Form => Bytes::from(form_to_json(&spec.schema, &bytes).to_string()),
+                    Media::Text if std::str::from_utf8(&bytes).is_err() => {
+                        errors.push(InvalidField { field: None, message: "the request body must be UTF-8 text".into() });
+                        Bytes::new()
+                    }
+                    // Taken as they are: there is no schema to check them against.
+                    Media::Text | Media::Bytes => {
+                        body_bytes = bytes;
+                        Bytes::new()
+                    }
+                };
+                if bytes.is_empty() {
+                    // A text or byte body, kept above.
+                } else if errors.is_empty() {
                     // Nothing else is wrong: the body is checked as it is read, in one pass.
                     (body_bytes, body_unchecked) = (bytes, true);
                 } else {
@@ -2182,6 +2277,19 @@ impl Input {
 
     /// The request body, typed (`Option` when optional); a body left unchecked by
     /// [`Operation::extract`] is checked as it is read, and answered 422 with every problem.
+    /// A text body as it came; `None` when the request had none.
+    pub(crate) fn text(&mut self) -> Option<String> {
+        let bytes = std::mem::take(&mut self.body);
+        // `extract` checked that it is UTF-8.
+        (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// A byte body as it came; `None` when the request had none.
+    pub(crate) fn bytes(&mut self) -> Option<Vec<u8>> {
+        let bytes = std::mem::take(&mut self.body);
+        (!bytes.is_empty()).then(|| bytes.to_vec())
+    }
+
     pub(crate) fn body<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
         let bytes = std::mem::take(&mut self.body);
         let text = std::str::from_utf8(&bytes).unwrap_or_default();
@@ -2269,6 +2377,11 @@ pub(crate) fn json<T: Serialize>(status: u16, content_type: &'static str, body: 
             Vec::new(),
         ),
     }
+}
+
+/// A response with a byte body.
+pub(crate) fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
+    with_body(status, content_type, body)
 }
 
 /// A response with a text body.
