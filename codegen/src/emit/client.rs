@@ -26,7 +26,7 @@ pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
     ("form_urlencoded", "version = \"1\""),
     ("futures-util", "version = \"0.3\", default-features = false"),
     ("percent-encoding", "version = \"2\""),
-    ("reqwest", "version = \"0.13\", default-features = false, features = [\"rustls\"]"),
+    ("reqwest", "version = \"0.13\", default-features = false, features = [\"rustls\", \"stream\"]"),
     ("tokio", "version = \"1\", features = [\"time\"]"),
     ("tracing", "version = \"0.1\", default-features = false, features = [\"std\"]"),
 ];

@@ -695,6 +695,32 @@ fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imp
                 imports.add("Media");
                 body = syntax::method(body, "media", vec![syntax::path_expr(&["Media", media])]);
             }
+            let styles: Vec<syn::Expr> = b
+                .encoding
+                .iter()
+                .filter(|_| b.kind == BodyKind::Form)
+                .filter_map(|e| {
+                    let style = e.style.unwrap_or(ParamStyle::Form);
+                    let explode = e.explode.unwrap_or(style == ParamStyle::Form);
+                    if style == ParamStyle::Form && explode {
+                        return None;
+                    }
+                    let style = match style {
+                        ParamStyle::SpaceDelimited => "SpaceDelimited",
+                        ParamStyle::PipeDelimited => "PipeDelimited",
+                        ParamStyle::DeepObject => "DeepObject",
+                        _ => "Form",
+                    };
+                    let name = syntax::string(&e.property);
+                    let style = syntax::path_expr(&["Style", style]);
+                    let explode = syntax::boolean(explode);
+                    Some(syn::parse_quote!((#name, #style, #explode)))
+                })
+                .collect();
+            if !styles.is_empty() {
+                imports.add("Style");
+                body = syntax::method(body, "styles", vec![syn::parse_quote!(&[#(#styles),*])]);
+            }
             syntax::call(&["Some"], vec![body])
         }
         None => syntax::path_expr(&["None"]),

@@ -1955,20 +1955,28 @@ pub(crate) struct RequestBody {
     required: bool,
     schema: Schema,
     media: Media,
+    /// Form fields written otherwise than `style: form, explode: true` (the `encoding`).
+    styles: &'static [(&'static str, Style, bool)],
 }
 
 impl RequestBody {
     pub(crate) const fn required(schema: Schema) -> Self {
-        RequestBody { required: true, schema, media: Media::Json }
+        RequestBody { required: true, schema, media: Media::Json, styles: &[] }
     }
 
     pub(crate) const fn optional(schema: Schema) -> Self {
-        RequestBody { required: false, schema, media: Media::Json }
+        RequestBody { required: false, schema, media: Media::Json, styles: &[] }
     }
 
     /// A body that is not JSON.
     pub(crate) const fn media(mut self, media: Media) -> Self {
         self.media = media;
+        self
+    }
+
+    /// How the form fields that differ from the default are written: name, style, explode.
+    pub(crate) const fn styles(mut self, styles: &'static [(&'static str, Style, bool)]) -> Self {
+        self.styles = styles;
         self
     }
 }
@@ -1977,7 +1985,7 @@ impl RequestBody {
 /// property's type (a list property collects every occurrence of its key, `name[member]`
 /// fills an object), so that it is checked and read like a JSON body. Text that is not of
 /// its property's type is kept as a string, for the check to name.
-fn form_to_json(schema: &Schema, bytes: &[u8]) -> Value {
+fn form_to_json(schema: &Schema, styles: &[(&str, Style, bool)], bytes: &[u8]) -> Value {
     let properties: &[Property] = match schema.resolved().kind {
         Kind::Object(properties, _) => properties,
         _ => &[],
@@ -1996,10 +2004,23 @@ fn form_to_json(schema: &Schema, bytes: &[u8]) -> Value {
         let schema = property(name);
         match (schema.map(|s| &s.kind), member) {
             (Some(Kind::Array(items)), _) => {
-                let item = read(Some(items.resolved()), &text);
-                match out.entry(name).or_insert_with(|| Value::Array(Vec::new())) {
-                    Value::Array(list) => list.push(item),
-                    other => *other = Value::Array(vec![item]),
+                // A list not exploded is one field, its items joined by the style's separator.
+                let separator = match styles.iter().find(|(n, ..)| *n == name) {
+                    Some((_, Style::SpaceDelimited, _)) => Some(' '),
+                    Some((_, Style::PipeDelimited, _)) => Some('|'),
+                    Some((_, _, false)) => Some(','),
+                    _ => None,
+                };
+                let texts: Vec<&str> = match separator {
+                    Some(c) => text.split(c).collect(),
+                    None => vec![&text],
+                };
+                let entry = out.entry(name).or_insert_with(|| Value::Array(Vec::new()));
+                if !entry.is_array() {
+                    *entry = Value::Array(Vec::new());
+                }
+                if let Value::Array(list) = entry {
+                    list.extend(texts.into_iter().map(|t| read(Some(items.resolved()), t)));
                 }
             }
             (_, Some(member)) if !member.is_empty() => {
@@ -2172,7 +2193,7 @@ impl Operation {
                 }
                 let bytes = match spec.media {
                     Media::Json => bytes,
-                    Media::Form => Bytes::from(form_to_json(&spec.schema, &bytes).to_string()),
+                    Media::Form => Bytes::from(form_to_json(&spec.schema, spec.styles, &bytes).to_string()),
                     Media::Text if std::str::from_utf8(&bytes).is_err() => {
                         errors.push(InvalidField { field: None, message: "the request body must be UTF-8 text".into() });
                         Bytes::new()

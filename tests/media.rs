@@ -1,0 +1,70 @@
+//! Bodies that are not JSON, end to end: the `media_types` fixture's crate is generated and
+//! its own client is run against its own server over loopback (`media_e2e/loopback.rs`).
+//!
+//! The crate lives in a scratch workspace under `target/media-e2e/`, pinned to this
+//! workspace's `Cargo.lock` and sharing the fixture checks' target folder, so a second run
+//! rebuilds only what changed.
+
+use std::path::Path;
+use std::process::Command;
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace")
+}
+
+/// Writes `text` to `path` unless the file already holds it (so cargo sees no change).
+fn write_if_changed(path: &Path, text: &[u8]) {
+    if std::fs::read(path).is_ok_and(|old| old == text) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().expect("files live in a folder")).expect("create a scratch folder");
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+#[test]
+fn client_and_server_exchange_form_binary_and_text_bodies() {
+    let spec = workspace().join("tests/fixtures/media_types/openapi.yaml");
+    let config = codegen::Config {
+        crate_name: "fixture-media-types".into(),
+        crate_version: "0.1.0".into(),
+        source_label: "tests/fixtures/media_types/openapi.yaml".into(),
+    };
+    let out = codegen::generate(&spec, &config).unwrap_or_else(|e| panic!("the fixture generates:\n{e}"));
+    let scratch = workspace().join("target").join("media-e2e");
+    let krate = scratch.join("fixture-media-types");
+    for (rel, text) in &out.files {
+        let mut text = text.clone();
+        if rel == "Cargo.toml" {
+            // What the loopback test itself uses, all in this workspace's lock file.
+            text.push_str(
+                "\n[dev-dependencies]\naxum = { version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }\n\
+                 futures-util = { version = \"0.3\", default-features = false }\n\
+                 reqwest = { version = \"0.13\", default-features = false }\n\
+                 tokio = { version = \"1\", features = [\"macros\", \"net\", \"rt-multi-thread\"] }\n",
+            );
+        }
+        write_if_changed(&krate.join(rel), text.as_bytes());
+    }
+    let test = std::fs::read(workspace().join("tests/media_e2e/loopback.rs")).expect("the loopback test exists");
+    write_if_changed(&krate.join("tests/loopback.rs"), &test);
+    write_if_changed(
+        &scratch.join("Cargo.toml"),
+        b"# Scratch workspace made by tests/media.rs; safe to delete.\n[workspace]\nresolver = \"2\"\nmembers = [\"fixture-media-types\"]\n",
+    );
+    let lock = std::fs::read(workspace().join("Cargo.lock")).expect("the workspace has a Cargo.lock");
+    write_if_changed(&scratch.join("Cargo.lock"), &lock);
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--offline", "--all-features", "--quiet"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", workspace().join("target").join("fixture-check"))
+        .env("RUSTFLAGS", "-Dwarnings")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
+    assert!(
+        output.status.success(),
+        "the loopback test of the media fixture failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
