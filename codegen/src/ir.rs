@@ -598,6 +598,8 @@ pub enum Scalar {
     Ipv6,
     /// `string` with `format: ip` (either version).
     Ip,
+    /// `string` with `format: byte`: bytes as base64 text.
+    Bytes,
 }
 
 /// Validation rules a server checks (and clients may document).

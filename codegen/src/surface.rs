@@ -207,6 +207,7 @@ pub fn describe(api: &Api, ty: &TypeRef) -> String {
             Scalar::Ipv4 => "ipv4",
             Scalar::Ipv6 => "ipv6",
             Scalar::Ip => "ip",
+            Scalar::Bytes => "byte",
         }
         .to_string(),
         TypeRef::Array(t) => format!("array<{}>", describe(api, t)),

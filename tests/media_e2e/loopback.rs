@@ -81,6 +81,7 @@ async fn a_form_login_is_encoded_decoded_and_checked() {
         tags: Some(vec!["a b".into(), "c".into()]),
         metadata: Some([("team".to_string(), "core".to_string())].into_iter().collect()),
         extra: None,
+        avatar: Some(vec![0xfb, 0xff, 0x00].into()),
     };
     match client.login(&login).await {
         Ok(LoginResponse::Ok(session)) => assert_eq!(session.token.as_deref(), Some("token-for-ada")),

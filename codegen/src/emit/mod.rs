@@ -42,6 +42,9 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     if uses_json(api) {
         files.insert("src/json.rs".into(), format!("{header}\n{}", include_str!("runtime/json.rs")));
     }
+    if uses_scalar(api, |s| s == Scalar::Bytes) {
+        files.insert("src/base64_text.rs".into(), format!("{header}\n{}", include_str!("runtime/base64_text.rs")));
+    }
     // With no operation to call or serve, the crate is its models: no client, no server.
     let serves = !api.operations.is_empty();
     if serves {
@@ -144,6 +147,12 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
             config.source_label
         )
     });
+    let base64_mod = uses_scalar(api, |s| s == Scalar::Bytes).then(|| {
+        quote!(
+            mod base64_text;
+            pub use base64_text::Base64;
+        )
+    });
     let client_mod = serves.then(|| {
         quote!(
             #[cfg(feature = "client")]
@@ -170,6 +179,7 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
         pub mod operations;
         #server_mod
         #json_mod
+        #base64_mod
         mod nullable;
 
         pub use nullable::Nullable;
@@ -184,6 +194,9 @@ fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
     }
     deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     deps.push_str("serde_json = \"1\"\n");
+    if uses_scalar(api, |s| s == Scalar::Bytes) {
+        deps.push_str("base64 = \"0.23\"\n");
+    }
     if uses_scalar(api, |s| s == Scalar::Uuid) {
         deps.push_str("uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }

@@ -333,6 +333,7 @@ pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) ->
             Scalar::Ipv4 => syntax::named(&["std", "net", "Ipv4Addr"]),
             Scalar::Ipv6 => syntax::named(&["std", "net", "Ipv6Addr"]),
             Scalar::Ip => syntax::named(&["std", "net", "IpAddr"]),
+            Scalar::Bytes => syntax::named(&["crate", "Base64"]),
         },
         TypeRef::Array(t) => syntax::generic(&["Vec"], vec![inner(t)]),
         TypeRef::Map(t) => {

@@ -892,6 +892,8 @@ impl<'a> Schemas<'a> {
                     implied_format = Some("Ip");
                     schema("string", Vec::new())
                 }
+                // Base64 is checked by the typed read.
+                Scalar::Bytes => schema("string", Vec::new()),
                 // Only `null`: any kind, but `null` alone is allowed (the `fixed` value below).
                 Scalar::Null => {
                     only_null = true;

@@ -442,6 +442,7 @@ impl<'s> Types<'s> {
                 Some("ipv4") => Scalar::Ipv4,
                 Some("ipv6") => Scalar::Ipv6,
                 Some("ip") => Scalar::Ip,
+                Some("byte") => Scalar::Bytes,
                 _ => Scalar::String,
             }),
             "integer" => TypeRef::Scalar(match map.get("format").and_then(Value::as_str) {
@@ -774,6 +775,7 @@ impl<'s> Types<'s> {
                     | Scalar::Ip,
                 ) => "String".into(),
                 TypeRef::Scalar(Scalar::Null) => "Null".into(),
+                TypeRef::Scalar(Scalar::Bytes) => "Bytes".into(),
                 TypeRef::Scalar(Scalar::Bool) => "Bool".into(),
                 TypeRef::Scalar(Scalar::F32 | Scalar::F64) => "Number".into(),
                 TypeRef::Scalar(_) => "Integer".into(),
