@@ -2,7 +2,9 @@
 //!
 //! Each case is a small spec (`openapi.yaml`, or `openapi.json`, plus any files it refers to)
 //! with one mistake. Cases whose directory starts with `ok_` hold loose ends that generation
-//! must survive.
+//! must survive; `warn_` cases hold mistakes whose intent is plain (`required: true` on a
+//! property, a path parameter not marked required), which generate, read as meant, with a
+//! warning at the right file, pointer and line.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -51,6 +53,18 @@ fn assert_error(case: &str, file: &str, pointer: &str, line: usize, phrase: &str
     assert_eq!(d.line, Some(line), "`{case}`: wrong line in\n{d}");
     assert!(d.message.contains(phrase), "`{case}`: message lacks {phrase:?}:\n{d}");
     d
+}
+
+/// Generates `case`, which must succeed with a warning at `file` and `pointer` on `line`
+/// whose message contains `phrase`: a mistake whose intent is plain is read as meant.
+fn assert_warning(case: &str, file: &str, pointer: &str, line: usize, phrase: &str) -> Generated {
+    let out = run(case).unwrap_or_else(|diags| panic!("`{case}` should generate with a warning:\n{diags}"));
+    let suffix = format!("bad_specs/{case}/{file}");
+    let found = out.warnings.iter().find(|d| slashed(&d.file).ends_with(&suffix) && d.pointer == pointer);
+    let d = found.unwrap_or_else(|| panic!("`{case}`: no warning at {suffix}#{pointer}; got {:?}", out.warnings));
+    assert_eq!(d.line, Some(line), "`{case}`: wrong line in\n{d}");
+    assert!(d.message.contains(phrase), "`{case}`: message lacks {phrase:?}:\n{d}");
+    out
 }
 
 #[test]
@@ -108,46 +122,54 @@ fn cycle_of_required_members() {
 
 #[test]
 fn duplicate_operation_id() {
-    assert_error(
-        "duplicate_operation_id",
+    let out = assert_warning(
+        "warn_duplicate_operation_id",
         "openapi.yaml",
         "/paths/~1animals/get/operationId",
         14,
         "duplicate operationId `getPets`",
     );
+    let names: Vec<&str> = out.api.operations.iter().map(|op| op.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_ne!(names[0], names[1], "each operation keeps a method of its own");
 }
 
 #[test]
 fn path_template_variable_without_parameter() {
-    assert_error(
-        "path_var_without_param",
+    let out = assert_warning(
+        "warn_path_var_without_param",
         "openapi.yaml",
         "/paths/~1pets~1{petId}/get",
         7,
         "declares no path parameter `petId`",
     );
+    let op = &out.api.operations[0];
+    assert!(op.params.iter().any(|p| p.wire_name == "petId" && p.required), "a string path parameter is made");
 }
 
 #[test]
 fn path_parameter_not_in_template() {
-    assert_error(
-        "path_param_not_in_template",
+    let out = assert_warning(
+        "warn_path_param_not_in_template",
         "openapi.yaml",
         "/paths/~1pets/get/parameters/1",
         14,
         "does not appear in the path",
     );
+    let op = &out.api.operations[0];
+    assert!(op.params.iter().all(|p| p.location != codegen::ir::ParamLocation::Path), "it is left out");
 }
 
 #[test]
 fn path_parameter_not_required() {
-    assert_error(
-        "path_param_not_required",
+    let out = assert_warning(
+        "warn_path_param_not_required",
         "openapi.yaml",
         "/paths/~1pets~1{petId}/parameters/0",
         8,
         "is not marked `required: true`",
     );
+    assert!(out.api.operations[0].params.iter().all(|p| p.required), "a path parameter is always required");
 }
 
 #[test]
@@ -216,13 +238,16 @@ fn unsupported_openapi_version() {
 
 #[test]
 fn required_true_on_a_property() {
-    assert_error(
-        "required_on_property",
+    let out = assert_warning(
+        "warn_required_on_property",
         "openapi.yaml",
         "/components/schemas/Pet/properties/name/required",
         13,
-        "`required` must be an array",
+        "OpenAPI 3 lists required properties",
     );
+    let pet = out.api.types.iter().find(|t| t.name == "Pet").expect("a Pet type");
+    let codegen::ir::TypeKind::Struct(s) = &pet.kind else { panic!("Pet is a struct") };
+    assert!(s.fields.iter().any(|f| f.wire_name == "name" && f.required), "read as required");
 }
 
 #[test]
@@ -302,7 +327,11 @@ fn every_case_fails_cleanly() {
                 continue;
             }
         };
-        match (case.starts_with("ok_"), outcome) {
+        let warns = case.starts_with("warn_");
+        match (case.starts_with("ok_") || warns, outcome) {
+            (true, Ok(out)) if warns && out.warnings.is_empty() => {
+                problems.push(format!("{case}: generated without the warning it should give"));
+            }
             (true, Ok(_)) => {}
             (true, Err(diags)) => problems.push(format!("{case}: should generate, got\n{diags}")),
             (false, Ok(_)) => problems.push(format!("{case}: generated without errors")),

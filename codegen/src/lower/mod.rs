@@ -261,16 +261,22 @@ fn info(
             }
         }
     }
-    match serde_json::from_value::<openapiv3::Info>(Value::Object(raw)) {
-        Ok(info) => Some((info.title, info.version, info.description)),
-        Err(e) => {
-            errors.push(
-                spec.error(&at, format!("invalid `info`: {e}"))
-                    .with_hint("`info` needs a string `title` and `version`"),
-            );
-            None
-        }
-    }
+    // Only these three are read; the rest of `info` (contact, license, ...) is for readers.
+    // YAML reads an unquoted `version: 1.0` as a number: its text is meant.
+    let text = |key: &str| match raw.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let (Some(title), Some(version)) = (text("title"), text("version")) else {
+        let missing = if text("title").is_none() { "title" } else { "version" };
+        errors.push(
+            spec.error(&at, format!("invalid `info`: no string `{missing}`"))
+                .with_hint("`info` needs a string `title` and `version`"),
+        );
+        return None;
+    };
+    Some((title, version, raw.get("description").and_then(Value::as_str).map(str::to_string)))
 }
 
 fn servers(

@@ -76,12 +76,20 @@ impl<'s> Types<'s> {
                 id
             }
         };
-        let name = names::snake(&id);
+        let mut name = names::snake(&id);
         if op_scope.contains(&name) {
-            return Err(self
-                .spec
-                .error(&loc.join("operationId"), format!("duplicate operationId `{id}`"))
-                .with_hint("operationIds must be unique across the API (case and punctuation aside)"));
+            // Unique ids may still meet once case and punctuation are gone (`getPet`,
+            // `get_pet`); a repeated id breaks the spec's rule, but its intent is clear.
+            let renamed = op_scope.claim(&name);
+            self.warnings.push(
+                self.spec
+                    .warning(
+                        &loc.join("operationId"),
+                        format!("duplicate operationId `{id}` (as a Rust name): its method is `{renamed}`"),
+                    )
+                    .with_hint("operationIds must be unique across the API (case and punctuation aside)"),
+            );
+            name = renamed;
         }
         let name = if ctx.own_methods.contains(&name) && !ctx.webhook {
             let renamed = op_scope.claim(&format!("{name}_"));
@@ -211,11 +219,16 @@ impl<'s> Types<'s> {
                 locations.push(at.clone());
                 let required = p.get("required") == Some(&Value::Bool(true));
                 if location == ParamLocation::Path && !required {
-                    return Err(self
-                        .spec
-                        .error(&ploc, format!("path parameter `{wire}` is not marked `required: true`"))
-                        .with_hint("path parameters are always required; add `required: true`"));
+                    self.warnings.push(
+                        self.spec
+                            .warning(
+                                &ploc,
+                                format!("path parameter `{wire}` is not marked `required: true`; it is required"),
+                            )
+                            .with_hint("path parameters are always required; add `required: true`"),
+                    );
                 }
+                let required = required || location == ParamLocation::Path;
                 let schema_loc = if p.contains_key("schema") {
                     ploc.join("schema")
                 } else if let Some(Value::Object(content)) = p.get("content") {
@@ -265,26 +278,55 @@ impl<'s> Types<'s> {
             let template: Vec<&str> = template_vars(path);
             for var in &template {
                 if !lowered.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == *var) {
-                    return Err(self
-                        .spec
-                        .error(
-                            loc,
-                            format!(
-                                "path `{path}` has `{{{var}}}` but the operation declares no path parameter `{var}`"
-                            ),
-                        )
-                        .with_hint(format!("add a parameter with `name: {var}`, `in: path`, `required: true`")));
+                    // The template says it all: a required string segment.
+                    self.warnings.push(
+                        self.spec
+                            .warning(
+                                loc,
+                                format!(
+                                    "path `{path}` has `{{{var}}}` but the operation declares no path parameter `{var}`; it is taken as a string"
+                                ),
+                            )
+                            .with_hint(format!("add a parameter with `name: {var}`, `in: path`, `required: true`")),
+                    );
+                    lowered.push(Param {
+                        name: scope.claim(&self.snake(var)),
+                        wire_name: (*var).to_string(),
+                        location: ParamLocation::Path,
+                        required: true,
+                        ty: TypeRef::Scalar(crate::ir::Scalar::String),
+                        style: ParamStyle::Simple,
+                        explode: false,
+                        docs: None,
+                        constraints: Default::default(),
+                        deprecated: false,
+                    });
+                    locations.push(loc.clone());
                 }
             }
-            if let Some(extra) =
-                lowered.iter().find(|p| p.location == ParamLocation::Path && !template.contains(&p.wire_name.as_str()))
-            {
-                let index = lowered.iter().position(|p| std::ptr::eq(p, extra)).unwrap_or(0);
-                let at = locations.get(index).cloned().unwrap_or_else(|| loc.clone());
-                return Err(self
-                    .spec
-                    .error(&at, format!("path parameter `{}` does not appear in the path `{path}`", extra.wire_name))
-                    .with_hint("rename the parameter or the path template variable so they match"));
+            // A path parameter the template does not hold can never be sent: it is left out.
+            let mut i = 0;
+            while i < lowered.len() {
+                if lowered[i].location == ParamLocation::Path && !template.contains(&lowered[i].wire_name.as_str()) {
+                    let at = locations.get(i).cloned().unwrap_or_else(|| loc.clone());
+                    self.warnings.push(
+                        self.spec
+                            .warning(
+                                &at,
+                                format!(
+                                    "path parameter `{}` does not appear in the path `{path}`; it is left out",
+                                    lowered[i].wire_name
+                                ),
+                            )
+                            .with_hint("rename the parameter or the path template variable so they match"),
+                    );
+                    lowered.remove(i);
+                    if i < locations.len() {
+                        locations.remove(i);
+                    }
+                } else {
+                    i += 1;
+                }
             }
             // Path parameters first, in template order; then the rest as declared.
             lowered.sort_by_key(|p| match p.location {

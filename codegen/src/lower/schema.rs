@@ -477,6 +477,8 @@ impl<'s> Types<'s> {
         let mut types = Vec::new();
         let mut null = false;
         for (i, t) in list.iter().enumerate() {
+            // Swagger 2's `type: file` (an upload), left behind in converted specs.
+            let t = if *t == "file" { &Value::String("string".into()) } else { *t };
             let Some(name) = t.as_str().filter(|s| KNOWN.contains(s)) else {
                 let at = if matches!(map.get("type"), Some(Value::Array(_))) {
                     loc.join("type").join(i)
@@ -572,14 +574,31 @@ impl<'s> Types<'s> {
         for (wire, prop) in props {
             let hint = || format!("{struct_name}{}", names::type_name(&wire));
             if let Some(Value::Object(node)) = self.spec.get(&prop) {
-                if node.get("required").is_some_and(|r| !r.is_array()) {
-                    return Err(self
-                        .spec
-                        .error(
-                            &prop.join("required"),
-                            format!("`required` must be an array of property names, not on the property `{wire}`"),
-                        )
-                        .with_hint(format!("list `{wire}` in the `required` array of the object that holds it")));
+                match node.get("required") {
+                    // Swagger 2's habit, and its meaning is plain: the property is required.
+                    Some(Value::Bool(flag)) => {
+                        self.warnings.push(
+                            self.spec
+                                .warning(
+                                    &prop.join("required"),
+                                    format!("`required: {flag}` on the property `{wire}`: OpenAPI 3 lists required properties in the object's `required` array; read as if it did"),
+                                )
+                                .with_hint(format!("list `{wire}` in the `required` array of the object that holds it")),
+                        );
+                        if *flag {
+                            required.insert(wire.clone());
+                        }
+                    }
+                    Some(r) if !r.is_array() => {
+                        return Err(self
+                            .spec
+                            .error(
+                                &prop.join("required"),
+                                format!("`required` must be an array of property names, not on the property `{wire}`"),
+                            )
+                            .with_hint(format!("list `{wire}` in the `required` array of the object that holds it")));
+                    }
+                    _ => {}
                 }
             }
             let ty = self.schema(&prop, &hint)?;
