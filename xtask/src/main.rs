@@ -161,20 +161,25 @@ fn bench_cmd(args: &[&str]) -> ExitCode {
 fn corpus_cmd(paths: &[&str]) -> ExitCode {
     let root = project_root();
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    let specs = match corpus::find_specs(&paths) {
-        Ok(s) if !s.is_empty() => s,
-        Ok(_) => {
-            eprintln!("no OpenAPI documents found under {paths:?}");
-            return ExitCode::FAILURE;
-        }
+    let found = match corpus::find_specs(&paths) {
+        Ok(found) => found,
         Err(e) => {
             eprintln!("cannot search {paths:?}: {e}");
             return ExitCode::FAILURE;
         }
     };
+    print!("{}", found.skipped_report(20));
+    let specs = found.roots;
+    if specs.is_empty() {
+        eprintln!("no OpenAPI documents found under {paths:?}");
+        return ExitCode::FAILURE;
+    }
     let scratch = std::env::temp_dir().join("openapi-corpus");
     let target = root.join("target").join("corpus-check");
     println!("{} specs; scratch workspace {}", specs.len(), scratch.display());
+    for spec in &specs {
+        println!("  {}", spec.display());
+    }
     let rows = match corpus::run(&specs, &scratch, &target, &root.join("Cargo.lock")) {
         Ok(rows) => rows,
         Err(e) => {
