@@ -25,7 +25,9 @@ pub enum Op {
     Retype,
     /// Replaces the node with a `$ref` that leads nowhere (or to the wrong kind of node).
     DanglingRef,
-    /// Replaces the node with a `$ref` to itself or to its parent.
+    /// Points the node back at itself or at one of its ancestors: replaced by such a `$ref`,
+    /// or, when it is an object, given one beside its own keywords, or under `allOf`,
+    /// `oneOf`, `anyOf`, `items`, `additionalProperties`, `not` or a new property.
     CyclicRef,
     /// Sets `enum` on an object (a schema, where there is one) to an empty, null-only,
     /// repeated or mixed list, or to a non-list.
@@ -71,6 +73,9 @@ pub struct Edit {
     /// Which value, key or byte the op uses.
     pub arg: u32,
 }
+
+/// How many ways [`Op::CyclicRef`] has of pointing a node back at itself.
+const CYCLE_FORMS: usize = 9;
 
 /// Numbers beyond `f64`, `u64` or `i64`, then numbers at or near their edges, and numbers
 /// odd where a count or a limit is expected.
@@ -576,10 +581,34 @@ fn apply(root: &mut Value, raw: &mut Vec<Replacement>, edit: &Edit, n: usize) ->
             format!("{at}: replaced with {{$ref: {target:?}}}")
         }
         Op::CyclicRef => {
-            let to = if edit.arg % 2 == 0 || path.is_empty() { at.clone() } else { pointer(&path[..path.len() - 1]) };
-            let target = format!("#{to}");
-            *node = serde_json::json!({ "$ref": target });
-            format!("{at}: replaced with {{$ref: {target:?}}}")
+            let up = (edit.arg as usize / CYCLE_FORMS) % (path.len() + 1);
+            let target = format!("#{}", pointer(&path[..path.len() - up]));
+            let reference = serde_json::json!({ "$ref": target });
+            let form = edit.arg as usize % CYCLE_FORMS;
+            match (node, form) {
+                (Value::Object(map), 1) => {
+                    map.insert("$ref".into(), Value::String(target.clone()));
+                    format!("{at}: given {{$ref: {target:?}}} beside its keywords")
+                }
+                (Value::Object(map), 2..) => {
+                    let (key, value) = match form {
+                        2 => ("allOf", Value::Array(vec![reference])),
+                        3 => ("oneOf", Value::Array(vec![reference, serde_json::json!({"type": "string"})])),
+                        4 => ("anyOf", Value::Array(vec![reference])),
+                        5 => ("items", reference),
+                        6 => ("additionalProperties", reference),
+                        7 => ("not", reference),
+                        _ => ("properties", serde_json::json!({ "again": reference })),
+                    };
+                    let what = format!("{at}: `{key}` set to {value}");
+                    map.insert(key.into(), value);
+                    what
+                }
+                (node, _) => {
+                    *node = reference;
+                    format!("{at}: replaced with {{$ref: {target:?}}}")
+                }
+            }
         }
         Op::Enum => {
             let list = pick(&enum_values(), edit.arg).clone();
