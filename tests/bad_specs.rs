@@ -305,6 +305,24 @@ fn ref_to_missing_file_inside_an_extension_is_ignored() {
     assert_eq!(generated.api.operations.len(), 1);
 }
 
+/// A `$ref` with sibling keywords, inside the schema it refers to, gives one merged type
+/// that holds itself (boxed), not an endless merge (it overflowed the stack).
+#[test]
+fn ref_with_siblings_inside_its_target() {
+    let generated = run("ok_ref_with_siblings_inside_its_target").unwrap_or_else(|e| panic!("generation failed:\n{e}"));
+    let api = &generated.api;
+    let next = |name: &str| {
+        let def = api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}: {api:#?}"));
+        let codegen::ir::TypeKind::Struct(s) = &def.kind else { panic!("{name} is not a struct: {def:#?}") };
+        s.fields.iter().find(|f| f.wire_name == "next").cloned().unwrap_or_else(|| panic!("{name} has no `next`"))
+    };
+    let outer = next("ListNode");
+    let codegen::ir::TypeRef::Named(merged) = outer.ty else { panic!("{outer:#?}") };
+    let inner = next(&api.type_def(merged).name);
+    assert_eq!(inner.ty, codegen::ir::TypeRef::Named(merged), "{api:#?}");
+    assert!(inner.boxed, "{inner:#?}");
+}
+
 /// Runs every case: none may panic, `ok_` cases must generate, the others must fail with
 /// errors whose display names their file (inside the case) and pointer, with a line.
 #[test]

@@ -4,3 +4,4 @@ pub mod bench;
 pub mod codegen;
 pub mod corpus;
 pub mod diff;
+pub mod mutate;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::codegen::{self, Change, Mode};
-use xtask::corpus;
+use xtask::{corpus, mutate};
 
 /// A generator allocates and frees many small syntax nodes; mimalloc does that faster than
 /// the system allocator.
@@ -38,6 +38,9 @@ Commands:
                       writes target/bench/report.md
   corpus PATH...      generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace, print a table; fails if any fails
+  fuzz [--minutes N] [--seed S]
+                      generate from random mutants of spec/ and tests/fixtures/ for N minutes (default 1);
+                      fails on any panic or hang, each saved under target/fuzz/
   help                this text
 ";
 
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         ["diff", old, new, rest @ ..] => diff_cmd(old, new, rest),
         ["bench", rest @ ..] => bench_cmd(rest),
         ["corpus", paths @ ..] if !paths.is_empty() => corpus_cmd(paths),
+        ["fuzz", rest @ ..] => fuzz_cmd(rest),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -161,20 +165,25 @@ fn bench_cmd(args: &[&str]) -> ExitCode {
 fn corpus_cmd(paths: &[&str]) -> ExitCode {
     let root = project_root();
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    let specs = match corpus::find_specs(&paths) {
-        Ok(s) if !s.is_empty() => s,
-        Ok(_) => {
-            eprintln!("no OpenAPI documents found under {paths:?}");
-            return ExitCode::FAILURE;
-        }
+    let found = match corpus::find_specs(&paths) {
+        Ok(found) => found,
         Err(e) => {
             eprintln!("cannot search {paths:?}: {e}");
             return ExitCode::FAILURE;
         }
     };
+    print!("{}", found.skipped_report(20));
+    let specs = found.roots;
+    if specs.is_empty() {
+        eprintln!("no OpenAPI documents found under {paths:?}");
+        return ExitCode::FAILURE;
+    }
     let scratch = std::env::temp_dir().join("openapi-corpus");
     let target = root.join("target").join("corpus-check");
     println!("{} specs; scratch workspace {}", specs.len(), scratch.display());
+    for spec in &specs {
+        println!("  {}", spec.display());
+    }
     let rows = match corpus::run(&specs, &scratch, &target, &root.join("Cargo.lock")) {
         Ok(rows) => rows,
         Err(e) => {
@@ -198,6 +207,54 @@ fn corpus_cmd(paths: &[&str]) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn fuzz_cmd(args: &[&str]) -> ExitCode {
+    let mut minutes = 1.0_f64;
+    let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (*arg, rest.next().copied()) {
+            ("--minutes", Some(n)) if n.parse::<f64>().is_ok_and(|n| n > 0.0) => minutes = n.parse().unwrap_or(1.0),
+            ("--seed", Some(n)) if n.parse::<u64>().is_ok() => seed = n.parse().unwrap_or(0),
+            _ => {
+                eprint!("unknown or incomplete option `{arg}`\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let root = project_root();
+    let sources = match mutate::project_trees(&root).and_then(|trees| mutate::Sources::prepare(&trees)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot copy the specs to mutate: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let save = root.join("target/fuzz");
+    println!("fuzzing {} spec trees for {minutes} min, seed {seed}", sources.len());
+    let budget = std::time::Duration::from_secs_f64(minutes * 60.0);
+    let limit = std::time::Duration::from_secs(10);
+    let report = match mutate::fuzz(&sources, budget, seed, limit, &save) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("fuzzing failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "{} mutants tried: {} generated, {} refused with diagnostics, {} panics, {} hangs",
+        report.tried,
+        report.generated,
+        report.refused,
+        report.panics.len(),
+        report.hangs.len()
+    );
+    if report.panics.is_empty() && report.hangs.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

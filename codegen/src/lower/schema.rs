@@ -205,6 +205,11 @@ impl<'s> Types<'s> {
                 let ty = self.named(&target)?;
                 return Ok(nullable(ty, sibling_nullable));
             }
+            // Already being merged: the schema holds itself (`next: {$ref: Node, maxLength: 1}`
+            // inside `Node`).
+            if let Some(&(id, _)) = self.memo.get(loc) {
+                return Ok(nullable(TypeRef::Named(id), sibling_nullable));
+            }
             let id = self.reserve(&hint(), loc, false);
             self.memo.insert(loc.clone(), (id, false));
             self.merge(loc, id)?;
