@@ -16,9 +16,9 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRng, TestRunner};
 use xtask::mutate::{project_trees, Edit, Outcome, Sources, OPS};
 
-/// Mutants in a run without `MUTANTS`: 20 to 37 s in a debug build on two busy cores, where
-/// 10,000 took 61 to 72 s (47 s in release); `cargo xtask fuzz` is for longer runs.
-const DEFAULT_MUTANTS: u32 = 5_000;
+/// Mutants in a run without `MUTANTS`: 29 s in a debug build on two idle cores, 61 to 72 s
+/// on two busy ones (47 s in release); `cargo xtask fuzz --minutes N` is for longer runs.
+const DEFAULT_MUTANTS: u32 = 10_000;
 
 /// Longer than any generation of these specs takes, by far.
 const LIMIT: Duration = Duration::from_secs(10);
