@@ -240,3 +240,19 @@ fn fixtures_compile() {
         panic!("fixture crates in {} fail `cargo {}`:\n{stderr}", scratch.display(), args.join(" "));
     }
 }
+
+/// Paths a router cannot tell apart (`/users/{id}`, `/users/{username}`) would make axum
+/// panic when the router is built: the first is routed, the other left out with a warning;
+/// both stay in the client.
+#[test]
+fn one_route_per_path_shape() {
+    let spec = workspace().join("tests/fixtures/route_conflicts/openapi.yaml");
+    let out = generate("route_conflicts", &spec);
+    let server = &out.files["src/server.rs"];
+    assert_eq!(server.matches("\"/users/{").count(), 1, "{server}");
+    assert!(server.contains("\"/users/{id}\""), "{server}");
+    assert!(!server.contains("\"/files/{id}#share\""), "a path with a fragment is not routed either");
+    let client = &out.files["src/client.rs"];
+    assert!(client.contains("pub async fn delete_user_by_name("), "{client}");
+    assert!(out.warnings.iter().any(|w| w.message.contains("same route as `/users/{id}`")), "{:?}", out.warnings);
+}

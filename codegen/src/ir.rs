@@ -32,6 +32,35 @@ impl Api {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+
+    /// For each operation, in order, whether the generated router serves it: its path has
+    /// only whole-segment parameters, and no earlier operation's path is the same route with
+    /// other parameter names (`/pets/{id}` then `/pets/{name}`), which a router cannot tell
+    /// apart. Operations it leaves out stay in the server trait and the client.
+    pub fn routed(&self) -> Vec<bool> {
+        routed(&self.operations)
+    }
+}
+
+/// [`Api::routed`] of a list of operations.
+pub fn routed(operations: &[Operation]) -> Vec<bool> {
+    let mut taken: Vec<(String, &str)> = Vec::new();
+    operations
+        .iter()
+        .map(|op| {
+            if !op.has_whole_segment_params() {
+                return false;
+            }
+            let shape = op.route_shape();
+            match taken.iter().find(|(s, _)| *s == shape) {
+                Some((_, path)) => *path == op.path,
+                None => {
+                    taken.push((shape, &op.path));
+                    true
+                }
+            }
+        })
+        .collect()
 }
 
 /// Index into [`Api::types`].
@@ -162,6 +191,16 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The path as a router sees it: each `{variable}` a bare `{}`, so that `/pets/{id}` and
+    /// `/pets/{name}` are the same route.
+    pub fn route_shape(&self) -> String {
+        self.path
+            .split('/')
+            .map(|seg| if seg.starts_with('{') && seg.ends_with('}') { "{}" } else { seg })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     /// Whether every templated path segment is a whole `{parameter}` (no `{name}.json`), the
     /// only form the generated server's router can match.
     pub fn has_whole_segment_params(&self) -> bool {

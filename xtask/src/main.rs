@@ -36,8 +36,10 @@ Commands:
                       benchmarks on Rebilly's API (needs ../shared): generation vs floor and peers,
                       no-op regeneration, compile cost, server overhead, serde overhead;
                       writes target/bench/report.md
-  corpus PATH...      generate every spec under PATH (dirs are searched for roots), compile each with
-                      clippy -D warnings in a scratch workspace, print a table; fails if any fails
+  corpus [--each-feature-set] PATH...
+                      generate every spec under PATH (dirs are searched for roots), compile each with
+                      clippy -D warnings in a scratch workspace (all features, or each feature set
+                      on its own: none, client, server, all), print a table; fails if any fails
   fuzz [--minutes N] [--seed S]
                       generate from random mutants of spec/ and tests/fixtures/ for N minutes (default 1);
                       fails on any panic or hang, each saved under target/fuzz/
@@ -162,9 +164,12 @@ fn bench_cmd(args: &[&str]) -> ExitCode {
     }
 }
 
-fn corpus_cmd(paths: &[&str]) -> ExitCode {
+fn corpus_cmd(args: &[&str]) -> ExitCode {
     let root = project_root();
-    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    // `--each-feature-set`: clippy with no features, `client`, `server` and all, each on its own.
+    let each = args.contains(&"--each-feature-set");
+    let feature_sets: &[corpus::FeatureSet] = if each { &corpus::FeatureSet::EACH } else { &[corpus::FeatureSet::All] };
+    let paths: Vec<PathBuf> = args.iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
     let found = match corpus::find_specs(&paths) {
         Ok(found) => found,
         Err(e) => {
@@ -184,7 +189,7 @@ fn corpus_cmd(paths: &[&str]) -> ExitCode {
     for spec in &specs {
         println!("  {}", spec.display());
     }
-    let rows = match corpus::run(&specs, &scratch, &target, &root.join("Cargo.lock")) {
+    let rows = match corpus::run(&specs, &scratch, &target, &root.join("Cargo.lock"), feature_sets) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("corpus run failed: {e}");

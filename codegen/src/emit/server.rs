@@ -50,12 +50,16 @@ pub(crate) fn server(api: &Api, body: &mut Body) -> Result<(TokenStream, Option<
 
     // Names first: the routes come before the handlers.
     let mut handler_scope = Scope::with_reserved(RESERVED.iter().copied());
+    let routed = api.routed();
     let handled: Vec<(&Operation, Ident, Ident)> = api
         .operations
         .iter()
-        // Lowering warned: the router cannot match part of a segment, so the operation
-        // gets no handler; its method stays in the trait so implementations keep their shape.
-        .filter(|op| op.has_whole_segment_params())
+        .zip(&routed)
+        // Lowering warned: the router cannot match part of a segment, or tell this path from
+        // another's, so the operation gets no handler; its method stays in the trait so
+        // implementations keep their shape.
+        .filter(|(_, routed)| **routed)
+        .map(|(op, _)| op)
         .map(|op| (op, ident(&handler_scope.claim(&op.name)), ident(&consts.claim(&names::constant(&op.name)))))
         .collect();
     let mut routes: Vec<(&str, Vec<(&str, Ident)>)> = Vec::new();
@@ -790,7 +794,7 @@ impl<'a> Schemas<'a> {
     fn new(api: &'a Api) -> Self {
         let mut reachable = BTreeSet::new();
         // Only what the router serves: an operation it leaves out has no handler to check its input.
-        for op in api.operations.iter().filter(|op| op.has_whole_segment_params()) {
+        for (op, _) in api.operations.iter().zip(api.routed()).filter(|(_, routed)| *routed) {
             for p in &op.params {
                 reach(api, &p.ty, &mut reachable);
             }

@@ -119,6 +119,8 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
         webhook: false,
         own_methods: &own_methods,
     };
+    // The path item each operation comes from, for the router's warnings below.
+    let mut item_locs: Vec<Location> = Vec::new();
     match spec.members(&root.join("paths")) {
         Ok(Some((paths_loc, Value::Object(paths)))) => {
             for path in paths.keys() {
@@ -132,12 +134,29 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
                         .push(spec.error(&at, format!("path `{path}` has a malformed template variable `{{{var}}}`")));
                     continue;
                 }
+                let first = operations.len();
                 path_item(types, &ctx, path, &at, &mut op_scope, &mut operations, errors);
+                item_locs.extend(std::iter::repeat_n(at.clone(), operations.len() - first));
             }
         }
         Ok(Some((paths_loc, _))) => errors.push(spec.error(&paths_loc, "`paths` must be an object keyed by path")),
         Ok(None) => {}
         Err(e) => errors.push(e),
+    }
+    // Paths that are one route to a router (`/pets/{id}`, `/pets/{name}`): the first is served.
+    for ((op, routed), at) in operations.iter().zip(crate::ir::routed(&operations)).zip(&item_locs) {
+        if !routed && op.has_whole_segment_params() {
+            let first = operations.iter().find(|o| o.route_shape() == op.route_shape()).map_or("", |o| &o.path);
+            types.warnings.push(
+                spec.warning(
+                    at,
+                    format!("path `{}` is the same route as `{first}` with other parameter names", op.path),
+                )
+                .with_hint(
+                    "the client calls it; the generated server's router serves the first and leaves this one out",
+                ),
+            );
+        }
     }
     // After the operations' own names, so that an operation called `list_stream` keeps its
     // name and the stream of `list` takes another.
