@@ -236,6 +236,14 @@ impl<'s> Types<'s> {
                         return Err(self.spec.error(&ploc.join("content"), "`content` is empty"));
                     };
                     ploc.join("content").join(media).join("schema")
+                } else if p.contains_key("type") {
+                    // Swagger 2's form, left in converted specs: the parameter is its own schema.
+                    self.warnings.push(
+                        self.spec
+                            .warning(&ploc, format!("parameter `{wire}` has `type` but no `schema`; read as its schema"))
+                            .with_hint("move `type` (and `format`, `items`, `enum`) under `schema`"),
+                    );
+                    ploc.clone()
                 } else {
                     return Err(self
                         .spec
