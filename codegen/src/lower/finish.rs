@@ -1,7 +1,7 @@
 //! The last lowering pass: inline anonymous aliases, split request/response views, sort the
 //! types by name, box recursive fields, and reject recursion no JSON value can satisfy.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use super::schema::{RawKind, RawType, Types};
 use crate::diag::Diagnostic;
@@ -118,13 +118,9 @@ pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Dia
 
     drop_unsent_request_views(&mut defs, api);
     box_recursion(&mut defs);
-    let errors = impossible_recursion(&defs, spec);
+    types.warnings.extend(impossible_recursion(&mut defs, spec));
     api.types = defs;
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    Ok(())
 }
 
 /// Drops the request views that no operation sends (say, of a schema that only webhooks and
@@ -453,39 +449,50 @@ fn box_recursion(defs: &mut [TypeDef]) {
     }
 }
 
-/// A cycle of required, non-null members has no finite JSON value: report it.
-fn impossible_recursion(defs: &[TypeDef], spec: &crate::load::Spec) -> Vec<Diagnostic> {
-    let comp = scc(defs.len(), &|v| {
-        if defs[v].view == View::Request {
-            Vec::new()
-        } else {
-            edges(&defs[v], true).into_iter().map(|t| t.0).collect()
-        }
-    });
-    let mut reported = HashSet::new();
-    let mut errors = Vec::new();
-    for (i, def) in defs.iter().enumerate() {
-        if def.view == View::Request {
-            continue;
-        }
-        let TypeKind::Struct(s) = &def.kind else { continue };
-        for f in &s.fields {
-            let Some(t) = direct(&f.ty).filter(|_| f.required && !matches!(f.ty, TypeRef::Nullable(_))) else {
-                continue;
-            };
-            if comp[t.0] == comp[i] && reported.insert(comp[i]) {
-                let file = spec_display(spec, &def.origin.file);
-                errors.push(
-                    Diagnostic::error(file, format!("{}/properties/{}", def.origin.pointer, escape(&f.wire_name)), format!(
-                        "`{}` requires `{}`, whose type leads back to `{}` through required members: no finite value exists",
-                        def.name, f.wire_name, def.name
-                    ))
-                    .with_hint("make one member of the cycle optional or nullable"),
-                );
+/// A cycle of required, non-null members has no finite JSON value, so no server can send
+/// one: the spec cannot mean it. Each such cycle is broken where it is first found, its
+/// member read as optional (it is boxed already), with a warning that names it.
+fn impossible_recursion(defs: &mut [TypeDef], spec: &crate::load::Spec) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    // Each round breaks one cycle; there are at most as many as there are types.
+    for _ in 0..defs.len() {
+        let comp = scc(defs.len(), &|v| {
+            if defs[v].view == View::Request {
+                Vec::new()
+            } else {
+                edges(&defs[v], true).into_iter().map(|t| t.0).collect()
             }
-        }
+        });
+        let found = defs.iter().enumerate().filter(|(_, def)| def.view != View::Request).find_map(|(i, def)| {
+            let TypeKind::Struct(s) = &def.kind else { return None };
+            s.fields
+                .iter()
+                .position(|f| {
+                    direct(&f.ty)
+                        .filter(|_| f.required && !matches!(f.ty, TypeRef::Nullable(_)))
+                        .is_some_and(|t| comp[t.0] == comp[i])
+                })
+                .map(|field| (i, field))
+        });
+        let Some((i, field)) = found else { break };
+        let def = &mut defs[i];
+        let file = spec_display(spec, &def.origin.file);
+        let TypeKind::Struct(s) = &mut def.kind else { break };
+        let f = &mut s.fields[field];
+        f.required = false;
+        warnings.push(
+            Diagnostic::warning(
+                file,
+                format!("{}/properties/{}", def.origin.pointer, escape(&f.wire_name)),
+                format!(
+                    "`{}` requires `{}`, whose type leads back to `{}` through required members: no finite value exists, so it is read as optional",
+                    def.name, f.wire_name, def.name
+                ),
+            )
+            .with_hint("make one member of the cycle optional or nullable"),
+        );
     }
-    errors
+    warnings
 }
 
 fn escape(token: &str) -> String {

@@ -240,7 +240,10 @@ impl<'s> Types<'s> {
                     // Swagger 2's form, left in converted specs: the parameter is its own schema.
                     self.warnings.push(
                         self.spec
-                            .warning(&ploc, format!("parameter `{wire}` has `type` but no `schema`; read as its schema"))
+                            .warning(
+                                &ploc,
+                                format!("parameter `{wire}` has `type` but no `schema`; read as its schema"),
+                            )
                             .with_hint("move `type` (and `format`, `items`, `enum`) under `schema`"),
                     );
                     ploc.clone()
