@@ -255,4 +255,8 @@ fn one_route_per_path_shape() {
     let client = &out.files["src/client.rs"];
     assert!(client.contains("pub async fn delete_user_by_name("), "{client}");
     assert!(out.warnings.iter().any(|w| w.message.contains("same route as `/users/{id}`")), "{:?}", out.warnings);
+    // A variable twice in one path cannot be captured; the client fills both from one value.
+    assert!(!server.contains("\"/anything/{id}/{action}/{id}\""), "{server}");
+    let twice = client.split("pub async fn get_twice(").nth(1).and_then(|m| m.split("pub async fn").next());
+    assert_eq!(twice.map(|m| m.matches("let id = segment(").count()), Some(1), "{client}");
 }

@@ -48,7 +48,7 @@ pub fn routed(operations: &[Operation]) -> Vec<bool> {
     operations
         .iter()
         .map(|op| {
-            if !op.has_whole_segment_params() {
+            if !op.has_whole_segment_params() || op.repeats_a_param() {
                 return false;
             }
             let shape = op.route_shape();
@@ -199,6 +199,13 @@ impl Operation {
             .map(|seg| if seg.starts_with('{') && seg.ends_with('}') { "{}" } else { seg })
             .collect::<Vec<_>>()
             .join("/")
+    }
+
+    /// Whether a template variable stands in the path twice (`/a/{id}/b/{id}`), which a
+    /// router cannot capture.
+    pub fn repeats_a_param(&self) -> bool {
+        let vars: Vec<&str> = self.path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(v, _)| v)).collect();
+        vars.iter().enumerate().any(|(i, v)| vars[..i].contains(v))
     }
 
     /// Whether every templated path segment is a whole `{parameter}` (no `{name}.json`), the

@@ -16,6 +16,7 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+#![allow(clippy::disallowed_names, clippy::type_complexity)]
 
 #[cfg(feature = "client")]
 pub mod client;

@@ -636,11 +636,16 @@ fn method(api: &Api, op: &Operation, needs: &mut Needs) -> syn::ImplItem {
     let mut stmts = Vec::new();
 
     // Path: each segment into a local named after its parameter, then `format!`.
+    // A variable may stand in the template twice (`/a/{id}/b/{id}`): one local serves both.
+    let mut made: Vec<&str> = Vec::new();
     let (format, path_args) = template(&op.path, |var| {
         let p = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == var)?;
         let unraw = crate::names::unraw(&p.name);
         let name = if LOCALS.contains(&unraw) { format!("{unraw}_segment") } else { p.name.clone() };
-        stmts.extend(path_value(api, p, &name, needs));
+        if !made.contains(&p.wire_name.as_str()) {
+            made.push(&p.wire_name);
+            stmts.extend(path_value(api, p, &name, needs));
+        }
         Some(name)
     });
     let path = if path_args.is_empty() {

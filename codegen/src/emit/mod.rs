@@ -173,6 +173,8 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
         #(#![doc = #docs])*
         // The docs below are the spec's own text, written as Markdown for a portal, not rustdoc.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        // Names and nesting are the spec's: a member may be called `foo`, a list nest ten deep.
+        #![allow(clippy::disallowed_names, clippy::type_complexity)]
 
         #client_mod
         pub mod models;

@@ -145,18 +145,18 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
     }
     // Paths that are one route to a router (`/pets/{id}`, `/pets/{name}`): the first is served.
     for ((op, routed), at) in operations.iter().zip(crate::ir::routed(&operations)).zip(&item_locs) {
-        if !routed && op.has_whole_segment_params() {
-            let first = operations.iter().find(|o| o.route_shape() == op.route_shape()).map_or("", |o| &o.path);
-            types.warnings.push(
-                spec.warning(
-                    at,
-                    format!("path `{}` is the same route as `{first}` with other parameter names", op.path),
-                )
-                .with_hint(
-                    "the client calls it; the generated server's router serves the first and leaves this one out",
-                ),
-            );
+        if routed || !op.has_whole_segment_params() {
+            continue;
         }
+        let message = if op.repeats_a_param() {
+            format!("path `{}` names a parameter twice, which a router cannot capture", op.path)
+        } else {
+            let first = operations.iter().find(|o| o.route_shape() == op.route_shape()).map_or("", |o| &o.path);
+            format!("path `{}` is the same route as `{first}` with other parameter names", op.path)
+        };
+        types.warnings.push(
+            spec.warning(at, message).with_hint("the client calls it; the generated server's router leaves it out"),
+        );
     }
     // After the operations' own names, so that an operation called `list_stream` keeps its
     // name and the stream of `list` takes another.
