@@ -68,6 +68,17 @@ fn assert_warning(case: &str, file: &str, pointer: &str, line: usize, phrase: &s
 }
 
 #[test]
+fn dangling_anchor() {
+    assert_error(
+        "dangling_anchor",
+        "openapi.yaml",
+        "/components/schemas/Pet/properties/tag/$ref",
+        10,
+        "no `$anchor: tagName`",
+    );
+}
+
+#[test]
 fn yaml_syntax_error_in_root() {
     assert_error("yaml_syntax_root", "openapi.yaml", "", 9, "invalid YAML");
 }
