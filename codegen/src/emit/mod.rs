@@ -12,7 +12,7 @@ mod render;
 mod server;
 mod syntax;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::quote;
 
@@ -31,7 +31,8 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     let started = Instant::now();
     let header = render::header(config);
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_string(), cargo_toml(api, config, &header));
+    let scalars = scalars_used(api);
+    files.insert("Cargo.toml".to_string(), cargo_toml(api, config, &header, &scalars));
     let toml_header = toml_comment(&header);
     files.insert(
         "rustfmt.toml".to_string(),
@@ -42,7 +43,7 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     if uses_json(api) {
         files.insert("src/json.rs".into(), format!("{header}\n{}", include_str!("runtime/json.rs")));
     }
-    if uses_scalar(api, |s| s == Scalar::Bytes) {
+    if scalars.contains(&Scalar::Bytes) {
         files.insert("src/base64_text.rs".into(), format!("{header}\n{}", include_str!("runtime/base64_text.rs")));
     }
     // With no operation to call or serve, the crate is its models: no client, no server.
@@ -101,7 +102,9 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
         }));
     }
     jobs.push(Box::new(|_| Ok(file("api-surface.json", surface_json(api, &header)))));
-    jobs.push(Box::new(|t| Ok(file("src/lib.rs", render::rust_file(&header, || lib_rs(api, config).into(), t)?))));
+    jobs.push(Box::new(|t| {
+        Ok(file("src/lib.rs", render::rust_file(&header, || lib_rs(api, config, &scalars).into(), t)?))
+    }));
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -128,7 +131,7 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     Ok(files)
 }
 
-fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
+fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2::TokenStream {
     let json_mod = uses_json(api).then(|| {
         quote!(
             mod json;
@@ -147,7 +150,7 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
             config.source_label
         )
     });
-    let base64_mod = uses_scalar(api, |s| s == Scalar::Bytes).then(|| {
+    let base64_mod = scalars.contains(&Scalar::Bytes).then(|| {
         quote!(
             mod base64_text;
             pub use base64_text::Base64;
@@ -188,18 +191,18 @@ fn lib_rs(api: &Api, config: &Config) -> proc_macro2::TokenStream {
     }
 }
 
-fn cargo_toml(api: &Api, config: &Config, header: &str) -> String {
-    let uses_chrono = uses_scalar(api, |s| matches!(s, Scalar::DateTime | Scalar::Date));
+fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scalar>) -> String {
+    let uses_chrono = scalars.contains(&Scalar::DateTime) || scalars.contains(&Scalar::Date);
     let mut deps = String::new();
     if uses_chrono {
         deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
     deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     deps.push_str("serde_json = \"1\"\n");
-    if uses_scalar(api, |s| s == Scalar::Bytes) {
+    if scalars.contains(&Scalar::Bytes) {
         deps.push_str("base64 = \"0.23\"\n");
     }
-    if uses_scalar(api, |s| s == Scalar::Uuid) {
+    if scalars.contains(&Scalar::Uuid) {
         deps.push_str("uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
     let mut optional: Vec<(&str, &str)> = client::DEPENDENCIES.iter().chain(server::DEPENDENCIES).copied().collect();
@@ -259,33 +262,37 @@ fn uses_json(api: &Api) -> bool {
     api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_) | crate::ir::TypeKind::Enum(_)))
 }
 
-/// Whether any emitted type holds a scalar that `needs` says yes to (a date needs chrono, a
-/// UUID the uuid crate).
-fn uses_scalar(api: &Api, needs: fn(Scalar) -> bool) -> bool {
-    let uses = |t: &TypeRef| {
-        fn walk(t: &TypeRef, needs: fn(Scalar) -> bool) -> bool {
-            match t {
-                TypeRef::Scalar(s) => needs(*s),
-                TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => walk(t, needs),
-                _ => false,
+/// Every scalar an emitted type holds, found in one walk: a date needs chrono, a UUID the
+/// uuid crate, bytes the `Base64` module.
+fn scalars_used(api: &Api) -> BTreeSet<Scalar> {
+    fn walk(t: &TypeRef, out: &mut BTreeSet<Scalar>) {
+        match t {
+            TypeRef::Scalar(s) => {
+                out.insert(*s);
             }
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => walk(t, out),
+            _ => {}
         }
-        walk(t, needs)
-    };
-    let in_types = api.types.iter().any(|def| match &def.kind {
-        crate::ir::TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| uses(&f.ty)) || s.additional.as_ref().is_some_and(uses)
+    }
+    let mut out = BTreeSet::new();
+    for def in &api.types {
+        match &def.kind {
+            crate::ir::TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|f| walk(&f.ty, &mut out));
+                s.additional.iter().for_each(|t| walk(t, &mut out));
+            }
+            crate::ir::TypeKind::Union(u) => u.variants.iter().for_each(|v| walk(&v.ty, &mut out)),
+            crate::ir::TypeKind::Alias(t) => walk(t, &mut out),
+            crate::ir::TypeKind::Enum(_) => {}
         }
-        crate::ir::TypeKind::Union(u) => u.variants.iter().any(|v| uses(&v.ty)),
-        crate::ir::TypeKind::Alias(t) => uses(t),
-        crate::ir::TypeKind::Enum(_) => false,
-    });
-    let in_operations = api.operations.iter().chain(api.webhooks.iter().map(|w| &w.operation)).any(|op| {
-        op.params.iter().any(|p| uses(&p.ty))
-            || op.body.as_ref().and_then(|b| b.typed()).is_some_and(uses)
-            || op.responses.iter().any(|r| {
-                r.body.as_ref().and_then(|b| b.typed()).is_some_and(uses) || r.headers.iter().any(|h| uses(&h.ty))
-            })
-    });
-    in_types || in_operations
+    }
+    for op in api.operations.iter().chain(api.webhooks.iter().map(|w| &w.operation)) {
+        op.params.iter().for_each(|p| walk(&p.ty, &mut out));
+        op.body.iter().filter_map(|b| b.typed()).for_each(|t| walk(t, &mut out));
+        for r in &op.responses {
+            r.body.iter().filter_map(|b| b.typed()).for_each(|t| walk(t, &mut out));
+            r.headers.iter().for_each(|h| walk(&h.ty, &mut out));
+        }
+    }
+    out
 }

@@ -41,7 +41,8 @@ const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", 
 /// The per-operation items (the handlers with their statics, the response impls, the trait's
 /// methods and the routes) are built as syntax trees; the head and the one-off items as tokens.
 pub(crate) fn server(api: &Api, body: &mut Body) -> Result<(TokenStream, Option<Module<'static>>), Diagnostic> {
-    let mut schemas = Schemas::new(api);
+    let routed = api.routed();
+    let mut schemas = Schemas::new(api, &routed);
     let mut imports = Imports::default();
     let used = used_schemes(api);
     let mut consts = Scope::with_reserved(RESERVED.iter().copied());
@@ -50,7 +51,6 @@ pub(crate) fn server(api: &Api, body: &mut Body) -> Result<(TokenStream, Option<
 
     // Names first: the routes come before the handlers.
     let mut handler_scope = Scope::with_reserved(RESERVED.iter().copied());
-    let routed = api.routed();
     let handled: Vec<(&Operation, Ident, Ident)> = api
         .operations
         .iter()
@@ -791,10 +791,11 @@ struct Schemas<'a> {
 }
 
 impl<'a> Schemas<'a> {
-    fn new(api: &'a Api) -> Self {
+    /// `routed`: [`Api::routed`].
+    fn new(api: &'a Api, routed: &[bool]) -> Self {
         let mut reachable = BTreeSet::new();
         // Only what the router serves: an operation it leaves out has no handler to check its input.
-        for (op, _) in api.operations.iter().zip(api.routed()).filter(|(_, routed)| *routed) {
+        for (op, _) in api.operations.iter().zip(routed).filter(|(_, routed)| **routed) {
             for p in &op.params {
                 reach(api, &p.ty, &mut reachable);
             }
@@ -868,32 +869,20 @@ impl<'a> Schemas<'a> {
                 Scalar::U32 => int("U32", &mut self.used),
                 Scalar::U64 => int("U64", &mut self.used),
                 Scalar::F32 | Scalar::F64 => schema("number", Vec::new()),
-                Scalar::DateTime => {
-                    implied_format = Some("DateTime");
-                    schema("string", Vec::new())
-                }
-                Scalar::Date => {
-                    implied_format = Some("Date");
-                    schema("string", Vec::new())
-                }
                 Scalar::I8 => int("I8", &mut self.used),
                 Scalar::I16 => int("I16", &mut self.used),
                 Scalar::U8 => int("U8", &mut self.used),
                 Scalar::U16 => int("U16", &mut self.used),
-                Scalar::Uuid => {
-                    implied_format = Some("Uuid");
-                    schema("string", Vec::new())
-                }
-                Scalar::Ipv4 => {
-                    implied_format = Some("Ipv4");
-                    schema("string", Vec::new())
-                }
-                Scalar::Ipv6 => {
-                    implied_format = Some("Ipv6");
-                    schema("string", Vec::new())
-                }
-                Scalar::Ip => {
-                    implied_format = Some("Ip");
+                // Strings whose format the type implies, checked as the runtime's `Format`.
+                Scalar::DateTime | Scalar::Date | Scalar::Uuid | Scalar::Ipv4 | Scalar::Ipv6 | Scalar::Ip => {
+                    implied_format = Some(match s {
+                        Scalar::DateTime => "DateTime",
+                        Scalar::Date => "Date",
+                        Scalar::Uuid => "Uuid",
+                        Scalar::Ipv4 => "Ipv4",
+                        Scalar::Ipv6 => "Ipv6",
+                        _ => "Ip",
+                    });
                     schema("string", Vec::new())
                 }
                 // Base64 is checked by the typed read.
