@@ -253,6 +253,26 @@ impl Spec {
     /// [`Spec::take_ref_warnings`]). The location returned is the node's own, so `$ref`s
     /// inside it resolve against its file. `None` when there is no node at `loc`.
     pub fn members(&self, loc: &Location) -> Result<Option<(Location, &Value)>, Diagnostic> {
+        self.follow_refs(loc, |at, reference| {
+            self.ref_warnings.borrow_mut().entry(at.clone()).or_insert_with(|| {
+                self.warning(
+                    &at.join("$ref"),
+                    format!("`$ref` where OpenAPI expects the members themselves; followed to `{reference}`"),
+                )
+                .with_hint("tools that follow the OpenAPI specification strictly may not resolve this `$ref`")
+            });
+        })
+    }
+
+    /// The node at `loc` after every `$ref` standing in its place is followed (a Reference
+    /// Object, or a `$ref` where [`Spec::members`] allows one), with the location it was
+    /// found at; `followed` hears of each `$ref` followed. A chain that comes back to a place
+    /// it passed is an error. `None` when there is no node at `loc`.
+    pub fn follow_refs(
+        &self,
+        loc: &Location,
+        mut followed: impl FnMut(&Location, &str),
+    ) -> Result<Option<(Location, &Value)>, Diagnostic> {
         let mut at = loc.clone();
         let mut seen = Vec::new();
         loop {
@@ -266,13 +286,7 @@ impl Spec {
             }
             seen.push(at.clone());
             let target = self.resolve_ref(&at, reference)?;
-            self.ref_warnings.borrow_mut().entry(at.clone()).or_insert_with(|| {
-                self.warning(
-                    &at.join("$ref"),
-                    format!("`$ref` where OpenAPI expects the members themselves; followed to `{reference}`"),
-                )
-                .with_hint("tools that follow the OpenAPI specification strictly may not resolve this `$ref`")
-            });
+            followed(&at, reference);
             at = target;
         }
     }

@@ -34,18 +34,14 @@ type Obj = Map<String, Value>;
 impl<'s> Types<'s> {
     /// The node at `loc`, following `$ref`s (for parameters, responses, headers, bodies).
     pub(crate) fn deref(&self, loc: &Location) -> Result<(Location, &'s Obj), Diagnostic> {
-        let mut loc = loc.clone();
-        for _ in 0..32 {
-            match self.spec.get(&loc) {
-                Some(Value::Object(map)) => match map.get("$ref") {
-                    Some(Value::String(r)) => loc = self.spec.resolve_ref(&loc, r)?,
-                    Some(_) => return Err(self.spec.error(&loc.join("$ref"), "`$ref` must be a string")),
-                    None => return Ok((loc, map)),
-                },
-                _ => return Err(self.spec.error(&loc, "expected an object here")),
+        match self.spec.follow_refs(loc, |_, _| {})? {
+            Some((at, Value::Object(map))) if map.contains_key("$ref") => {
+                Err(self.spec.error(&at.join("$ref"), "`$ref` must be a string"))
             }
+            Some((at, Value::Object(map))) => Ok((at, map)),
+            Some((at, _)) => Err(self.spec.error(&at, "expected an object here")),
+            None => Err(self.spec.error(loc, "expected an object here")),
         }
-        Err(self.spec.error(&loc, "`$ref` chain longer than 32 links (is there a cycle?)"))
     }
 
     /// Lowers the operation at `loc` (`method` under path item `path`).
