@@ -325,6 +325,23 @@ pub struct Encoding {
     pub explode: Option<bool>,
 }
 
+impl Encoding {
+    /// How this form field is written when it is not the default (`style: form`, `explode:
+    /// true`): its style and whether it explodes. Styles that do not apply to forms (`simple`,
+    /// `label`, `matrix`) read as the default.
+    pub fn form_style(&self) -> Option<(ParamStyle, bool)> {
+        let style = self.style.unwrap_or(ParamStyle::Form);
+        let explode = self.explode.unwrap_or(style == ParamStyle::Form);
+        match style {
+            ParamStyle::Form if explode => None,
+            ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited | ParamStyle::DeepObject => {
+                Some((style, explode))
+            }
+            ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => None,
+        }
+    }
+}
+
 /// How a body travels, by its media type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum BodyKind {
@@ -682,4 +699,30 @@ pub struct Constraints {
     pub allowed: Option<Vec<String>>,
     /// `default`, as JSON.
     pub default: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encoding(style: Option<ParamStyle>, explode: Option<bool>) -> Encoding {
+        Encoding { property: "p".into(), content_type: None, style, explode }
+    }
+
+    #[test]
+    fn a_form_field_differs_from_the_default_only_where_its_encoding_says_so() {
+        assert_eq!(encoding(None, None).form_style(), None);
+        assert_eq!(encoding(Some(ParamStyle::Form), Some(true)).form_style(), None);
+        assert_eq!(encoding(None, Some(false)).form_style(), Some((ParamStyle::Form, false)));
+        assert_eq!(
+            encoding(Some(ParamStyle::PipeDelimited), None).form_style(),
+            Some((ParamStyle::PipeDelimited, false))
+        );
+        assert_eq!(
+            encoding(Some(ParamStyle::DeepObject), Some(true)).form_style(),
+            Some((ParamStyle::DeepObject, true))
+        );
+        // Not a form style: client and server both read it as the default.
+        assert_eq!(encoding(Some(ParamStyle::Simple), None).form_style(), None);
+    }
 }

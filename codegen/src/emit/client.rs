@@ -844,17 +844,14 @@ fn form_encoding(body: &Body) -> syn::Expr {
         .encoding
         .iter()
         .filter_map(|e| {
-            let explode = e.explode.unwrap_or(matches!(e.style, None | Some(ParamStyle::Form)));
             let style: syn::Expr = if e.content_type.as_deref().is_some_and(is_json) {
                 syn::parse_quote!(FormStyle::Json)
             } else {
-                match e.style.unwrap_or(ParamStyle::Form) {
-                    ParamStyle::Form if explode => return None,
-                    ParamStyle::Form => syn::parse_quote!(FormStyle::Form { explode: false }),
-                    ParamStyle::SpaceDelimited => syn::parse_quote!(FormStyle::SpaceDelimited),
-                    ParamStyle::PipeDelimited => syn::parse_quote!(FormStyle::PipeDelimited),
-                    ParamStyle::DeepObject => syn::parse_quote!(FormStyle::DeepObject),
-                    _ => return None,
+                match e.form_style()? {
+                    (ParamStyle::SpaceDelimited, _) => syn::parse_quote!(FormStyle::SpaceDelimited),
+                    (ParamStyle::PipeDelimited, _) => syn::parse_quote!(FormStyle::PipeDelimited),
+                    (ParamStyle::DeepObject, _) => syn::parse_quote!(FormStyle::DeepObject),
+                    (_, explode) => syn::parse_quote!(FormStyle::Form { explode: #explode }),
                 }
             };
             let name = syntax::string(&e.property);

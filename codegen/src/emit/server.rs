@@ -704,11 +704,7 @@ fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imp
                 .iter()
                 .filter(|_| b.kind == BodyKind::Form)
                 .filter_map(|e| {
-                    let style = e.style.unwrap_or(ParamStyle::Form);
-                    let explode = e.explode.unwrap_or(style == ParamStyle::Form);
-                    if style == ParamStyle::Form && explode {
-                        return None;
-                    }
+                    let (style, explode) = e.form_style()?;
                     let style = match style {
                         ParamStyle::SpaceDelimited => "SpaceDelimited",
                         ParamStyle::PipeDelimited => "PipeDelimited",
