@@ -1,7 +1,13 @@
 //! Bodies that are not JSON, end to end: the `media_types` fixture's crate is generated and
 //! its own client is run against its own server over loopback (`media_e2e/loopback.rs`).
 //!
-//! The crate lives in a scratch workspace under `target/media-e2e/`, pinned to this
+//! The crate is generated twice, once depending on the runtime crate and once holding the
+//! runtime's source ([`codegen::Runtime`]), and the same loopback test runs against each, so
+//! the two outputs are shown to compile and behave alike. A third test there
+//! (`media_e2e/shared_runtime.rs`) proves that two crates generated with the runtime crate
+//! share its types.
+//!
+//! The crates live in a scratch workspace under `target/media-e2e/`, pinned to this
 //! workspace's `Cargo.lock` and sharing the fixture checks' target folder, so a second run
 //! rebuilds only what changed.
 
@@ -22,34 +28,52 @@ fn write_if_changed(path: &Path, text: &[u8]) {
 }
 
 #[test]
-fn client_and_server_exchange_form_binary_and_text_bodies() {
+fn client_and_server_exchange_form_binary_and_text_bodies_with_either_runtime() {
     let spec = workspace().join("tests/fixtures/media_types/openapi.yaml");
-    let config = codegen::Config {
-        crate_name: "fixture-media-types".into(),
-        crate_version: "0.1.0".into(),
-        source_label: "tests/fixtures/media_types/openapi.yaml".into(),
-    };
-    let out = codegen::generate(&spec, &config).unwrap_or_else(|e| panic!("the fixture generates:\n{e}"));
     let scratch = workspace().join("target").join("media-e2e");
-    let krate = scratch.join("fixture-media-types");
-    for (rel, text) in &out.files {
-        let mut text = text.clone();
-        if rel == "Cargo.toml" {
-            // What the loopback test itself uses, all in this workspace's lock file.
-            text.push_str(
-                "\n[dev-dependencies]\naxum = { version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }\n\
-                 futures-util = { version = \"0.3\", default-features = false }\n\
-                 reqwest = { version = \"0.13\", default-features = false }\n\
-                 tokio = { version = \"1\", features = [\"macros\", \"net\", \"rt-multi-thread\"] }\n",
-            );
+    let loopback =
+        std::fs::read_to_string(workspace().join("tests/media_e2e/loopback.rs")).expect("the loopback test exists");
+    let shared = std::fs::read(workspace().join("tests/media_e2e/shared_runtime.rs")).expect("the shared test exists");
+    // The crates are built in `target/media-e2e/<crate>/`.
+    let with_crate = codegen::Runtime::Crate { path: Some("../../../runtime".into()) };
+    for (name, runtime) in
+        [("fixture-media-types", with_crate), ("fixture-media-types-inline", codegen::Runtime::Inline)]
+    {
+        let config = codegen::Config {
+            crate_name: name.into(),
+            crate_version: "0.1.0".into(),
+            source_label: "tests/fixtures/media_types/openapi.yaml".into(),
+            runtime,
+        };
+        let inline = config.runtime == codegen::Runtime::Inline;
+        let out = codegen::generate(&spec, &config).unwrap_or_else(|e| panic!("the fixture generates:\n{e}"));
+        let krate = scratch.join(name);
+        for (rel, text) in &out.files {
+            let mut text = text.clone();
+            if rel == "Cargo.toml" {
+                // What the loopback test itself uses, all in this workspace's lock file.
+                text.push_str(
+                    "\n[dev-dependencies]\naxum = { version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }\n\
+                     futures-util = { version = \"0.3\", default-features = false }\n\
+                     reqwest = { version = \"0.13\", default-features = false }\n\
+                     tokio = { version = \"1\", features = [\"macros\", \"net\", \"rt-multi-thread\"] }\n",
+                );
+                if !inline {
+                    // A second crate generated with the runtime crate: the project's own.
+                    text.push_str("customers-api = { path = \"../../../generated\", features = [\"client\"] }\n");
+                }
+            }
+            write_if_changed(&krate.join(rel), text.as_bytes());
         }
-        write_if_changed(&krate.join(rel), text.as_bytes());
+        let test = loopback.replace("fixture_media_types::", &format!("{}::", name.replace('-', "_")));
+        write_if_changed(&krate.join("tests/loopback.rs"), test.as_bytes());
+        if !inline {
+            write_if_changed(&krate.join("tests/shared_runtime.rs"), &shared);
+        }
     }
-    let test = std::fs::read(workspace().join("tests/media_e2e/loopback.rs")).expect("the loopback test exists");
-    write_if_changed(&krate.join("tests/loopback.rs"), &test);
     write_if_changed(
         &scratch.join("Cargo.toml"),
-        b"# Scratch workspace made by tests/media.rs; safe to delete.\n[workspace]\nresolver = \"2\"\nmembers = [\"fixture-media-types\"]\n",
+        b"# Scratch workspace made by tests/media.rs; safe to delete.\n[workspace]\nresolver = \"2\"\nmembers = [\"fixture-media-types\", \"fixture-media-types-inline\"]\n",
     );
     let lock = std::fs::read(workspace().join("Cargo.lock")).expect("the workspace has a Cargo.lock");
     write_if_changed(&scratch.join("Cargo.lock"), &lock);

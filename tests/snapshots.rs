@@ -48,6 +48,8 @@ fn generate(name: &str, spec: &Path) -> Generated {
         crate_name: format!("fixture-{}", name.replace('_', "-")),
         crate_version: "0.1.0".into(),
         source_label: format!("tests/fixtures/{name}/{file}"),
+        // The crates are built in `target/fixture-crates/<name>/`.
+        runtime: codegen::Runtime::Crate { path: Some("../../../runtime".into()) },
     };
     codegen::generate(spec, &config).unwrap_or_else(|e| panic!("fixture `{name}` failed to generate:\n{e}"))
 }

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         crate_name: rest.first().cloned().unwrap_or_else(|| "api".into()),
         crate_version: "0.1.0".into(),
         source_label: spec.clone(),
+        runtime: codegen::Runtime::Crate { path: None },
     };
     let started = Instant::now();
     let generated = match codegen::generate(Path::new(spec), &config) {

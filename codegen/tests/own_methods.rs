@@ -13,6 +13,7 @@ fn generated() -> codegen::Generated {
         crate_name: "own-methods".into(),
         crate_version: "0.1.0".into(),
         source_label: "tests/fixtures/name_collisions/openapi.yaml".into(),
+        runtime: codegen::Runtime::Crate { path: None },
     };
     codegen::generate(&spec, &config).unwrap_or_else(|e| panic!("the fixture generates:\n{e}"))
 }

@@ -28,7 +28,6 @@ pub mod operations;
 #[cfg(feature = "server")]
 pub mod server;
 
-mod json;
-mod nullable;
-
-pub use nullable::Nullable;
+/// The runtime crate: what every generated crate shares.
+pub use openapi_rs_runtime as runtime;
+pub use runtime::Nullable;

@@ -9,7 +9,7 @@
 //! `json::enumeration!` lines after them, which list each member's name on the wire.
 #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
 
-use crate::json;
+use crate::runtime::json;
 use crate::Nullable;
 
 /// Company data derived from the domain of the customer's primary email address.

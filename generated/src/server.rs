@@ -29,6 +29,7 @@ use crate::operations::{
     DeleteCustomerParams, DeleteCustomerResponse,
 };
 
+use crate::runtime::server as support;
 use support::{
     ErrorMedia, IntFormat, Operation, Param, Rejection, RequestBody, Schema, Scheme,
     Source, Style,
@@ -577,4 +578,3 @@ impl IntoResponse for DeleteCustomerResponse {
 }
 
 mod schemas;
-mod support;

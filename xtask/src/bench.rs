@@ -221,6 +221,7 @@ impl Bench {
             crate_name: "rebilly".into(),
             crate_version: "0.1.0".into(),
             source_label: "rebilly".into(),
+            runtime: crate::codegen::scratch_runtime(),
         };
         let run = |cache: Option<&Path>| -> io::Result<(Duration, usize)> {
             let started = Instant::now();
@@ -343,6 +344,7 @@ impl Bench {
             crate_name: "rebilly-ours".into(),
             crate_version: "0.1.0".into(),
             source_label: "rebilly".into(),
+            runtime: crate::codegen::scratch_runtime(),
         };
         let generated = codegen::generate(&self.spec(), &config).map_err(|d| io::Error::other(d.to_string()))?;
         for (rel, text) in &generated.files {

@@ -85,7 +85,19 @@ impl std::error::Error for Error {}
 
 /// The generator settings for the project's own crate.
 pub fn config() -> codegen::Config {
-    codegen::Config { crate_name: "customers-api".into(), crate_version: "0.1.0".into(), source_label: SPEC.into() }
+    codegen::Config {
+        crate_name: "customers-api".into(),
+        crate_version: "0.1.0".into(),
+        source_label: SPEC.into(),
+        runtime: codegen::Runtime::Crate { path: Some("../runtime".into()) },
+    }
+}
+
+/// The runtime for a crate generated outside `generated/` (a scratch workspace): the
+/// workspace's runtime crate, by absolute path.
+pub fn scratch_runtime() -> codegen::Runtime {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".."));
+    codegen::Runtime::Crate { path: Some(root.join("runtime").to_string_lossy().into_owned()) }
 }
 
 /// Regenerates (or checks) `generated/` under the workspace `root`.

@@ -254,6 +254,7 @@ pub fn run(
             crate_name: crate_name.clone(),
             crate_version: "0.0.0".into(),
             source_label: spec.display().to_string(),
+            runtime: crate::codegen::scratch_runtime(),
         };
         let started = Instant::now();
         let result = codegen::generate(spec, &config);

@@ -6,8 +6,8 @@
 //! `Error` variants for what the spec does not cover (transport failures, undocumented
 //! statuses, bodies or headers that do not decode), which keep the raw response.
 //!
-//! The runtime support (query building, header parsing, retries, pagination) is emitted only
-//! where the API uses it, so a generated crate has no dead code.
+//! What does not depend on the spec (errors, retries, query building, header parsing) is the
+//! runtime's `client` module; this module imports what its operations use.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -21,14 +21,11 @@ use crate::ir::{
     Status, TypeKind, TypeRef,
 };
 
-/// Lines for `[dependencies]` that the `client` feature turns on (all `optional = true`).
+/// Lines for `[dependencies]` that the `client` feature turns on (all `optional = true`),
+/// beside the runtime's: what the generated module names itself.
 pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
-    ("form_urlencoded", "version = \"1\""),
     ("futures-util", "version = \"0.3\", default-features = false"),
-    ("percent-encoding", "version = \"2\""),
     ("reqwest", "version = \"0.13\", default-features = false, features = [\"rustls\", \"stream\"]"),
-    ("tokio", "version = \"1\", features = [\"time\"]"),
-    ("tracing", "version = \"0.1\", default-features = false, features = [\"std\"]"),
 ];
 
 /// Which pieces of runtime support the emitted methods use.
@@ -42,12 +39,6 @@ struct Needs {
     join_encoded: bool,
     /// `Query` and its `push`.
     query: bool,
-    /// `Query::push_each`.
-    query_each: bool,
-    /// `Query::push_joined`.
-    query_joined: bool,
-    /// `Query::push_object`.
-    query_object: bool,
     /// `json_text`: a parameter value serialised as JSON text.
     json_text: bool,
     /// `header_value`: a header parameter.
@@ -56,10 +47,14 @@ struct Needs {
     json_body: bool,
     /// `set_form` and `FormStyle`: a form request body.
     form_body: bool,
-    /// `RawResponse::header_json`.
-    header_json: bool,
-    /// `RawResponse::header_list`.
-    header_list: bool,
+    /// `secret`: a credential as a header value.
+    secret: bool,
+    /// `Duration`: a documented retry header.
+    duration: bool,
+    /// `retry_delay`: a retry header that is a number.
+    retry_delay: bool,
+    /// `parse_retry_after`: a retry header that is text.
+    parse_retry_after: bool,
     /// `Pages`: a paginated collection.
     pages: bool,
     /// `base64`: HTTP basic credentials.
@@ -70,12 +65,21 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let mut needs = Needs::default();
     let methods: Vec<syn::ImplItem> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
     let streams: Vec<syn::ImplItem> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
-    let decoders: Vec<syn::Item> = api.operations.iter().map(|op| api_response(api, op, &mut needs)).collect();
+    let retry_headers = retry_headers(api);
+    // The trait's default names only the standard header.
+    let own_retry_headers = retry_headers.len() > 1;
+    let decoders: Vec<syn::Item> =
+        api.operations.iter().map(|op| api_response(api, op, own_retry_headers, &mut needs)).collect();
     let servers = servers(api, &mut needs);
     let credentials = credentials(api, &mut needs);
     let has_security = !api.security_schemes.is_empty();
-    let retry_headers = retry_headers(api);
-    let (raw_support, support) = support(&needs);
+    let runtime_uses = runtime_uses(&needs);
+    let duration_use = needs.duration.then(|| {
+        quote!(
+            use std::time::Duration;
+        )
+    });
+    let pages = pages(&needs);
 
     let response_types: Vec<_> = api.operations.iter().map(|op| ident(&op.response_type)).collect();
     let params_types: Vec<_> =
@@ -99,11 +103,6 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     });
     let operations_use = (!imports.is_empty()).then(|| quote!(use crate::operations::{#(#imports),*};));
 
-    let core: syn::File = syn::parse_str(include_str!("runtime/client_support.rs"))
-        .expect("the client runtime is valid Rust (it is compiled in every generated crate)");
-    let (core_uses, core_items): (Vec<syn::Item>, Vec<syn::Item>) =
-        core.items.into_iter().partition(|item| matches!(item, syn::Item::Use(_)));
-    let raw_impl = (!raw_support.is_empty()).then(|| quote!(impl RawResponse { #raw_support }));
     let title = format!(" An async client for the {} (version {}), on reqwest.", api.title, api.version);
     let credentials_field = has_security.then(|| quote!(credentials: Credentials,));
     let credentials_init = has_security.then(|| quote!(credentials: Credentials::default(),));
@@ -129,7 +128,14 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
         // The error keeps the typed response inline, so that a `match` can reach into it.
         #![allow(clippy::result_large_err)]
 
-        #(#core_uses)*
+        use std::fmt;
+        #duration_use
+
+        use reqwest::header::HeaderValue;
+        use reqwest::Method;
+
+        pub use crate::runtime::client::{ApiResponse, DecodeError, Error, InvalidRequest, RawResponse, RetryPolicy};
+        use crate::runtime::client::{#(#runtime_uses),*};
 
         #models_use
         #operations_use
@@ -213,33 +219,8 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
         /// policy says. Not generic over the response, so it is compiled once for all
         /// operations; each method decodes what it returns with [`decode`].
         async fn exchange(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<RawResponse, Failure> {
-            let method = request.method().as_str();
-            let span = tracing::info_span!("request", operation, method, path, status = Empty);
             #authorize
-            let raw = self.send(request).instrument(span.clone()).await?;
-            span.record("status", raw.status.as_u16());
-            Ok(raw)
-        }
-
-        /// Sends `request`; after a 429, waits and sends it again while the retry policy allows.
-        async fn send(&self, mut request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-            let mut attempt = 0;
-            loop {
-                let again = self.retry.as_ref().and_then(|_| request.try_clone());
-                let raw = RawResponse::read(self.http.execute(request).await?).await?;
-                if raw.status != StatusCode::TOO_MANY_REQUESTS {
-                    return Ok(raw);
-                }
-                let asked = retry_after(&raw.headers);
-                let delay = self.retry.as_ref().and_then(|policy| policy.delay(attempt, asked));
-                let (Some(delay), Some(again)) = (delay, again) else {
-                    return Ok(raw);
-                };
-                attempt += 1;
-                tracing::warn!(attempt, ?delay, "429 Too Many Requests; retrying");
-                tokio::time::sleep(delay).await;
-                request = again;
-            }
+            exchange(&self.http, self.retry.as_ref(), RETRY_AFTER_HEADERS, request, operation, path).await
         }
     })?;
     let items = constructors.into_iter().chain(methods).chain(streams).chain(plumbing).collect();
@@ -250,11 +231,7 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
         /// Headers that name a retry time, the standard one first.
         const RETRY_AFTER_HEADERS: &[&str] = &[#(#retry_headers),*];
 
-        #(#core_items)*
-
-        #raw_impl
-
-        #support
+        #pages
     };
     let decoders = decoders.into_iter().map(|decoder| Chunk::Syntax(vec![decoder]));
     let items = [Chunk::Syntax(vec![client_impl]), Chunk::Tokens(rest)].into_iter().chain(decoders);
@@ -380,7 +357,7 @@ fn setters(api: &Api) -> TokenStream {
             SecurityKind::Basic => quote! {
                 #doc
                 pub fn #method(mut self, user: &str, password: &str) -> Self {
-                    self.credentials.#field = Some(format!("Basic {}", base64(format!("{user}:{password}").as_bytes())));
+                    self.credentials.#field = Some(basic_credentials(user, password));
                     self
                 }
             },
@@ -470,6 +447,7 @@ fn credentials(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
     };
     needs.encode |= uses_cookie;
     needs.base64 = api.security_schemes.iter().any(|s| s.kind == SecurityKind::Basic);
+    needs.secret = true;
     Some(quote! {
         /// The credentials the client holds, by security scheme.
         #[derive(Clone, Default)]
@@ -505,13 +483,6 @@ fn credentials(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
             }
         }
 
-        /// A credential as a header value that debug output does not show.
-        fn secret(value: &str) -> Result<HeaderValue, InvalidRequest> {
-            let mut value = HeaderValue::from_str(value)
-                .map_err(|_| InvalidRequest("a credential is not a valid header value".into()))?;
-            value.set_sensitive(true);
-            Ok(value)
-        }
     })
 }
 
@@ -678,8 +649,8 @@ fn method(api: &Api, op: &Operation, needs: &mut Needs) -> syn::ImplItem {
     } else {
         needs.query = true;
         stmts.push(syntax::let_stmt(syntax::binding_mut("query"), syntax::call(&["Query", "default"], Vec::new())));
-        stmts.extend(query_params.iter().map(|p| query_push(api, p, needs)));
-        syntax::reference(syntax::member_index(local("query"), 0))
+        stmts.extend(query_params.iter().map(|p| query_push(api, p)));
+        syntax::method(local("query"), "as_str", Vec::new())
     };
     let header_stmts: Vec<syn::Stmt> =
         op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| header_param(api, p, needs)).collect();
@@ -988,7 +959,6 @@ const LOCALS: &[&str] = &["body", "cookies", "params", "path", "query", "raw", "
 
 /// The statements putting the (encoded) text of a path parameter in the local `name`.
 fn path_value(api: &Api, p: &Param, name: &str, needs: &mut Needs) -> Vec<syn::Stmt> {
-    needs.encode = true;
     let wire = &p.wire_name;
     let value = || syntax::member(local("params"), &p.name);
     let text = match list_text(api, &p.ty, value(), false) {
@@ -1015,7 +985,7 @@ fn path_value(api: &Api, p: &Param, name: &str, needs: &mut Needs) -> Vec<syn::S
 }
 
 /// The statement adding a query parameter.
-fn query_push(api: &Api, p: &Param, needs: &mut Needs) -> syn::Stmt {
+fn query_push(api: &Api, p: &Param) -> syn::Stmt {
     let wire = || syntax::string(&p.wire_name);
     let push = |method: &str, args: Vec<syn::Expr>| syntax::method(local("query"), method, args);
     if let Some(text) = text_of(api, &p.ty) {
@@ -1024,11 +994,6 @@ fn query_push(api: &Api, p: &Param, needs: &mut Needs) -> syn::Stmt {
     if let Some(item) = item_text(api, &p.ty) {
         let each =
             p.explode && matches!(p.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited);
-        if each {
-            needs.query_each = true;
-        } else {
-            needs.query_joined = true;
-        }
         let sep = match p.style {
             ParamStyle::SpaceDelimited => "%20",
             ParamStyle::PipeDelimited => "%7C",
@@ -1043,7 +1008,6 @@ fn query_push(api: &Api, p: &Param, needs: &mut Needs) -> syn::Stmt {
             }
         });
     }
-    needs.query_object = true;
     let deep = syntax::boolean(p.style == ParamStyle::DeepObject);
     let explode = syntax::boolean(p.explode);
     with_value(p, |v, is_ref| {
@@ -1096,11 +1060,11 @@ fn is_retry_header(h: &Header) -> bool {
 }
 
 /// `impl ApiResponse` for an operation's response enum.
-fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> syn::Item {
+fn api_response(api: &Api, op: &Operation, own_retry_headers: bool, needs: &mut Needs) -> syn::Item {
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
     let codes: Vec<u16> =
         op.responses.iter().filter_map(|r| if let Status::Code(c) = r.status { Some(c) } else { None }).collect();
-    let mut arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| decode_arm(api, r, &codes, needs)).collect();
+    let mut arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| decode_arm(api, r, &codes)).collect();
     if !has_default {
         let none = syntax::call(&["Ok"], vec![syntax::path_expr(&["None"])]);
         arms.push(syntax::arm(syntax::wild(), syntax::return_(none)));
@@ -1131,12 +1095,18 @@ fn api_response(api: &Api, op: &Operation, needs: &mut Needs) -> syn::Item {
         vec![syntax::tail(syntax::method(syntax::path_expr(&["self"]), "status", Vec::new()))],
     );
     let mut items = vec![decode, status_code];
-    let mut retry_arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| retry_arm(api, r)).collect();
+    if own_retry_headers {
+        items.push(syn::parse_quote!(
+            const RETRY_AFTER_HEADERS: &'static [&'static str] = RETRY_AFTER_HEADERS;
+        ));
+    }
+    let mut retry_arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| retry_arm(api, r, needs)).collect();
     if !retry_arms.is_empty() {
         // Every response may carry a retry header; a catch-all would then be unreachable.
         if retry_arms.len() < op.responses.len() {
             retry_arms.push(syntax::arm(syntax::wild(), syntax::path_expr(&["None"])));
         }
+        needs.duration = true;
         let delay = syntax::generic(&["Option"], vec![syntax::named(&["Duration"])]);
         items.push(syntax::impl_fn(
             Vec::new(),
@@ -1154,7 +1124,7 @@ fn status() -> syn::Expr {
 }
 
 /// The arm decoding `r`; none for a range whose every code has an arm of its own.
-fn decode_arm(api: &Api, r: &Response, codes: &[u16], needs: &mut Needs) -> Option<syn::Arm> {
+fn decode_arm(api: &Api, r: &Response, codes: &[u16]) -> Option<syn::Arm> {
     let pattern = match r.status {
         Status::Code(c) => syntax::pat_lit(Literal::u16_unsuffixed(c)),
         Status::Range(d) => range_pattern(u16::from(d) * 100, codes)?,
@@ -1164,7 +1134,7 @@ fn decode_arm(api: &Api, r: &Response, codes: &[u16], needs: &mut Needs) -> Opti
     let value = match (&r.type_name, body) {
         (Some(type_name), body) => {
             let body = body.map(|b| ("body", b));
-            let headers = r.headers.iter().map(|h| header_decode(api, h, needs));
+            let headers = r.headers.iter().map(|h| header_decode(api, h));
             Some(syntax::struct_expr(&[type_name], body.into_iter().chain(headers).collect()))
         }
         (None, body) => body,
@@ -1218,19 +1188,13 @@ fn body_decode(b: &Body) -> syn::Expr {
 }
 
 /// The field of a typed response that holds the header `h`, and how it is read.
-fn header_decode<'a>(api: &Api, h: &'a Header, needs: &mut Needs) -> (&'a str, syn::Expr) {
+fn header_decode<'a>(api: &Api, h: &'a Header) -> (&'a str, syn::Expr) {
     let wire = || syntax::string(&h.wire_name);
     let (ty, _) = h.ty.strip_null();
     let read = match resolve(api, ty) {
         TypeRef::Scalar(_) => "header",
-        TypeRef::Array(item) if matches!(resolve(api, item), TypeRef::Scalar(_)) => {
-            needs.header_list = true;
-            "header_list"
-        }
-        _ => {
-            needs.header_json = true;
-            "header_json"
-        }
+        TypeRef::Array(item) if matches!(resolve(api, item), TypeRef::Scalar(_)) => "header_list",
+        _ => "header_json",
     };
     let read = syntax::question(syntax::method(syntax::path_expr(&["raw"]), read, vec![wire()]));
     if h.required {
@@ -1242,7 +1206,7 @@ fn header_decode<'a>(api: &Api, h: &'a Header, needs: &mut Needs) -> (&'a str, s
 }
 
 /// A `retry_after` arm for a response with a typed retry header.
-fn retry_arm(api: &Api, r: &Response) -> Option<syn::Arm> {
+fn retry_arm(api: &Api, r: &Response, needs: &mut Needs) -> Option<syn::Arm> {
     r.type_name.as_ref()?;
     let h = r.headers.iter().find(|h| is_retry_header(h))?;
     let value = || syntax::member(syntax::path_expr(&["response"]), &h.name);
@@ -1278,6 +1242,10 @@ fn retry_arm(api: &Api, r: &Response) -> Option<syn::Arm> {
         }
         _ => return None,
     };
+    match resolve(api, ty) {
+        TypeRef::Scalar(Scalar::String) => needs.parse_retry_after = true,
+        _ => needs.retry_delay = true,
+    }
     let variant = ["Self", r.name.as_str()];
     let pattern = match r.status {
         Status::Code(_) => syntax::pat_tuple_struct(&variant, vec![syntax::binding("response")]),
@@ -1456,301 +1424,34 @@ fn stream(api: &Api, op: &Operation, needs: &mut Needs) -> Option<syn::ImplItem>
 // ---------------------------------------------------------------------------------------------
 // Runtime support, emitted where used
 
-/// Private methods of `RawResponse`, and private items of the module.
-fn support(needs: &Needs) -> (TokenStream, TokenStream) {
-    let encode = needs.encode || needs.query || needs.segment || needs.join_encoded;
-    let mut items = Vec::new();
-    // Methods of `RawResponse` (this is spliced into its impl block).
-    if needs.header_list {
-        items.push(quote! {
-            /// The header `name` as a comma-separated list of `T`.
-            fn header_list<T>(&self, name: &'static str) -> Result<Option<Vec<T>>, DecodeError>
-            where
-                T: std::str::FromStr,
-                T::Err: fmt::Display,
-            {
-                let Some(text) = self.header::<String>(name)? else { return Ok(None) };
-                text.split(',')
-                    .map(|item| item.trim().parse().map_err(|e| DecodeError::Header { name, reason: format!("`{item}`: {e}") }))
-                    .collect::<Result<Vec<T>, _>>()
-                    .map(Some)
-            }
-        });
-    }
-    if needs.header_json {
-        items.push(quote! {
-            /// The header `name` read as the JSON string it holds (enumerations and the like).
-            fn header_json<T: serde::de::DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, DecodeError> {
-                let Some(text) = self.header::<String>(name)? else { return Ok(None) };
-                serde_json::from_value(serde_json::Value::String(text.clone()))
-                    .or_else(|_| serde_json::from_str(&text))
-                    .map(Some)
-                    .map_err(|e| DecodeError::Header { name, reason: format!("`{text}`: {e}") })
-            }
-        });
-    }
-    let raw_methods = quote!(#(#items)*);
-    let mut free = Vec::new();
-    if encode {
-        free.push(quote! {
-            /// `text` percent-encoded as a path segment or query component: everything but
-            /// RFC 3986's unreserved characters.
-            fn encode(text: &str) -> percent_encoding::PercentEncode<'_> {
-                const RESERVED: &percent_encoding::AsciiSet =
-                    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-                percent_encoding::utf8_percent_encode(text, RESERVED)
-            }
-        });
-    }
-    if needs.segment {
-        free.push(quote! {
-            /// The path parameter `name` as an encoded path segment; an empty, `.` or `..`
-            /// value would name another resource, so it is refused.
-            fn segment(name: &str, value: &str) -> Result<String, InvalidRequest> {
-                if matches!(value, "" | "." | "..") {
-                    return Err(InvalidRequest(format!("path parameter `{name}` cannot be `{value}`")));
-                }
-                Ok(encode(value).to_string())
-            }
-        });
-    }
-    if needs.join_encoded {
-        free.push(quote! {
-            /// `values` percent-encoded one by one and joined by `separator`.
-            fn join_encoded<T: AsRef<str>>(values: impl IntoIterator<Item = T>, separator: &str) -> String {
-                values.into_iter().map(|v| encode(v.as_ref()).to_string()).collect::<Vec<_>>().join(separator)
-            }
-        });
-    }
-    if needs.json_text {
-        free.push(quote! {
-            /// A parameter value that is not a plain scalar, as JSON text (strings unquoted).
-            fn json_text<T: serde::Serialize>(value: &T) -> Result<String, InvalidRequest> {
-                match serde_json::to_value(value) {
-                    Ok(serde_json::Value::String(text)) => Ok(text),
-                    Ok(other) => Ok(other.to_string()),
-                    Err(e) => Err(InvalidRequest(format!("a parameter does not serialize: {e}"))),
-                }
-            }
-        });
-    }
-    if needs.header_value {
-        free.push(quote! {
-            /// `text` as a header value.
-            fn header_value(text: &str) -> Result<HeaderValue, InvalidRequest> {
-                HeaderValue::from_str(text).map_err(|_| InvalidRequest(format!("`{text}` is not a valid header value")))
-            }
-        });
-    }
-    if needs.json_body {
-        free.push(quote! {
-            /// Puts `body` on `request` as JSON.
-            fn set_json<T: serde::Serialize>(request: &mut reqwest::Request, content_type: &'static str, body: &T) -> Result<(), InvalidRequest> {
-                let bytes = serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body does not serialize: {e}")))?;
-                request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-                *request.body_mut() = Some(bytes.into());
-                Ok(())
-            }
-        });
-    }
-    if needs.form_body {
-        free.push(quote! {
-            /// How a form field is written where the spec's `encoding` differs from the default
-            /// (`style: form`, `explode: true`: a list repeats its key, an object's members
-            /// become fields of their own).
-            #[derive(Clone, Copy)]
-            #[allow(dead_code)] // Each spec uses the styles it uses.
-            enum FormStyle {
-                /// `explode: false`: a list or object as one comma-separated value.
-                Form { explode: bool },
-                /// A list joined with spaces.
-                SpaceDelimited,
-                /// A list joined with `|`.
-                PipeDelimited,
-                /// An object as `name[member]=value`.
-                DeepObject,
-                /// `contentType: application/json`: the value as JSON text.
-                Json,
-            }
+/// The runtime's items the module imports, sorted: the ones every client uses, and those the
+/// API's operations turned out to need.
+fn runtime_uses(needs: &Needs) -> Vec<syn::Ident> {
+    let mut names = vec!["decode", "exchange", "Failure"];
+    let wanted = [
+        (needs.query, "Query"),
+        (needs.form_body, "FormStyle"),
+        (needs.base64, "basic_credentials"),
+        (needs.encode, "encode"),
+        (needs.header_value, "header_value"),
+        (needs.join_encoded, "join_encoded"),
+        (needs.json_text, "json_text"),
+        (needs.parse_retry_after, "parse_retry_after"),
+        (needs.retry_delay, "retry_delay"),
+        (needs.secret, "secret"),
+        (needs.segment, "segment"),
+        (needs.form_body, "set_form"),
+        (needs.json_body, "set_json"),
+    ];
+    names.extend(wanted.iter().filter(|(used, _)| *used).map(|(_, name)| *name));
+    names.sort_unstable();
+    names.into_iter().map(|n| quote::format_ident!("{n}")).collect()
+}
 
-            /// Puts `body` on `request` as `application/x-www-form-urlencoded`, each member
-            /// written as `encoding` says (the default for the others).
-            fn set_form<T: serde::Serialize>(request: &mut reqwest::Request, body: &T, encoding: &[(&str, FormStyle)]) -> Result<(), InvalidRequest> {
-                fn text(value: &serde_json::Value) -> String {
-                    match value {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    }
-                }
-                fn deep(out: &mut form_urlencoded::Serializer<'_, String>, key: &str, value: &serde_json::Value) {
-                    match value {
-                        serde_json::Value::Object(members) => {
-                            for (name, member) in members {
-                                deep(out, &format!("{key}[{name}]"), member);
-                            }
-                        }
-                        serde_json::Value::Array(items) => {
-                            for item in items {
-                                deep(out, &format!("{key}[]"), item);
-                            }
-                        }
-                        serde_json::Value::Null => {}
-                        scalar => {
-                            out.append_pair(key, &text(scalar));
-                        }
-                    }
-                }
-                let value = serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body does not serialize: {e}")))?;
-                let serde_json::Value::Object(members) = value else {
-                    return Err(InvalidRequest("a form body must be an object".into()));
-                };
-                let mut out = form_urlencoded::Serializer::new(String::new());
-                for (name, value) in &members {
-                    let style = encoding.iter().find(|(n, _)| n == name).map_or(FormStyle::Form { explode: true }, |(_, s)| *s);
-                    match (style, value) {
-                        (_, serde_json::Value::Null) => {}
-                        (FormStyle::Json, value) => {
-                            out.append_pair(name, &value.to_string());
-                        }
-                        (FormStyle::DeepObject, value) => deep(&mut out, name, value),
-                        (FormStyle::Form { explode: true }, serde_json::Value::Array(items)) => {
-                            for item in items {
-                                out.append_pair(name, &text(item));
-                            }
-                        }
-                        (FormStyle::Form { explode: true }, serde_json::Value::Object(members)) => {
-                            for (member, item) in members {
-                                out.append_pair(member, &text(item));
-                            }
-                        }
-                        (style, serde_json::Value::Array(items)) => {
-                            let separator = match style {
-                                FormStyle::SpaceDelimited => " ",
-                                FormStyle::PipeDelimited => "|",
-                                _ => ",",
-                            };
-                            out.append_pair(name, &items.iter().map(text).collect::<Vec<_>>().join(separator));
-                        }
-                        (_, serde_json::Value::Object(members)) => {
-                            let flat: Vec<String> = members.iter().flat_map(|(k, v)| [k.clone(), text(v)]).collect();
-                            out.append_pair(name, &flat.join(","));
-                        }
-                        (_, scalar) => {
-                            out.append_pair(name, &text(scalar));
-                        }
-                    }
-                }
-                request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
-                *request.body_mut() = Some(out.finish().into());
-                Ok(())
-            }
-        });
-    }
-    if needs.base64 {
-        free.push(quote! {
-            /// Standard base64 with padding, for `Authorization: Basic`.
-            fn base64(bytes: &[u8]) -> String {
-                const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-                let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-                for chunk in bytes.chunks(3) {
-                    let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-                    for i in 0..4 {
-                        if i <= chunk.len() {
-                            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-                        } else {
-                            out.push('=');
-                        }
-                    }
-                }
-                out
-            }
-        });
-    }
-    if needs.query {
-        let each = needs.query_each.then(|| {
-            quote! {
-                /// `name=a&name=b`: an exploded list.
-                fn push_each<T: AsRef<str>>(&mut self, name: &str, values: impl IntoIterator<Item = T>) {
-                    for value in values {
-                        self.push(name, value.as_ref());
-                    }
-                }
-            }
-        });
-        let joined = needs.query_joined.then(|| {
-            quote! {
-                /// `name=a,b`: a list joined by `delimiter` (already encoded).
-                fn push_joined<T: AsRef<str>>(&mut self, name: &str, values: impl IntoIterator<Item = T>, delimiter: &str) {
-                    self.start(name);
-                    for (i, value) in values.into_iter().enumerate() {
-                        if i > 0 {
-                            self.0.push_str(delimiter);
-                        }
-                        self.0.extend(encode(value.as_ref()));
-                    }
-                }
-            }
-        });
-        let object = needs.query_object.then(|| {
-            quote! {
-                /// An object: `key=value&...` (form, exploded), `name=key,value,...` (form) or
-                /// `name[key]=value&...` (deepObject). Values that are not objects go as one value.
-                fn push_object<T: serde::Serialize>(&mut self, name: &str, value: &T, explode: bool, deep: bool) -> Result<(), InvalidRequest> {
-                    let value = serde_json::to_value(value)
-                        .map_err(|e| InvalidRequest(format!("query parameter `{name}` does not serialize: {e}")))?;
-                    let text = |v: &serde_json::Value| match v {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    let serde_json::Value::Object(members) = value else {
-                        self.push(name, &text(&value));
-                        return Ok(());
-                    };
-                    if deep {
-                        for (key, v) in &members {
-                            self.push(&format!("{name}[{key}]"), &text(v));
-                        }
-                    } else if explode {
-                        for (key, v) in &members {
-                            self.push(key, &text(v));
-                        }
-                    } else {
-                        let list: Vec<String> = members.iter().flat_map(|(k, v)| [k.clone(), text(v)]).collect();
-                        self.push(name, &list.join(","));
-                    }
-                    Ok(())
-                }
-            }
-        });
-        free.push(quote! {
-            /// A query string, built parameter by parameter, percent-encoded.
-            #[derive(Default)]
-            struct Query(String);
-
-            impl Query {
-                /// Starts `name=`.
-                fn start(&mut self, name: &str) {
-                    if !self.0.is_empty() {
-                        self.0.push('&');
-                    }
-                    self.0.extend(encode(name));
-                    self.0.push('=');
-                }
-
-                /// `name=value`.
-                fn push(&mut self, name: &str, value: &str) {
-                    self.start(name);
-                    self.0.extend(encode(value));
-                }
-
-                #each
-                #joined
-                #object
-            }
-        });
-    }
-    if needs.pages {
-        free.push(quote! {
+/// The state of a collection stream, when the API has one.
+fn pages(needs: &Needs) -> Option<TokenStream> {
+    needs.pages.then(|| {
+        quote! {
             /// The state of a collection stream: the next page's parameters and the items left.
             struct Pages<P, T> {
                 client: Client,
@@ -1758,7 +1459,6 @@ fn support(needs: &Needs) -> (TokenStream, TokenStream) {
                 items: std::vec::IntoIter<T>,
                 done: bool,
             }
-        });
-    }
-    (raw_methods, quote!(#(#free)*))
+        }
+    })
 }

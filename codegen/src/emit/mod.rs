@@ -9,6 +9,7 @@ mod models;
 mod operations;
 mod pattern;
 mod render;
+mod runtime;
 mod server;
 mod syntax;
 
@@ -18,7 +19,7 @@ use quote::quote;
 
 use crate::diag::Diagnostic;
 use crate::ir::{Api, Scalar, TypeRef};
-use crate::{Config, Timings};
+use crate::{Config, Runtime, Timings};
 pub(crate) use render::{ident, Chunk, Module};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -38,20 +39,12 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
         "rustfmt.toml".to_string(),
         format!("{toml_header}\n# prettyplease formats this crate; rustfmt must not reformat it, or the freshness check fails.\ndisable_all_formatting = true\n"),
     );
-    // Hand-written runtime files go out as written, comments and layout included.
-    files.insert("src/nullable.rs".into(), format!("{header}\n{}", include_str!("runtime/nullable.rs")));
-    if uses_json(api) {
-        files.insert("src/json.rs".into(), format!("{header}\n{}", include_str!("runtime/json.rs")));
-    }
-    if scalars.contains(&Scalar::Bytes) {
-        files.insert("src/base64_text.rs".into(), format!("{header}\n{}", include_str!("runtime/base64_text.rs")));
+    // The runtime goes out as written, comments and layout included.
+    if config.runtime == Runtime::Inline {
+        files.extend(runtime::inline_files(&header));
     }
     // With no operation to call or serve, the crate is its models: no client, no server.
     let serves = !api.operations.is_empty();
-    if serves {
-        files
-            .insert("src/server/support.rs".into(), format!("{header}\n{}", include_str!("runtime/server_support.rs")));
-    }
     timings.emit = started.elapsed();
     let groups = models::groups(api);
     // Longest first, so that the two workers finish together.
@@ -132,11 +125,18 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
 }
 
 fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2::TokenStream {
-    let json_mod = uses_json(api).then(|| {
-        quote!(
-            mod json;
-        )
-    });
+    let runtime_item = match config.runtime {
+        Runtime::Crate { .. } => {
+            let package = quote::format_ident!("{}", runtime::PACKAGE.replace('-', "_"));
+            quote! {
+                /// The runtime crate: what every generated crate shares.
+                pub use #package as runtime;
+            }
+        }
+        Runtime::Inline => quote! {
+            pub mod runtime;
+        },
+    };
     let serves = !api.operations.is_empty();
     let mut docs = vec![format!(" {} (API version {}).", api.title, api.version), String::new()];
     docs.push(if serves {
@@ -150,10 +150,9 @@ fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2
             config.source_label
         )
     });
-    let base64_mod = scalars.contains(&Scalar::Bytes).then(|| {
+    let base64_use = scalars.contains(&Scalar::Bytes).then(|| {
         quote!(
-            mod base64_text;
-            pub use base64_text::Base64;
+            pub use runtime::Base64;
         )
     });
     let client_mod = serves.then(|| {
@@ -183,46 +182,62 @@ fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2
         pub mod models;
         pub mod operations;
         #server_mod
-        #json_mod
-        #base64_mod
-        mod nullable;
+        #runtime_item
 
-        pub use nullable::Nullable;
+        #base64_use
+        pub use runtime::Nullable;
     }
 }
 
 fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scalar>) -> String {
     let uses_chrono = scalars.contains(&Scalar::DateTime) || scalars.contains(&Scalar::Date);
     let mut deps = String::new();
+    deps.extend(runtime::dependency(&config.runtime));
     if uses_chrono {
         deps.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
     deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     deps.push_str("serde_json = \"1\"\n");
-    if scalars.contains(&Scalar::Bytes) {
-        deps.push_str("base64 = \"0.23\"\n");
-    }
     if scalars.contains(&Scalar::Uuid) {
         deps.push_str("uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
-    let mut optional: Vec<(&str, &str)> = client::DEPENDENCIES.iter().chain(server::DEPENDENCIES).copied().collect();
-    if api.operations.is_empty() {
-        optional.clear();
+    // Without operations the features stay (so enabling them is no error) but add only what
+    // the runtime needs for them.
+    let serves = !api.operations.is_empty();
+    let own = |deps: &'static [(&'static str, &'static str)]| if serves { deps } else { &[] };
+    let (client, server) = (own(client::DEPENDENCIES), own(server::DEPENDENCIES));
+    let inline = config.runtime == Runtime::Inline;
+    if inline {
+        // serde and serde_json are above, as every crate needs them.
+        for (name, spec) in runtime::DEPENDENCIES.iter().filter(|(name, _)| !name.starts_with("serde")) {
+            deps.push_str(&format!("{name} = {{ {spec} }}\n"));
+        }
+    }
+    let mut optional: Vec<(&str, &str)> = client.iter().chain(server).copied().collect();
+    if inline {
+        optional.extend(runtime::CLIENT_DEPENDENCIES.iter().chain(runtime::SERVER_DEPENDENCIES));
     }
     optional.sort();
     optional.dedup_by(|a, b| a.0 == b.0);
     for (name, spec) in &optional {
         deps.push_str(&format!("{name} = {{ {spec}, optional = true }}\n"));
     }
-    // Without operations the features stay (so enabling them is no error) but add nothing.
-    let serves = !api.operations.is_empty();
-    let feature = |deps: &[(&str, &str)]| {
-        deps.iter().filter(|_| serves).map(|(n, _)| format!("\"dep:{n}\"")).collect::<Vec<_>>().join(", ")
+    let feature = |name: &str, own: &[(&str, &str)], runtime_deps: &[(&str, &str)]| {
+        let mut list: Vec<String> = if inline {
+            own.iter().chain(runtime_deps).map(|(n, _)| format!("\"dep:{n}\"")).collect()
+        } else {
+            let mut list = vec![format!("\"{}/{name}\"", runtime::PACKAGE)];
+            list.extend(own.iter().map(|(n, _)| format!("\"dep:{n}\"")));
+            list
+        };
+        list.sort();
+        list.dedup();
+        list.join(", ")
     };
     let features = format!(
         "[features]\n# An async HTTP client (reqwest).\nclient = [{}]\n# Server stubs: a trait per API and an axum router.\nserver = [{}]\n",
-        feature(client::DEPENDENCIES),
-        feature(server::DEPENDENCIES)
+        feature("client", client, runtime::CLIENT_DEPENDENCIES),
+        feature("server", server, runtime::SERVER_DEPENDENCIES)
     );
     let header = toml_comment(header);
     let description = format!("Rust types for the {} (version {})", api.title, api.version).replace('"', "'");
@@ -255,11 +270,6 @@ fn surface_json(api: &Api, header: &str) -> String {
 
 fn toml_comment(header: &str) -> String {
     header.lines().map(|l| format!("#{}", l.trim_start_matches("//"))).collect::<Vec<_>>().join("\n")
-}
-
-/// Whether the models implement serde with the `json` module's macros (structs and enums do).
-fn uses_json(api: &Api) -> bool {
-    api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_) | crate::ir::TypeKind::Enum(_)))
 }
 
 /// Every scalar an emitted type holds, found in one walk: a date needs chrono, a UUID the

@@ -48,7 +48,7 @@ impl Uses {
         });
         let json_use = self.json.then(|| {
             quote!(
-                use crate::json;
+                use crate::runtime::json;
             )
         });
         let map_use = self.map.then(|| {

@@ -3,8 +3,8 @@
 //! The router is table-driven: every operation gets a static `Operation` (its parameters and
 //! body as validation schemas, and the media types of the errors it documents), every named
 //! request type a static `Schema` (in `src/server/schemas.rs`), and a short handler that
-//! authenticates, extracts and calls the trait. The shared machinery is
-//! `runtime/server_support.rs`, copied into each crate as `src/server/support.rs`.
+//! authenticates, extracts and calls the trait. The shared machinery is the runtime's
+//! `server` module, imported as `support`.
 
 use std::collections::BTreeSet;
 
@@ -22,13 +22,9 @@ use crate::ir::{
 };
 use crate::names::{self, Scope};
 
-/// Lines for `[dependencies]` that the `server` feature turns on (all `optional = true`).
-pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
-    ("axum", "version = \"0.8\", default-features = false"),
-    ("form_urlencoded", "version = \"1\""),
-    ("http-body-util", "version = \"0.1\""),
-    ("regress", "version = \"0.10\""),
-];
+/// Lines for `[dependencies]` that the `server` feature turns on (all `optional = true`),
+/// beside the runtime's: what the generated module names itself.
+pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[("axum", "version = \"0.8\", default-features = false")];
 
 /// Names the generated module defines itself; handlers must not take them.
 const RESERVED: &[&str] = &["router", "router_with", "authenticate", "support", "schemas"];
@@ -173,17 +169,11 @@ pub(crate) fn server(api: &Api, body: &mut Body) -> Result<(TokenStream, Option<
     // schemas module counts its own.
     imports.extend(&schemas.used);
     let schema_mod = schemas.module();
-    let mut tail = TokenStream::new();
     if schema_mod.is_some() {
-        tail.extend(quote! {
+        body.push(quote! {
             mod schemas;
-        });
+        })?;
     }
-    // The shared machinery, `runtime/server_support.rs`, goes out as written (`src/server/support.rs`).
-    tail.extend(quote! {
-        mod support;
-    });
-    body.push(tail)?;
 
     let op_types = operation_type_uses(api);
     let op_types_use = (!op_types.is_empty()).then(|| quote!(use crate::operations::{#(#op_types),*};));
@@ -238,6 +228,7 @@ pub(crate) fn server(api: &Api, body: &mut Body) -> Result<(TokenStream, Option<
         use axum::Router;
 
         #op_types_use
+        use crate::runtime::server as support;
         use support::{#(#support_uses),*};
 
         #credential

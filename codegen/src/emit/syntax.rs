@@ -656,11 +656,6 @@ pub(crate) fn member(expr: syn::Expr, name: &str) -> syn::Expr {
     member_of(expr, syn::Member::Named(ident(name)))
 }
 
-/// `expr.index`, a tuple field.
-pub(crate) fn member_index(expr: syn::Expr, index: u32) -> syn::Expr {
-    member_of(expr, syn::Member::Unnamed(syn::Index { index, span: Span::call_site() }))
-}
-
 fn member_of(expr: syn::Expr, member: syn::Member) -> syn::Expr {
     syn::Expr::Field(syn::ExprField { attrs: Vec::new(), base: Box::new(expr), dot_token: Default::default(), member })
 }

@@ -5,9 +5,6 @@
 //! about half the time. The wire behaviour is serde's: unknown members are ignored, a
 //! missing required member is an error, `null` and absent are told apart by the field type.
 
-// Which helpers a crate calls depends on its schemas (nullable members, additionalProperties).
-#![allow(dead_code)]
-
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,10 +12,14 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap};
 
-use crate::Nullable;
+use super::Nullable;
+
+/// serde, for the macros: a crate that calls them needs no dependency of its own on it.
+#[doc(hidden)]
+pub use serde;
 
 /// A member name or enum value as it arrives, borrowed from the input when it can be.
-pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
+pub struct Key<'de>(pub Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -50,43 +51,45 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// Writes an object's members, one call per member; the first error is kept and returned by
 /// [`Writer::end`]. Its methods are named after the member kinds of [`object!`].
-pub(crate) struct Writer<M: SerializeMap> {
+pub struct Writer<M: SerializeMap> {
     map: M,
     error: Option<M::Error>,
 }
 
 impl<M: SerializeMap> Writer<M> {
-    pub(crate) fn new(map: M) -> Self {
+    /// Starts writing an object's members to `map`.
+    pub fn new(map: M) -> Self {
         Writer { map, error: None }
     }
 
     /// A member that is always sent.
-    pub(crate) fn required<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    pub fn required<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
         if self.error.is_none() {
             self.error = self.map.serialize_entry(name, value).err();
         }
     }
 
     /// A member that is always sent, `None` as `null`.
-    pub(crate) fn required_nullable<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
+    pub fn required_nullable<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
         self.required(name, value);
     }
 
     /// A member that is sent unless it is `None`.
-    pub(crate) fn optional<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
+    pub fn optional<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
         if let Some(value) = value {
             self.required(name, value);
         }
     }
 
     /// A member that is sent unless it is absent.
-    pub(crate) fn nullable<T: Serialize>(&mut self, name: &str, value: &Nullable<T>) {
+    pub fn nullable<T: Serialize>(&mut self, name: &str, value: &Nullable<T>) {
         if !value.is_absent() {
             self.required(name, value);
         }
     }
 
-    pub(crate) fn end(self) -> Result<M::Ok, M::Error> {
+    /// Ends the object, or returns the first error a member met.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
         match self.error {
             Some(error) => Err(error),
             None => self.map.end(),
@@ -95,18 +98,18 @@ impl<M: SerializeMap> Writer<M> {
 }
 
 /// Reads the value of a listed member into its slot.
-pub(crate) fn read<'de, M: MapAccess<'de>, T: Deserialize<'de>>(map: &mut M, slot: &mut Option<T>) -> Result<(), M::Error> {
+pub fn read<'de, M: MapAccess<'de>, T: Deserialize<'de>>(map: &mut M, slot: &mut Option<T>) -> Result<(), M::Error> {
     *slot = Some(map.next_value()?);
     Ok(())
 }
 
 /// Reads and drops the value of a member not listed.
-pub(crate) fn skip<'de, M: MapAccess<'de>>(map: &mut M) -> Result<(), M::Error> {
+pub fn skip<'de, M: MapAccess<'de>>(map: &mut M) -> Result<(), M::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
 /// Reads the value of a member not listed into the map that keeps them.
-pub(crate) fn keep<'de, M: MapAccess<'de>, T: Deserialize<'de>>(
+pub fn keep<'de, M: MapAccess<'de>, T: Deserialize<'de>>(
     map: &mut M,
     rest: &mut BTreeMap<String, T>,
     key: Key<'de>,
@@ -116,7 +119,7 @@ pub(crate) fn keep<'de, M: MapAccess<'de>, T: Deserialize<'de>>(
 }
 
 /// The value of a required member, or the error that it is missing.
-pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
 }
 
@@ -132,13 +135,14 @@ pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static s
 ///
 /// Each member expands to one call on each side (see [`Writer`], [`read`]), which keeps the
 /// generated code, and the time to compile it, small.
-#[allow(unused_macros)] // An API with enums but no structs leaves it unused.
-macro_rules! object {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_json_object {
     ($name:ident { $($field:ident: $kind:ident $wire:literal,)* $(..$extra:ident)? }) => {
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::runtime::json::serde::Serialize for $name {
+            fn serialize<S: $crate::runtime::json::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 #[allow(unused_mut)] // An object without members writes none.
-                let mut out = $crate::json::Writer::new(serializer.serialize_map(None)?);
+                let mut out = $crate::runtime::json::Writer::new(serializer.serialize_map(None)?);
                 $(out.$kind($wire, &self.$field);)*
                 $(
                     for (key, value) in &self.$extra {
@@ -149,28 +153,28 @@ macro_rules! object {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> $crate::runtime::json::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::runtime::json::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct ObjectVisitor;
 
-                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                impl<'de> $crate::runtime::json::serde::de::Visitor<'de> for ObjectVisitor {
                     type Value = $name;
 
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(concat!("a ", stringify!($name), " object"))
                     }
 
-                    fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<$name, M::Error> {
+                    fn visit_map<M: $crate::runtime::json::serde::de::MapAccess<'de>>(self, mut map: M) -> Result<$name, M::Error> {
                         $(let mut $field = None;)*
                         $(let mut $extra = std::collections::BTreeMap::new();)?
-                        while let Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
+                        while let Some(key) = map.next_key::<$crate::runtime::json::Key<'de>>()? {
                             match &*key.0 {
-                                $($wire => $crate::json::read(&mut map, &mut $field),)*
-                                _ => $crate::json::object!(@other map key $($extra)?),
+                                $($wire => $crate::runtime::json::read(&mut map, &mut $field),)*
+                                _ => $crate::runtime::json::object!(@other map key $($extra)?),
                             }?;
                         }
                         Ok($name {
-                            $($field: $crate::json::object!(@finish $kind $field $wire),)*
+                            $($field: $crate::runtime::json::object!(@finish $kind $field $wire),)*
                             $($extra,)?
                         })
                     }
@@ -181,24 +185,25 @@ macro_rules! object {
         }
     };
     (@finish required $field:ident $wire:literal) => {
-        $crate::json::required::<_, M::Error>($field, $wire)?
+        $crate::runtime::json::required::<_, M::Error>($field, $wire)?
     };
     (@finish $kind:ident $field:ident $wire:literal) => {
         $field.unwrap_or_default()
     };
     (@other $map:ident $key:ident) => {
-        $crate::json::skip(&mut $map)
+        $crate::runtime::json::skip(&mut $map)
     };
     (@other $map:ident $key:ident $extra:ident) => {
-        $crate::json::keep(&mut $map, &mut $extra, $key)
+        $crate::runtime::json::keep(&mut $map, &mut $extra, $key)
     };
 }
 
 /// Implements `as_str`, `Display`, `Serialize` and `Deserialize` for an enum of strings,
 /// each unit variant listed with its value; `..Other` names the variant that keeps a value
 /// not listed.
-#[allow(unused_macros)] // An API with structs but no enums leaves it unused.
-macro_rules! enumeration {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __runtime_json_enumeration {
     ($name:ident { $($variant:ident = $wire:literal,)* ..$other:ident }) => {
         impl $name {
             /// The value as it travels on the wire.
@@ -216,15 +221,15 @@ macro_rules! enumeration {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl $crate::runtime::json::serde::Serialize for $name {
+            fn serialize<S: $crate::runtime::json::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <$crate::json::Key<'de> as serde::Deserialize<'de>>::deserialize(deserializer)?;
+        impl<'de> $crate::runtime::json::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::runtime::json::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <$crate::runtime::json::Key<'de> as $crate::runtime::json::serde::Deserialize<'de>>::deserialize(deserializer)?;
                 Ok(match &*value.0 {
                     $($wire => Self::$variant,)*
                     _ => Self::$other(value.0.into_owned()),
@@ -234,5 +239,7 @@ macro_rules! enumeration {
     };
 }
 
-#[allow(unused_imports)] // Likewise.
-pub(crate) use {enumeration, object};
+// Exported at the crate root under private names (as `macro_export` requires), and here under
+// their own.
+#[doc(inline)]
+pub use {__runtime_json_enumeration as enumeration, __runtime_json_object as object};

@@ -1,0 +1,638 @@
+//! What every generated client shares: the error type, the raw response, the retry policy,
+//! the decoding trait the operations' response enums implement, and the encoders the
+//! generated methods build requests with (path segments, query strings, headers, JSON and
+//! form bodies).
+//!
+//! The generated `client` module re-exports the public types, so that a caller names them
+//! as `client::Error` and the like; the rest is called by the generated methods.
+
+// The error keeps the typed response inline, so that a `match` can reach into it.
+#![allow(clippy::result_large_err)]
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+use tracing::field::Empty;
+use tracing::Instrument as _;
+
+/// What the client does after `429 Too Many Requests`: wait, then send the request again.
+///
+/// The wait is the one the server asks for in a retry header when it sends one, else an
+/// exponential backoff starting at `initial_backoff`. A wait longer than `max_backoff`
+/// is not made: the 429 is returned instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// The wait before the first retry when the server names none; doubled for each next one.
+    pub initial_backoff: Duration,
+    /// The longest wait.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Three retries, backing off from half a second, waiting at most a minute.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `attempt + 1`, or `None` to give up; `asked` is the wait
+    /// the server asked for.
+    pub fn delay(&self, attempt: u32, asked: Option<Duration>) -> Option<Duration> {
+        if attempt >= self.max_retries {
+            return None;
+        }
+        let delay = asked.unwrap_or_else(|| self.initial_backoff.saturating_mul(1 << attempt.min(20)));
+        (delay <= self.max_backoff).then_some(delay)
+    }
+}
+
+/// The standard header that names a retry time.
+pub const RETRY_AFTER: &str = "retry-after";
+
+/// How long the headers ask the client to wait before retrying, if they say; `names` are the
+/// headers that may say it (`Retry-After` and the API's own), in the order they are read.
+pub fn retry_after(headers: &HeaderMap, names: &[&str]) -> Option<Duration> {
+    names.iter().find_map(|name| headers.get(*name)?.to_str().ok().and_then(parse_retry_after))
+}
+
+/// A retry header's value: a number of seconds, or a Unix time (a number that large
+/// cannot be meant as a wait).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    value.trim().parse().ok().map(retry_delay)
+}
+
+/// The wait that a retry header's number asks for: seconds, or a Unix time in seconds.
+pub fn retry_delay(value: u64) -> Duration {
+    const UNIX_TIME_FROM: u64 = 1_000_000_000;
+    if value < UNIX_TIME_FROM {
+        return Duration::from_secs(value);
+    }
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    Duration::from_secs(value.saturating_sub(now))
+}
+
+/// A response enum of [`crate::operations`], as the client reads it off the wire.
+pub trait ApiResponse: Sized + fmt::Debug {
+    /// Decodes `raw` into the variant its status selects; `Ok(None)` when the operation
+    /// does not document that status.
+    fn decode(raw: &RawResponse) -> Result<Option<Self>, DecodeError>;
+
+    /// The HTTP status code.
+    fn status_code(&self) -> u16;
+
+    /// How long a documented retry header (a 429's) asks the client to wait, if it does.
+    fn retry_after(&self) -> Option<Duration> {
+        None
+    }
+
+    /// The headers that may name a retry time, in the order they are read: the standard
+    /// `Retry-After`, then the API's own.
+    const RETRY_AFTER_HEADERS: &'static [&'static str] = &[RETRY_AFTER];
+}
+
+/// Why a call did not give a documented success.
+///
+/// `R` is the operation's response enum: [`Error::Api`] holds the error statuses the operation
+/// documents, so a pattern like `Err(Error::Api(GetThingResponse::NotFound(problem)))` reaches
+/// the typed body of a 404.
+#[derive(Debug)]
+pub enum Error<R> {
+    /// The server answered with an error status (4XX, 5XX) documented for the operation.
+    Api(R),
+    /// The server answered with a status the operation does not document.
+    UnexpectedStatus(RawResponse),
+    /// The status is documented, but the body or a header is not what the API says.
+    Decode {
+        /// The response as it arrived.
+        response: RawResponse,
+        /// What did not decode.
+        error: DecodeError,
+    },
+    /// No response arrived: the connection failed, timed out, or was cut off.
+    Transport(reqwest::Error),
+    /// The request could not be built from the arguments.
+    InvalidRequest(InvalidRequest),
+}
+
+impl<R: ApiResponse> Error<R> {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(response) => StatusCode::from_u16(response.status_code()).ok(),
+            Error::UnexpectedStatus(raw) | Error::Decode { response: raw, .. } => Some(raw.status),
+            Error::Transport(error) => error.status(),
+            Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// How long the server asks the client to wait before retrying, when it says.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(response) => response.retry_after(),
+            Error::UnexpectedStatus(raw) | Error::Decode { response: raw, .. } => {
+                retry_after(&raw.headers, R::RETRY_AFTER_HEADERS)
+            }
+            Error::Transport(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The raw response, for the variants that keep one.
+    pub fn raw_response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::UnexpectedStatus(raw) | Error::Decode { response: raw, .. } => Some(raw),
+            _ => None,
+        }
+    }
+}
+
+impl<R: ApiResponse> fmt::Display for Error<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(response) => match StatusCode::from_u16(response.status_code()) {
+                Ok(status) => write!(f, "the server answered {status}"),
+                Err(_) => write!(f, "the server answered {}", response.status_code()),
+            },
+            Error::UnexpectedStatus(raw) => {
+                write!(f, "the server answered {}, a status this operation does not document", raw.status)
+            }
+            Error::Decode { response, error } => {
+                write!(f, "the {} response does not decode: {error}", response.status)
+            }
+            Error::Transport(error) => write!(f, "the request failed: {error}"),
+            Error::InvalidRequest(error) => error.fmt(f),
+        }
+    }
+}
+
+impl<R: ApiResponse> std::error::Error for Error<R> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { error, .. } => Some(error),
+            Error::Transport(error) => Some(error),
+            Error::InvalidRequest(error) => Some(error),
+            Error::Api(_) | Error::UnexpectedStatus(_) => None,
+        }
+    }
+}
+
+impl<R> From<reqwest::Error> for Error<R> {
+    fn from(error: reqwest::Error) -> Self {
+        Error::Transport(error)
+    }
+}
+
+impl<R> From<InvalidRequest> for Error<R> {
+    fn from(error: InvalidRequest) -> Self {
+        Error::InvalidRequest(error)
+    }
+}
+
+/// Why no response arrived: the part of [`Error`] that does not depend on the operation, so
+/// that what sends requests is compiled once, not once per response type.
+#[derive(Debug)]
+pub enum Failure {
+    /// See [`Error::Transport`].
+    Transport(reqwest::Error),
+    /// See [`Error::InvalidRequest`].
+    InvalidRequest(InvalidRequest),
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        Failure::Transport(error)
+    }
+}
+
+impl From<InvalidRequest> for Failure {
+    fn from(error: InvalidRequest) -> Self {
+        Failure::InvalidRequest(error)
+    }
+}
+
+impl<R> From<Failure> for Error<R> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Transport(error) => Error::Transport(error),
+            Failure::InvalidRequest(error) => Error::InvalidRequest(error),
+        }
+    }
+}
+
+/// Decodes the answer to an operation into its response enum: `Ok` for a success status,
+/// [`Error::Api`] for a documented error status.
+pub fn decode<R: ApiResponse>(raw: RawResponse) -> Result<R, Error<R>> {
+    let response = match R::decode(&raw) {
+        Ok(Some(response)) => response,
+        Ok(None) => return Err(Error::UnexpectedStatus(raw)),
+        Err(error) => return Err(Error::Decode { response: raw, error }),
+    };
+    if raw.status.is_client_error() || raw.status.is_server_error() {
+        Err(Error::Api(response))
+    } else {
+        Ok(response)
+    }
+}
+
+/// Arguments that cannot make a request: a value a header cannot carry, a path
+/// segment that would change the path, a base URL that does not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidRequest(pub String);
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid request: {}", self.0)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+/// Why a response with a documented status could not be decoded.
+#[derive(Debug)]
+pub enum DecodeError {
+    /// The body is not the JSON the API documents for the status.
+    Body(serde_json::Error),
+    /// A required header is absent.
+    MissingHeader(&'static str),
+    /// A header's value is not of its documented type.
+    Header {
+        /// The header.
+        name: &'static str,
+        /// What is wrong with the value.
+        reason: String,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Body(error) => write!(f, "body: {error}"),
+            DecodeError::MissingHeader(name) => write!(f, "header `{name}` is missing"),
+            DecodeError::Header { name, reason } => write!(f, "header `{name}`: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DecodeError::Body(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// A response as it arrived: status, headers and the whole body.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// Reads the whole response.
+    pub async fn read(response: reqwest::Response) -> Result<Self, reqwest::Error> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?.to_vec();
+        Ok(RawResponse { status, headers, body })
+    }
+
+    /// The body as text (bytes that are not UTF-8 replaced).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The body decoded from JSON.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeError> {
+        serde_json::from_slice(&self.body).map_err(DecodeError::Body)
+    }
+
+    /// The header `name` parsed as `T`; `None` when absent.
+    pub fn header<T>(&self, name: &'static str) -> Result<Option<T>, DecodeError>
+    where
+        T: std::str::FromStr,
+        T::Err: fmt::Display,
+    {
+        let Some(value) = self.headers.get(name) else { return Ok(None) };
+        let text = value.to_str().map_err(|_| DecodeError::Header { name, reason: "not visible ASCII".into() })?;
+        text.trim().parse().map(Some).map_err(|e| DecodeError::Header { name, reason: format!("`{text}`: {e}") })
+    }
+
+    /// The header `name` as a comma-separated list of `T`.
+    pub fn header_list<T>(&self, name: &'static str) -> Result<Option<Vec<T>>, DecodeError>
+    where
+        T: std::str::FromStr,
+        T::Err: fmt::Display,
+    {
+        let Some(text) = self.header::<String>(name)? else { return Ok(None) };
+        text.split(',')
+            .map(|item| item.trim().parse().map_err(|e| DecodeError::Header { name, reason: format!("`{item}`: {e}") }))
+            .collect::<Result<Vec<T>, _>>()
+            .map(Some)
+    }
+
+    /// The header `name` read as the JSON string it holds (enumerations and the like).
+    pub fn header_json<T: serde::de::DeserializeOwned>(&self, name: &'static str) -> Result<Option<T>, DecodeError> {
+        let Some(text) = self.header::<String>(name)? else { return Ok(None) };
+        serde_json::from_value(serde_json::Value::String(text.clone()))
+            .or_else(|_| serde_json::from_str(&text))
+            .map(Some)
+            .map_err(|e| DecodeError::Header { name, reason: format!("`{text}`: {e}") })
+    }
+}
+
+/// Sends `request` with `http`; after a 429, waits and sends it again while `retry` allows,
+/// for as long as the headers `retry_headers` ask (see [`retry_after`]) or the policy's
+/// backoff. Not generic, so it is compiled once for all operations.
+pub async fn send(
+    http: &reqwest::Client,
+    retry: Option<&RetryPolicy>,
+    retry_headers: &[&str],
+    mut request: reqwest::Request,
+) -> Result<RawResponse, reqwest::Error> {
+    let mut attempt = 0;
+    loop {
+        let again = retry.and_then(|_| request.try_clone());
+        let raw = RawResponse::read(http.execute(request).await?).await?;
+        if raw.status != StatusCode::TOO_MANY_REQUESTS {
+            return Ok(raw);
+        }
+        let asked = retry_after(&raw.headers, retry_headers);
+        let delay = retry.and_then(|policy| policy.delay(attempt, asked));
+        let (Some(delay), Some(again)) = (delay, again) else {
+            return Ok(raw);
+        };
+        attempt += 1;
+        tracing::warn!(attempt, ?delay, "429 Too Many Requests; retrying");
+        tokio::time::sleep(delay).await;
+        request = again;
+    }
+}
+
+/// Sends `request` for `operation` (its `operationId`, and the path template `path`) in a
+/// `tracing` span `request` that records the status; see [`send`].
+pub async fn exchange(
+    http: &reqwest::Client,
+    retry: Option<&RetryPolicy>,
+    retry_headers: &[&str],
+    request: reqwest::Request,
+    operation: &'static str,
+    path: &'static str,
+) -> Result<RawResponse, Failure> {
+    let method = request.method().as_str();
+    let span = tracing::info_span!("request", operation, method, path, status = Empty);
+    let raw = send(http, retry, retry_headers, request).instrument(span.clone()).await?;
+    span.record("status", raw.status.as_u16());
+    Ok(raw)
+}
+
+/// `text` percent-encoded as a path segment or query component: everything but RFC 3986's
+/// unreserved characters.
+pub fn encode(text: &str) -> percent_encoding::PercentEncode<'_> {
+    const RESERVED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(text, RESERVED)
+}
+
+/// The path parameter `name` as an encoded path segment; an empty, `.` or `..` value would
+/// name another resource, so it is refused.
+pub fn segment(name: &str, value: &str) -> Result<String, InvalidRequest> {
+    if matches!(value, "" | "." | "..") {
+        return Err(InvalidRequest(format!("path parameter `{name}` cannot be `{value}`")));
+    }
+    Ok(encode(value).to_string())
+}
+
+/// `values` percent-encoded one by one and joined by `separator`.
+pub fn join_encoded<T: AsRef<str>>(values: impl IntoIterator<Item = T>, separator: &str) -> String {
+    values.into_iter().map(|v| encode(v.as_ref()).to_string()).collect::<Vec<_>>().join(separator)
+}
+
+/// A parameter value that is not a plain scalar, as JSON text (strings unquoted).
+pub fn json_text<T: serde::Serialize>(value: &T) -> Result<String, InvalidRequest> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => Ok(text),
+        Ok(other) => Ok(other.to_string()),
+        Err(e) => Err(InvalidRequest(format!("a parameter does not serialize: {e}"))),
+    }
+}
+
+/// `text` as a header value.
+pub fn header_value(text: &str) -> Result<HeaderValue, InvalidRequest> {
+    HeaderValue::from_str(text).map_err(|_| InvalidRequest(format!("`{text}` is not a valid header value")))
+}
+
+/// A credential as a header value that debug output does not show.
+pub fn secret(value: &str) -> Result<HeaderValue, InvalidRequest> {
+    let mut value =
+        HeaderValue::from_str(value).map_err(|_| InvalidRequest("a credential is not a valid header value".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The value of `Authorization: Basic` for `user` and `password`.
+pub fn basic_credentials(user: &str, password: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
+}
+
+/// Puts `body` on `request` as JSON, with the media type `content_type`.
+pub fn set_json<T: serde::Serialize>(
+    request: &mut reqwest::Request,
+    content_type: &'static str,
+    body: &T,
+) -> Result<(), InvalidRequest> {
+    let bytes = serde_json::to_vec(body).map_err(|e| InvalidRequest(format!("the body does not serialize: {e}")))?;
+    request.headers_mut().insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    *request.body_mut() = Some(bytes.into());
+    Ok(())
+}
+
+/// How a form field is written where the spec's `encoding` differs from the default
+/// (`style: form`, `explode: true`: a list repeats its key, an object's members become fields
+/// of their own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormStyle {
+    /// `style: form`; with `explode: false`, a list or object as one comma-separated value.
+    Form {
+        /// Whether a list repeats its key and an object's members become fields.
+        explode: bool,
+    },
+    /// A list joined with spaces.
+    SpaceDelimited,
+    /// A list joined with `|`.
+    PipeDelimited,
+    /// An object as `name[member]=value`.
+    DeepObject,
+    /// `contentType: application/json`: the value as JSON text.
+    Json,
+}
+
+/// Puts `body` on `request` as `application/x-www-form-urlencoded`, each member written as
+/// `encoding` says (the default for the others).
+pub fn set_form<T: serde::Serialize>(
+    request: &mut reqwest::Request,
+    body: &T,
+    encoding: &[(&str, FormStyle)],
+) -> Result<(), InvalidRequest> {
+    fn text(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    fn deep(out: &mut form_urlencoded::Serializer<'_, String>, key: &str, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::Object(members) => {
+                for (name, member) in members {
+                    deep(out, &format!("{key}[{name}]"), member);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    deep(out, &format!("{key}[]"), item);
+                }
+            }
+            serde_json::Value::Null => {}
+            scalar => {
+                out.append_pair(key, &text(scalar));
+            }
+        }
+    }
+    let value = serde_json::to_value(body).map_err(|e| InvalidRequest(format!("the body does not serialize: {e}")))?;
+    let serde_json::Value::Object(members) = value else {
+        return Err(InvalidRequest("a form body must be an object".into()));
+    };
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &members {
+        let style = encoding.iter().find(|(n, _)| n == name).map_or(FormStyle::Form { explode: true }, |(_, s)| *s);
+        match (style, value) {
+            (_, serde_json::Value::Null) => {}
+            (FormStyle::Json, value) => {
+                out.append_pair(name, &value.to_string());
+            }
+            (FormStyle::DeepObject, value) => deep(&mut out, name, value),
+            (FormStyle::Form { explode: true }, serde_json::Value::Array(items)) => {
+                for item in items {
+                    out.append_pair(name, &text(item));
+                }
+            }
+            (FormStyle::Form { explode: true }, serde_json::Value::Object(members)) => {
+                for (member, item) in members {
+                    out.append_pair(member, &text(item));
+                }
+            }
+            (style, serde_json::Value::Array(items)) => {
+                let separator = match style {
+                    FormStyle::SpaceDelimited => " ",
+                    FormStyle::PipeDelimited => "|",
+                    _ => ",",
+                };
+                out.append_pair(name, &items.iter().map(text).collect::<Vec<_>>().join(separator));
+            }
+            (_, serde_json::Value::Object(members)) => {
+                let flat: Vec<String> = members.iter().flat_map(|(k, v)| [k.clone(), text(v)]).collect();
+                out.append_pair(name, &flat.join(","));
+            }
+            (_, scalar) => {
+                out.append_pair(name, &text(scalar));
+            }
+        }
+    }
+    request
+        .headers_mut()
+        .insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    *request.body_mut() = Some(out.finish().into());
+    Ok(())
+}
+
+/// A query string, built parameter by parameter, percent-encoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query(String);
+
+impl Query {
+    /// The query string so far, without the `?`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Starts `name=`.
+    fn start(&mut self, name: &str) {
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        self.0.extend(encode(name));
+        self.0.push('=');
+    }
+
+    /// `name=value`.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.start(name);
+        self.0.extend(encode(value));
+    }
+
+    /// `name=a&name=b`: an exploded list.
+    pub fn push_each<T: AsRef<str>>(&mut self, name: &str, values: impl IntoIterator<Item = T>) {
+        for value in values {
+            self.push(name, value.as_ref());
+        }
+    }
+
+    /// `name=a,b`: a list joined by `delimiter` (already encoded).
+    pub fn push_joined<T: AsRef<str>>(&mut self, name: &str, values: impl IntoIterator<Item = T>, delimiter: &str) {
+        self.start(name);
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.0.push_str(delimiter);
+            }
+            self.0.extend(encode(value.as_ref()));
+        }
+    }
+
+    /// An object: `key=value&...` (form, exploded), `name=key,value,...` (form) or
+    /// `name[key]=value&...` (deepObject). Values that are not objects go as one value.
+    pub fn push_object<T: serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+        explode: bool,
+        deep: bool,
+    ) -> Result<(), InvalidRequest> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| InvalidRequest(format!("query parameter `{name}` does not serialize: {e}")))?;
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let serde_json::Value::Object(members) = value else {
+            self.push(name, &text(&value));
+            return Ok(());
+        };
+        if deep {
+            for (key, v) in &members {
+                self.push(&format!("{name}[{key}]"), &text(v));
+            }
+        } else if explode {
+            for (key, v) in &members {
+                self.push(key, &text(v));
+            }
+        } else {
+            let list: Vec<String> = members.iter().flat_map(|(k, v)| [k.clone(), text(v)]).collect();
+            self.push(name, &list.join(","));
+        }
+        Ok(())
+    }
+}
