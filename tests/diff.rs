@@ -1,7 +1,7 @@
 //! The breaking-change report: one pair of specs per kind of change, each classified for
 //! existing clients and existing servers, with the semver bump it implies.
 
-use codegen::diff::{Bump, Impact, Report};
+use codegen::compat::{Bump, Impact, Report};
 use codegen::surface::Surface;
 
 /// A small API: `Pet` is sent by servers (GET) and by clients (POST); `Status` only by servers.
@@ -83,7 +83,7 @@ fn surface(text: &str) -> Surface {
 }
 
 fn report(old: &Edit<'_>, new: &Edit<'_>) -> Report {
-    codegen::diff::diff(&surface(&spec(old)), &surface(&spec(new)))
+    codegen::compat::compare(&surface(&spec(old)), &surface(&spec(new)))
 }
 
 /// The one change in `r`, as (what, clients, servers).
@@ -114,7 +114,7 @@ fn new_required_request_field_breaks_clients() {
     let edit = Edit { new_pet: "        tag: {type: string}\n", ..NONE };
     let mut required = spec(&edit);
     required = required.replace("required: [name]", "required: [name, tag]");
-    let r = codegen::diff::diff(&surface(&spec(&NONE)), &surface(&required));
+    let r = codegen::compat::compare(&surface(&spec(&NONE)), &surface(&required));
     assert_eq!(only(&r), ("schema NewPet: `tag` added (required)".into(), B, C));
     assert_eq!(r.bump, Bump::Major);
 }
@@ -123,7 +123,7 @@ fn new_required_request_field_breaks_clients() {
 fn new_required_response_field_breaks_servers() {
     let edit = Edit { pet: "        age: {type: integer}\n", ..NONE };
     let text = spec(&edit).replace("required: [id, name]", "required: [id, name, age]");
-    let r = codegen::diff::diff(&surface(&spec(&NONE)), &surface(&text));
+    let r = codegen::compat::compare(&surface(&spec(&NONE)), &surface(&text));
     assert_eq!(only(&r), ("schema Pet: `age` added (required)".into(), C, B));
 }
 
@@ -145,7 +145,7 @@ fn new_enum_value_is_compatible_because_enums_are_open() {
 fn response_field_that_may_now_be_null_breaks_clients() {
     let old = spec(&NONE);
     let new = old.replace("name: {type: string}\n        status", "name: {type: [string, 'null']}\n        status");
-    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    let r = codegen::compat::compare(&surface(&old), &surface(&new));
     assert_eq!(only(&r), ("schema Pet: `name` may now be null".into(), B, C));
 }
 
@@ -153,7 +153,7 @@ fn response_field_that_may_now_be_null_breaks_clients() {
 fn retyped_field_breaks_both_sides() {
     let old = spec(&NONE);
     let new = old.replace("id: {type: string}", "id: {type: integer}");
-    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    let r = codegen::compat::compare(&surface(&old), &surface(&new));
     assert_eq!(only(&r), ("schema Pet: `id` retyped: string → int64".into(), B, B));
 }
 
@@ -161,7 +161,7 @@ fn retyped_field_breaks_both_sides() {
 fn required_request_member_made_optional_breaks_servers() {
     let old = spec(&NONE);
     let new = old.replace("required: [name]", "required: []");
-    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    let r = codegen::compat::compare(&surface(&old), &surface(&new));
     assert_eq!(only(&r), ("schema NewPet: `name` is now optional".into(), C, B));
 }
 
@@ -188,7 +188,7 @@ fn new_required_parameter_breaks_clients() {
 fn read_only_moves_are_reported() {
     let old = spec(&NONE);
     let new = old.replace("id: {type: string}", "id: {type: string, readOnly: true}");
-    let r = codegen::diff::diff(&surface(&old), &surface(&new));
+    let r = codegen::compat::compare(&surface(&old), &surface(&new));
     assert!(r.changes.iter().any(|c| c.what == "`id` moved from read-write to readOnly"), "{r}");
 }
 
@@ -199,6 +199,6 @@ fn the_projects_own_history_compares_clean() {
     let committed: Surface =
         serde_json::from_str(&std::fs::read_to_string(root.join("generated/api-surface.json")).unwrap()).unwrap();
     let (api, _) = codegen::lower(&root.join("spec/openapi.yaml")).unwrap();
-    let r = codegen::diff::diff(&committed, &Surface::of(&api));
+    let r = codegen::compat::compare(&committed, &Surface::of(&api));
     assert!(r.changes.is_empty(), "{r}");
 }

@@ -1,6 +1,6 @@
 //! The intermediate model: plain data describing an API, between the spec and the Rust tokens.
 //!
-//! Lowering ([`crate::lower`]) builds an [`Api`] from a spec; the emitters ([`crate::emit`])
+//! Lowering ([`crate::lower`]) builds an [`Api`] from a spec; the emitters (`emit`)
 //! read nothing else. It holds no spec types and no token streams, every name in it is a
 //! settled Rust identifier beside its wire name, and every list is in a deterministic order.
 
@@ -112,6 +112,8 @@ pub struct SecurityScheme {
     pub name: String,
     /// Rust type-case identifier, unique among the schemes (the server's `Credential` variant).
     pub variant: String,
+    /// The client's method that sets this scheme's credential (`with_<name>`).
+    pub setter: String,
     /// Name of the scheme in the spec.
     pub wire_name: String,
     /// `description`.
@@ -548,7 +550,7 @@ pub struct Enum {
     /// Known values.
     pub variants: Vec<EnumVariant>,
     /// Variant holding a value not listed (always last).
-    pub other: String,
+    pub unknown_variant: String,
 }
 
 /// One known value.
@@ -575,7 +577,7 @@ pub struct Discriminator {
     /// Property name on the wire.
     pub property: String,
     /// Variant holding a value with an unknown tag.
-    pub other: String,
+    pub unknown_variant: String,
 }
 
 /// One alternative.

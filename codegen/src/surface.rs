@@ -1,7 +1,7 @@
 //! The API surface: what a spec promises on the wire, as plain comparable data.
 //!
 //! [`Surface::of`] reads it off the IR; the generator writes it beside its output
-//! (`api-surface.json`) so the next run can tell what a spec change did (see [`crate::diff`]).
+//! (`api-surface.json`) so the next run can tell what a spec change did (see [`crate::compat`]).
 
 use std::collections::BTreeMap;
 

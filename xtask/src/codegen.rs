@@ -50,7 +50,7 @@ pub struct Report {
     /// Files compared.
     pub files: usize,
     /// What the spec change did to the API since `generated/` was last made.
-    pub api_changes: Option<codegen::diff::Report>,
+    pub api_changes: Option<codegen::compat::Report>,
 }
 
 impl Report {
@@ -130,7 +130,8 @@ pub fn run_with(
         Error::Spec(d)
     })?;
     let previous = fs::read_to_string(out_dir.join(SURFACE)).ok().and_then(|t| serde_json::from_str(&t).ok());
-    let api_changes = previous.map(|old| codegen::diff::diff(&old, &codegen::surface::Surface::of(&generated.api)));
+    let api_changes =
+        previous.map(|old| codegen::compat::compare(&old, &codegen::surface::Surface::of(&generated.api)));
     let mut report =
         Report { warnings: generated.warnings, files: generated.files.len(), api_changes, ..Report::default() };
     for diag in &mut report.warnings {

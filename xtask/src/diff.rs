@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use codegen::diff::Report;
+use codegen::compat::Report;
 use codegen::surface::Surface;
 
 /// A spec to compare, made available on disk.
@@ -60,5 +60,5 @@ pub fn compare(old: &Path, new: &Path) -> Result<Report, String> {
     let surface = |p: &Path| {
         codegen::lower(p).map(|(api, _)| Surface::of(&api)).map_err(|d| format!("cannot read {}:\n{d}", p.display()))
     };
-    Ok(codegen::diff::diff(&surface(old)?, &surface(new)?))
+    Ok(codegen::compat::compare(&surface(old)?, &surface(new)?))
 }

@@ -5,11 +5,13 @@
 //! with `prettyplease` and stamps the generated-file header. The emitters read only the IR.
 
 mod client;
+mod docs;
 mod models;
 mod operations;
 mod pattern;
 mod render;
 mod runtime;
+mod rust_type;
 mod server;
 mod syntax;
 
@@ -17,10 +19,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use quote::quote;
 
+use crate::config::{Config, Runtime};
 use crate::diag::Diagnostic;
 use crate::ir::{Api, Scalar, TypeRef};
-use crate::{Config, Runtime, Timings};
-pub(crate) use render::{ident, Chunk, Module};
+use crate::timings::Timings;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 

@@ -3,8 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, syntax, Chunk, Module};
-use crate::ir::{Api, Enum, Field, Scalar, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::emit::docs::docs;
+use crate::emit::render::{ident, Chunk, Module};
+use crate::emit::rust_type::qualified_syntax_type;
+use crate::emit::syntax;
+use crate::ir::{Api, Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
 use crate::names::Scope;
 
 /// Which imports the emitted items need.
@@ -183,15 +186,6 @@ fn refers_outside(api: &Api, group: &Group<'_>) -> bool {
     })
 }
 
-/// `#[doc]` attributes for a doc string, one per line.
-pub(crate) fn docs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text else { return TokenStream::new() };
-    let lines = text
-        .lines()
-        .map(|l| syntax::doc_literal(&if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) }));
-    quote!(#(#[doc = #lines])*)
-}
-
 fn uses_map(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Map(_) => true,
@@ -289,7 +283,7 @@ fn enumeration(mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, e: &Enu
         let wire = &v.wire_name;
         quote!(#vname = #wire,)
     });
-    let other = ident(&e.other);
+    let other = ident(&e.unknown_variant);
     variants.push(syntax::variant(
         syntax::doc_attrs(Some("A value this version of the API did not list, kept as sent.")),
         other.clone(),
@@ -303,50 +297,6 @@ fn enumeration(mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, e: &Enu
 /// The Rust type for a use of a type, inside the models module.
 fn syntax_type(api: &Api, ty: &TypeRef) -> syn::Type {
     qualified_syntax_type(api, ty, &[])
-}
-
-/// The Rust type for a use of a type, with named types behind the path `prefix` (e.g.
-/// `models`; maps are then spelt out in full).
-pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) -> syn::Type {
-    let inner = |t| qualified_syntax_type(api, t, prefix);
-    match ty {
-        TypeRef::Named(id) => syntax::named(&[prefix, &[api.type_def(*id).name.as_str()]].concat()),
-        TypeRef::Scalar(s) => match s {
-            Scalar::String => syntax::named(&["String"]),
-            Scalar::Bool => syntax::named(&["bool"]),
-            Scalar::I32 => syntax::named(&["i32"]),
-            Scalar::I64 => syntax::named(&["i64"]),
-            Scalar::U32 => syntax::named(&["u32"]),
-            Scalar::U64 => syntax::named(&["u64"]),
-            Scalar::F32 => syntax::named(&["f32"]),
-            Scalar::F64 => syntax::named(&["f64"]),
-            Scalar::DateTime => syntax::generic(&["chrono", "DateTime"], vec![syntax::named(&["chrono", "Utc"])]),
-            Scalar::Date => syntax::named(&["chrono", "NaiveDate"]),
-            Scalar::Null => {
-                syn::Type::Tuple(syn::TypeTuple { paren_token: Default::default(), elems: Default::default() })
-            }
-            Scalar::I8 => syntax::named(&["i8"]),
-            Scalar::I16 => syntax::named(&["i16"]),
-            Scalar::U8 => syntax::named(&["u8"]),
-            Scalar::U16 => syntax::named(&["u16"]),
-            Scalar::Uuid => syntax::named(&["uuid", "Uuid"]),
-            Scalar::Ipv4 => syntax::named(&["std", "net", "Ipv4Addr"]),
-            Scalar::Ipv6 => syntax::named(&["std", "net", "Ipv6Addr"]),
-            Scalar::Ip => syntax::named(&["std", "net", "IpAddr"]),
-            Scalar::Bytes => syntax::named(&["crate", "Base64"]),
-        },
-        TypeRef::Array(t) => syntax::generic(&["Vec"], vec![inner(t)]),
-        TypeRef::Map(t) => {
-            let map: &[&str] = if prefix.is_empty() { &["BTreeMap"] } else { &["std", "collections", "BTreeMap"] };
-            syntax::generic(map, vec![syntax::named(&["String"]), inner(t)])
-        }
-        TypeRef::Nullable(t) => syntax::generic(&["Option"], vec![inner(t)]),
-        TypeRef::Object => syntax::generic(
-            &["serde_json", "Map"],
-            vec![syntax::named(&["String"]), syntax::named(&["serde_json", "Value"])],
-        ),
-        TypeRef::Any => syntax::named(&["serde_json", "Value"]),
-    }
 }
 
 fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
@@ -378,7 +328,7 @@ fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union) ->
             }
         };
     };
-    let other = ident(&d.other);
+    let other = ident(&d.unknown_variant);
     let property = &d.property;
     let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
         let vname = ident(&v.name);

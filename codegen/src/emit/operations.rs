@@ -3,8 +3,9 @@
 
 use quote::quote;
 
-use super::models::qualified_syntax_type;
-use super::{ident, syntax, Chunk, Module};
+use crate::emit::render::{ident, Chunk, Module};
+use crate::emit::rust_type::qualified_syntax_type;
+use crate::emit::syntax;
 use crate::ir::{Api, BodyKind, Operation, Response, Status, TypeRef};
 
 pub(crate) fn operations(api: &Api) -> Module<'_> {

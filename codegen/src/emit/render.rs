@@ -6,8 +6,9 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use syn::parse::{ParseStream, Parser};
 
+use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::{Config, Timings};
+use crate::timings::Timings;
 use std::time::{Duration, Instant};
 
 /// How many items are printed together: enough to amortise the printer, few enough to keep
@@ -80,13 +81,13 @@ pub(crate) fn rust_file<'a>(
 /// The items of a module whose head (its `use` lines) depends on what the items use, printed
 /// as the emitter builds them: only their text is kept until the head is known.
 #[derive(Default)]
-pub(crate) struct Body {
+pub(crate) struct Sink {
     printer: Printer,
     /// Time spent printing, to tell it from the time spent building.
     format: Duration,
 }
 
-impl Body {
+impl Sink {
     /// Prints the items of `chunk` (after the ones pushed before).
     pub(crate) fn push(&mut self, chunk: impl Into<Chunk>) -> Result<(), Diagnostic> {
         let started = Instant::now();
@@ -96,16 +97,16 @@ impl Body {
     }
 }
 
-/// Formats a module built by `build`, which pushes the items to the [`Body`] and then
+/// Formats a module built by `build`, which pushes the items to the [`Sink`] and then
 /// returns the head they need (and whatever else it made), as [`rust_file`] would format
 /// the same head and items.
 pub(crate) fn rust_file_head_last<T>(
     header: &str,
-    build: impl FnOnce(&mut Body) -> Result<(TokenStream, T), Diagnostic>,
+    build: impl FnOnce(&mut Sink) -> Result<(TokenStream, T), Diagnostic>,
     timings: &mut Timings,
 ) -> Result<(String, T), Diagnostic> {
     let started = Instant::now();
-    let mut body = Body::default();
+    let mut body = Sink::default();
     let (head, made) = build(&mut body)?;
     let built = Instant::now();
     timings.emit += (built - started).saturating_sub(body.format);

@@ -1,7 +1,7 @@
 //! The runtime crate (`runtime/` in this repository) as the emitters see it: its name and
 //! version for a generated crate that depends on it, and its source for one that holds it.
 
-use crate::Runtime;
+use crate::config::Runtime;
 
 /// The package name of the runtime crate.
 pub(crate) const PACKAGE: &str = "openapi-rs-runtime";

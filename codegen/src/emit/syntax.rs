@@ -3,7 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 
-use super::ident;
+use super::render::ident;
 
 /// `pub`.
 pub(crate) fn public() -> syn::Visibility {

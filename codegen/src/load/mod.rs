@@ -271,6 +271,17 @@ impl Spec {
     pub fn follow_refs(
         &self,
         loc: &Location,
+        followed: impl FnMut(&Location, &str),
+    ) -> Result<Option<(Location, &Value)>, Diagnostic> {
+        self.follow_refs_through(loc, |_| true, followed)
+    }
+
+    /// [`Spec::follow_refs`], stopping at a node holding a `$ref` that `through` refuses (a
+    /// schema whose `$ref` has sibling keywords is one of its own, not a stand-in).
+    pub fn follow_refs_through(
+        &self,
+        loc: &Location,
+        through: impl Fn(&Map<String, Value>) -> bool,
         mut followed: impl FnMut(&Location, &str),
     ) -> Result<Option<(Location, &Value)>, Diagnostic> {
         let mut at = loc.clone();
@@ -278,11 +289,16 @@ impl Spec {
         loop {
             let Some(node) = self.get(&at) else { return Ok(None) };
             // A `$ref` that is not a string is a member named `$ref` (a property, say).
-            let Some(Value::String(reference)) = node.as_object().and_then(|m| m.get("$ref")) else {
+            let Some((map, Value::String(reference))) = node.as_object().and_then(|m| Some((m, m.get("$ref")?))) else {
                 return Ok(Some((at, node)));
             };
+            if !through(map) {
+                return Ok(Some((at, node)));
+            }
             if seen.contains(&at) {
-                return Err(self.error(&at.join("$ref"), format!("`$ref` cycle: `{reference}` leads back here")));
+                return Err(self
+                    .error(&at.join("$ref"), format!("`$ref` cycle: `{reference}` leads back here"))
+                    .with_hint("one place in the cycle must hold a value instead of referring on"));
             }
             seen.push(at.clone());
             let target = self.resolve_ref(&at, reference)?;

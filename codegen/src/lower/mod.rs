@@ -3,11 +3,11 @@
 //! The document skeleton (info, servers, security schemes) is read through `openapiv3`'s
 //! types, which are the same in 3.0 and 3.1. Schemas, parameters and responses are read from
 //! the JSON values directly ([`schema`], [`operation`]), since `openapiv3`'s 3.0 schema model
-//! cannot hold 3.1's type arrays, `const` or `$ref` siblings. The last step ([`finish`])
+//! cannot hold 3.1's type arrays, `const` or `$ref` siblings. The last step ([`passes`])
 //! splits request/response views, boxes recursive fields and sorts the types.
 
-mod finish;
 mod operation;
+mod passes;
 mod schema;
 
 use std::collections::BTreeSet;
@@ -19,7 +19,7 @@ use crate::ir::{Api, ParamLocation, SecurityKind, SecurityScheme, Server, Server
 use crate::load::{Location, Spec};
 use crate::names::{self, Scope};
 use operation::{template_vars, Context, METHODS};
-use schema::Types;
+use schema::TypeGraph;
 
 /// What lowering produced: the API (when there were no errors) and every diagnostic.
 pub(crate) struct Lowered {
@@ -30,7 +30,7 @@ pub(crate) struct Lowered {
 /// Lowers the whole document, gathering as many errors as it can before giving up.
 pub(crate) fn lower(spec: &Spec) -> Lowered {
     let mut errors = Vec::new();
-    let mut types = Types::new(spec);
+    let mut types = TypeGraph::new(spec);
     let api = lower_into(spec, &mut types, &mut errors);
     let mut diagnostics = errors;
     diagnostics.append(&mut types.warnings);
@@ -40,7 +40,7 @@ pub(crate) fn lower(spec: &Spec) -> Lowered {
     Lowered { api: if failed { None } else { api }, diagnostics }
 }
 
-fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) -> Option<Api> {
+fn lower_into(spec: &Spec, types: &mut TypeGraph<'_>, errors: &mut Vec<Diagnostic>) -> Option<Api> {
     let root = spec.root();
     let Some(Value::Object(doc)) = spec.get(&root) else {
         errors.push(spec.error(&root, "the root of an OpenAPI document must be an object"));
@@ -111,7 +111,7 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
     let own_methods: BTreeSet<String> = names::OWN_METHODS
         .iter()
         .map(|m| m.to_string())
-        .chain(security_schemes.iter().map(|s| names::scheme_setter(&s.name)))
+        .chain(security_schemes.iter().map(|s| s.setter.clone()))
         .collect();
     let ctx = Context {
         default_security: &default_security,
@@ -195,7 +195,7 @@ fn lower_into(spec: &Spec, types: &mut Types<'_>, errors: &mut Vec<Diagnostic>) 
         webhooks,
         types: Vec::new(),
     };
-    match finish::finish(types, &mut api) {
+    match passes::run(types, &mut api) {
         Ok(()) => Some(api),
         Err(mut e) => {
             errors.append(&mut e);
@@ -223,7 +223,7 @@ pub(crate) fn section<'s>(
 }
 
 fn path_item(
-    types: &mut Types<'_>,
+    types: &mut TypeGraph<'_>,
     ctx: &Context<'_>,
     path: &str,
     at: &Location,
@@ -350,7 +350,7 @@ fn servers(
     out
 }
 
-fn security_schemes(types: &mut Types<'_>, root: &Location, errors: &mut Vec<Diagnostic>) -> Vec<SecurityScheme> {
+fn security_schemes(types: &mut TypeGraph<'_>, root: &Location, errors: &mut Vec<Diagnostic>) -> Vec<SecurityScheme> {
     let spec = types.spec;
     let Some((schemes_loc, Value::Object(schemes))) = section(spec, root, "securitySchemes", errors) else {
         return Vec::new();
@@ -414,8 +414,10 @@ fn security_schemes(types: &mut Types<'_>, root: &Location, errors: &mut Vec<Dia
             },
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::OAuth2, description),
         };
+        let field = scope.claim(&names::snake(name));
         out.push(SecurityScheme {
-            name: scope.claim(&names::snake(name)),
+            setter: names::scheme_setter(&field),
+            name: field,
             variant: variants.claim(&names::variant(name)),
             wire_name: name.clone(),
             docs,

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::schema::{constraints_of, docs_of, Hint, Types};
+use super::schema::{constraints_of, docs_of, Hint, TypeGraph};
 use crate::diag::Diagnostic;
 use crate::ir::{
     Body, BodyKind, Encoding, Header, Origin, Param, ParamLocation, ParamStyle, Response, SecurityRequirement, Status,
@@ -31,7 +31,7 @@ pub(crate) struct Context<'a> {
 
 type Obj = Map<String, Value>;
 
-impl<'s> Types<'s> {
+impl<'s> TypeGraph<'s> {
     /// The node at `loc`, following `$ref`s (for parameters, responses, headers, bodies).
     pub(crate) fn deref(&self, loc: &Location) -> Result<(Location, &'s Obj), Diagnostic> {
         match self.spec.follow_refs(loc, |_, _| {})? {

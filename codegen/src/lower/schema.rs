@@ -76,7 +76,7 @@ pub(crate) struct RawType {
 }
 
 /// The type graph under construction.
-pub(crate) struct Types<'s> {
+pub(crate) struct TypeGraph<'s> {
     pub spec: &'s Spec,
     pub raw: Vec<RawType>,
     pub scope: Scope,
@@ -100,9 +100,9 @@ type Obj = Map<String, Value>;
 /// most schemas need none, and case conversion was a good part of lowering.
 pub(crate) type Hint<'h> = &'h dyn Fn() -> String;
 
-impl<'s> Types<'s> {
+impl<'s> TypeGraph<'s> {
     pub fn new(spec: &'s Spec) -> Self {
-        Types {
+        TypeGraph {
             spec,
             raw: Vec::new(),
             scope: Scope::default(),
@@ -138,28 +138,8 @@ impl<'s> Types<'s> {
 
     /// Follows `$ref`s that carry nothing but annotations, to the schema that defines the type.
     pub fn follow(&self, loc: &Location) -> Result<Location, Diagnostic> {
-        let mut seen = BTreeSet::new();
-        let mut loc = loc.clone();
-        loop {
-            let Some(Value::Object(map)) = self.spec.get(&loc) else { return Ok(loc) };
-            let Some(reference) = map.get("$ref") else { return Ok(loc) };
-            if !is_plain_ref(map) {
-                return Ok(loc);
-            }
-            let Value::String(reference) = reference else {
-                return Err(self.spec.error(&loc.join("$ref"), "`$ref` must be a string"));
-            };
-            if !seen.insert(loc.clone()) {
-                return Err(self
-                    .spec
-                    .error(
-                        &loc.join("$ref"),
-                        format!("`$ref` cycle: `{reference}` leads back here without defining a schema"),
-                    )
-                    .with_hint("one schema in the cycle must define a type instead of referring on"));
-            }
-            loc = self.spec.resolve_ref(&loc, reference)?;
-        }
+        let followed = self.spec.follow_refs_through(loc, is_plain_ref, |_, _| {})?;
+        Ok(followed.map_or_else(|| loc.clone(), |(at, _)| at))
     }
 
     /// The nodes whose annotations apply at `loc`: the node, then what a plain `$ref` or a
@@ -167,7 +147,10 @@ impl<'s> Types<'s> {
     pub(crate) fn chain(&self, loc: &Location) -> Vec<&'s Obj> {
         let mut out = Vec::new();
         let mut loc = loc.clone();
-        for _ in 0..16 {
+        let mut seen = Vec::new();
+        // A chain that comes back to a place it passed ends there, as in `Spec::follow_refs`.
+        while !seen.contains(&loc) {
+            seen.push(loc.clone());
             let Some(Value::Object(map)) = self.spec.get(&loc) else { break };
             out.push(map);
             if let Some(Value::String(r)) = map.get("$ref") {
@@ -738,8 +721,9 @@ impl<'s> Types<'s> {
             }
             variants.push(EnumVariant { name: scope.claim(&names::variant(s)), wire_name: s.to_string() });
         }
-        let other = if scope.contains("Unknown") { scope.claim("UnknownValue") } else { scope.claim("Unknown") };
-        Enum { variants, other }
+        let unknown_variant =
+            if scope.contains("Unknown") { scope.claim("UnknownValue") } else { scope.claim("Unknown") };
+        Enum { variants, unknown_variant }
     }
 
     fn union(&mut self, loc: &Location, map: &'s Obj, alts: &[Location], id: TypeId) -> Result<(), Diagnostic> {
@@ -811,8 +795,9 @@ impl<'s> Types<'s> {
             variants.push(UnionVariant { name, ty, tags, boxed: false });
         }
         let discriminator = discriminator.map(|property| {
-            let other = if scope.contains("Unknown") { scope.claim("UnknownValue") } else { scope.claim("Unknown") };
-            Discriminator { property, other }
+            let unknown_variant =
+                if scope.contains("Unknown") { scope.claim("UnknownValue") } else { scope.claim("Unknown") };
+            Discriminator { property, unknown_variant }
         });
         if let Some(d) = &discriminator {
             // A tag selects one alternative: the first that claims it.

@@ -285,7 +285,7 @@ fn access_note(f: &FieldSurface) -> String {
 }
 
 /// Compares two surfaces.
-pub fn diff(old: &Surface, new: &Surface) -> Report {
+pub fn compare(old: &Surface, new: &Surface) -> Report {
     let mut d = Diff { changes: BTreeMap::new() };
     let ops: BTreeSet<&String> = old.operations.keys().chain(new.operations.keys()).collect();
     for id in ops {

@@ -1,13 +1,14 @@
-//! The last lowering pass: inline anonymous aliases, split request/response views, sort the
-//! types by name, box recursive fields, and reject recursion no JSON value can satisfy.
+//! The passes over the whole type graph, once every schema is lowered: inline anonymous
+//! aliases, split request/response views, sort the types by name, box recursive fields, and
+//! reject recursion no JSON value can satisfy.
 
 use std::collections::BTreeMap;
 
-use super::schema::{RawKind, RawType, Types};
+use super::schema::{RawKind, RawType, TypeGraph};
 use crate::diag::Diagnostic;
 use crate::ir::{Access, Api, Field, Origin, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, View};
 
-pub(crate) fn finish(types: &mut Types<'_>, api: &mut Api) -> Result<(), Vec<Diagnostic>> {
+pub(crate) fn run(types: &mut TypeGraph<'_>, api: &mut Api) -> Result<(), Vec<Diagnostic>> {
     inline_anonymous_aliases(&mut types.raw, api);
     let split = views_to_split(&types.raw);
 

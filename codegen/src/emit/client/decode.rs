@@ -1,0 +1,225 @@
+//! How the client reads a response: `impl ApiResponse` for each operation's response enum
+//! (status, body and headers) and the retry header of a 429.
+
+use proc_macro2::Literal;
+
+use super::shared::{resolve, Needs};
+use crate::emit::render::ident;
+use crate::emit::syntax;
+use crate::ir::{Api, Body, BodyKind, Header, Operation, Response, Scalar, Status, TypeRef};
+
+/// The headers that carry a retry time: `retry-after`, then any documented header named so.
+pub(super) fn retry_headers(api: &Api) -> Vec<String> {
+    let mut names = vec!["retry-after".to_string()];
+    for op in &api.operations {
+        for r in &op.responses {
+            for h in &r.headers {
+                let lower = h.wire_name.to_ascii_lowercase();
+                if lower.contains("retry-after") && !names.contains(&lower) {
+                    names.push(lower);
+                }
+            }
+        }
+    }
+    names[1..].sort();
+    names
+}
+
+pub(super) fn is_retry_header(h: &Header) -> bool {
+    h.wire_name.to_ascii_lowercase().contains("retry-after")
+}
+
+/// `impl ApiResponse` for an operation's response enum.
+pub(super) fn api_response(api: &Api, op: &Operation, own_retry_headers: bool, needs: &mut Needs) -> syn::Item {
+    let has_default = op.responses.iter().any(|r| r.status == Status::Default);
+    let codes: Vec<u16> =
+        op.responses.iter().filter_map(|r| if let Status::Code(c) = r.status { Some(c) } else { None }).collect();
+    let mut arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| decode_arm(api, r, &codes)).collect();
+    if !has_default {
+        let none = syntax::call(&["Ok"], vec![syntax::path_expr(&["None"])]);
+        arms.push(syntax::arm(syntax::wild(), syntax::return_(none)));
+    }
+    // A lone catch-all (only `default` is documented) needs no `match`.
+    let lone_catch_all = matches!(arms.as_slice(), [only] if matches!(only.pat, syn::Pat::Wild(_)));
+    let decoded = match arms.pop() {
+        Some(only) if lone_catch_all => *only.body,
+        last => {
+            arms.extend(last);
+            syntax::match_expr(status(), arms)
+        }
+    };
+    let raw = syntax::ref_type(syntax::named(&["RawResponse"]));
+    let option = syntax::generic(&["Option"], vec![syntax::named(&["Self"])]);
+    let result = syntax::generic(&["Result"], vec![option, syntax::named(&["DecodeError"])]);
+    let response = syntax::call(&["Ok"], vec![syntax::call(&["Some"], vec![syntax::path_expr(&["response"])])]);
+    let decode = syntax::impl_fn(
+        Vec::new(),
+        syn::Visibility::Inherited,
+        syntax::signature(ident("decode"), vec![syntax::arg(syntax::binding("raw"), raw)], Some(result)),
+        vec![syntax::let_stmt(syntax::binding("response"), decoded), syntax::tail(response)],
+    );
+    let status_code = syntax::impl_fn(
+        Vec::new(),
+        syn::Visibility::Inherited,
+        syntax::signature(ident("status_code"), vec![syntax::self_ref()], Some(syntax::named(&["u16"]))),
+        vec![syntax::tail(syntax::method(syntax::path_expr(&["self"]), "status", Vec::new()))],
+    );
+    let mut items = vec![decode, status_code];
+    if own_retry_headers {
+        items.push(syn::parse_quote!(
+            const RETRY_AFTER_HEADERS: &'static [&'static str] = RETRY_AFTER_HEADERS;
+        ));
+    }
+    let mut retry_arms: Vec<syn::Arm> = op.responses.iter().filter_map(|r| retry_arm(api, r, needs)).collect();
+    if !retry_arms.is_empty() {
+        // Every response may carry a retry header; a catch-all would then be unreachable.
+        if retry_arms.len() < op.responses.len() {
+            retry_arms.push(syntax::arm(syntax::wild(), syntax::path_expr(&["None"])));
+        }
+        needs.duration = true;
+        let delay = syntax::generic(&["Option"], vec![syntax::named(&["Duration"])]);
+        items.push(syntax::impl_fn(
+            Vec::new(),
+            syn::Visibility::Inherited,
+            syntax::signature(ident("retry_after"), vec![syntax::self_ref()], Some(delay)),
+            vec![syntax::tail(syntax::match_expr(syntax::path_expr(&["self"]), retry_arms))],
+        ));
+    }
+    syntax::impl_trait(&["ApiResponse"], syntax::named(&[&op.response_type]), items)
+}
+
+/// `raw.status.as_u16()`.
+pub(super) fn status() -> syn::Expr {
+    syntax::method(syntax::member(syntax::path_expr(&["raw"]), "status"), "as_u16", Vec::new())
+}
+
+/// The arm decoding `r`; none for a range whose every code has an arm of its own.
+pub(super) fn decode_arm(api: &Api, r: &Response, codes: &[u16]) -> Option<syn::Arm> {
+    let pattern = match r.status {
+        Status::Code(c) => syntax::pat_lit(Literal::u16_unsuffixed(c)),
+        Status::Range(d) => range_pattern(u16::from(d) * 100, codes)?,
+        Status::Default => syntax::wild(),
+    };
+    let body = r.body.as_ref().map(body_decode);
+    let value = match (&r.type_name, body) {
+        (Some(type_name), body) => {
+            let body = body.map(|b| ("body", b));
+            let headers = r.headers.iter().map(|h| header_decode(api, h));
+            Some(syntax::struct_expr(&[type_name], body.into_iter().chain(headers).collect()))
+        }
+        (None, body) => body,
+    };
+    let field = if r.type_name.is_some() { "response" } else { "body" };
+    let variant = ["Self", r.name.as_str()];
+    let built = match (r.status, value) {
+        (Status::Code(_), Some(v)) => syntax::call(&variant, vec![v]),
+        (Status::Code(_), None) => syntax::path_expr(&variant),
+        (_, Some(v)) => syntax::struct_expr(&variant, vec![("status", status()), (field, v)]),
+        (_, None) => syntax::struct_expr(&variant, vec![("status", status())]),
+    };
+    Some(syntax::arm(pattern, built))
+}
+
+/// The codes of the class starting at `first` (`200` for `2XX`) that no arm of their own
+/// takes, as a pattern: `200..=299`, or `201..=299` beside an arm for 200 (ranges that
+/// overlap an earlier arm are dead code, and clippy says so).
+pub(super) fn range_pattern(first: u16, codes: &[u16]) -> Option<syn::Pat> {
+    let last = first + 99;
+    let mut taken: Vec<u16> = codes.iter().copied().filter(|c| (first..=last).contains(c)).collect();
+    taken.sort_unstable();
+    let mut parts = Vec::new();
+    let mut from = first;
+    for code in taken.into_iter().chain([last + 1]) {
+        match code.checked_sub(1) {
+            Some(to) if to == from => parts.push(syntax::pat_lit(Literal::u16_unsuffixed(from))),
+            Some(to) if to > from => {
+                parts.push(syntax::pat_range(Literal::u16_unsuffixed(from), Literal::u16_unsuffixed(to)))
+            }
+            _ => {}
+        }
+        from = code + 1;
+    }
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(syntax::pat_or(parts)),
+    }
+}
+
+pub(super) fn body_decode(b: &Body) -> syn::Expr {
+    let raw = syntax::path_expr(&["raw"]);
+    match b.kind {
+        BodyKind::Json => syntax::question(syntax::method(raw, "json", Vec::new())),
+        BodyKind::Form | BodyKind::Text | BodyKind::EventStream => {
+            syntax::method(syntax::method(raw, "text", Vec::new()), "into_owned", Vec::new())
+        }
+        BodyKind::Binary | BodyKind::Multipart => syntax::method(syntax::member(raw, "body"), "clone", Vec::new()),
+    }
+}
+
+/// The field of a typed response that holds the header `h`, and how it is read.
+pub(super) fn header_decode<'a>(api: &Api, h: &'a Header) -> (&'a str, syn::Expr) {
+    let wire = || syntax::string(&h.wire_name);
+    let (ty, _) = h.ty.strip_null();
+    let read = match resolve(api, ty) {
+        TypeRef::Scalar(_) => "header",
+        TypeRef::Array(item) if matches!(resolve(api, item), TypeRef::Scalar(_)) => "header_list",
+        _ => "header_json",
+    };
+    let read = syntax::question(syntax::method(syntax::path_expr(&["raw"]), read, vec![wire()]));
+    if h.required {
+        let missing = syntax::call(&["DecodeError", "MissingHeader"], vec![wire()]);
+        (&h.name, syntax::question(syntax::method(read, "ok_or", vec![missing])))
+    } else {
+        (&h.name, read)
+    }
+}
+
+/// A `retry_after` arm for a response with a typed retry header.
+pub(super) fn retry_arm(api: &Api, r: &Response, needs: &mut Needs) -> Option<syn::Arm> {
+    r.type_name.as_ref()?;
+    let h = r.headers.iter().find(|h| is_retry_header(h))?;
+    let value = || syntax::member(syntax::path_expr(&["response"]), &h.name);
+    let v = || syntax::path_expr(&["v"]);
+    let retry_delay = || syntax::path_expr(&["retry_delay"]);
+    let delay = |arg| syntax::call(&["retry_delay"], vec![arg]);
+    let some = |arg| syntax::call(&["Some"], vec![arg]);
+    let into = |arg| syntax::method(arg, "into", Vec::new());
+    let to_u64 = |arg| syntax::method(syntax::call(&["u64", "try_from"], vec![arg]), "ok", Vec::new());
+    let (ty, _) = h.ty.strip_null();
+    let required = h.required;
+    let delay = match resolve(api, ty) {
+        TypeRef::Scalar(Scalar::U64) if required => some(delay(value())),
+        TypeRef::Scalar(Scalar::U64) => syntax::method(value(), "map", vec![retry_delay()]),
+        TypeRef::Scalar(Scalar::U32) if required => some(delay(into(value()))),
+        TypeRef::Scalar(Scalar::U32) => {
+            syntax::method(value(), "map", vec![syntax::closure(vec![syntax::binding("v")], delay(into(v())))])
+        }
+        TypeRef::Scalar(Scalar::I64 | Scalar::I32) if required => {
+            syntax::method(to_u64(value()), "map", vec![retry_delay()])
+        }
+        TypeRef::Scalar(Scalar::I64 | Scalar::I32) => {
+            let checked =
+                syntax::method(value(), "and_then", vec![syntax::closure(vec![syntax::binding("v")], to_u64(v()))]);
+            syntax::method(checked, "map", vec![retry_delay()])
+        }
+        TypeRef::Scalar(Scalar::String) if required => {
+            syntax::call(&["parse_retry_after"], vec![syntax::reference(value())])
+        }
+        TypeRef::Scalar(Scalar::String) => {
+            let text = syntax::method(value(), "as_deref", Vec::new());
+            syntax::method(text, "and_then", vec![syntax::path_expr(&["parse_retry_after"])])
+        }
+        _ => return None,
+    };
+    match resolve(api, ty) {
+        TypeRef::Scalar(Scalar::String) => needs.parse_retry_after = true,
+        _ => needs.retry_delay = true,
+    }
+    let variant = ["Self", r.name.as_str()];
+    let pattern = match r.status {
+        Status::Code(_) => syntax::pat_tuple_struct(&variant, vec![syntax::binding("response")]),
+        _ => syntax::pat_struct(&variant, &[("response", "response")], true),
+    };
+    Some(syntax::arm(pattern, delay))
+}
