@@ -80,7 +80,8 @@ pub fn retry_delay(value: u64) -> Duration {
     Duration::from_secs(value.saturating_sub(now))
 }
 
-/// A response enum of [`crate::operations`], as the client reads it off the wire.
+/// A response enum of a generated crate's `operations` module, as the client reads it off the
+/// wire.
 pub trait ApiResponse: Sized + fmt::Debug {
     /// Decodes `raw` into the variant its status selects; `Ok(None)` when the operation
     /// does not document that status.
@@ -634,5 +635,120 @@ impl Query {
             self.push(name, &list.join(","));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pairs of a query or form, sorted: members of an object come in the order of
+    /// serde_json's map, which depends on its features.
+    fn pairs(text: &str) -> Vec<&str> {
+        let mut pairs: Vec<&str> = text.split('&').collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
+    #[test]
+    fn a_path_segment_is_encoded_and_dot_segments_are_refused() {
+        assert_eq!(segment("id", "a b/c").unwrap(), "a%20b%2Fc");
+        assert_eq!(segment("id", "caf\u{e9}").unwrap(), "caf%C3%A9");
+        for bad in ["", ".", ".."] {
+            assert!(segment("id", bad).unwrap_err().0.contains("`id`"));
+        }
+        assert_eq!(join_encoded(["a,b", "c"], ","), "a%2Cb,c");
+    }
+
+    #[test]
+    fn a_query_is_built_in_each_style() {
+        let mut query = Query::default();
+        query.push("q", "a&b=c");
+        query.push_each("tag", ["x", "y"]);
+        query.push_joined("ids", ["1", "2"], "%7C");
+        let members = serde_json::json!({"min": 1, "max": "9"});
+        query.push_object("range", &members, false, true).unwrap();
+        query.push_object("filter", &members, false, false).unwrap();
+        query.push_object("page", &serde_json::json!(3), true, false).unwrap();
+        assert!(query.as_str().starts_with("q=a%26b%3Dc&tag=x&tag=y&ids=1%7C2&range%5B"), "{}", query.as_str());
+        let filter = query.as_str().split('&').find(|p| p.starts_with("filter=")).unwrap();
+        assert!(["filter=min%2C1%2Cmax%2C9", "filter=max%2C9%2Cmin%2C1"].contains(&filter), "{filter}");
+        assert_eq!(
+            pairs(query.as_str()),
+            pairs("q=a%26b%3Dc&tag=x&tag=y&ids=1%7C2&range%5Bmin%5D=1&range%5Bmax%5D=9&filter=x&page=3")
+                .into_iter()
+                .map(|p| if p == "filter=x" { filter } else { p })
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_form_body_follows_its_encoding() {
+        let url = reqwest::Url::parse("http://localhost/").unwrap();
+        let mut request = reqwest::Request::new(reqwest::Method::POST, url);
+        let body = serde_json::json!({
+            "name": "Ada Lovelace",
+            "tags": ["a", "b"],
+            "piped": ["a", "b"],
+            "meta": {"k": "v"},
+            "deep": {"k": ["v"]},
+            "gone": null,
+        });
+        let encoding =
+            [("piped", FormStyle::PipeDelimited), ("meta", FormStyle::Json), ("deep", FormStyle::DeepObject)];
+        set_form(&mut request, &body, &encoding).unwrap();
+        assert_eq!(request.headers()["content-type"], "application/x-www-form-urlencoded");
+        let sent = request.body().and_then(reqwest::Body::as_bytes).unwrap();
+        assert_eq!(
+            pairs(std::str::from_utf8(sent).unwrap()),
+            pairs("name=Ada+Lovelace&tags=a&tags=b&piped=a%7Cb&meta=%7B%22k%22%3A%22v%22%7D&deep%5Bk%5D%5B%5D=v")
+        );
+        let not_an_object = set_form(&mut request, &serde_json::json!([1]), &[]);
+        assert!(not_an_object.is_err());
+    }
+
+    #[test]
+    fn retry_headers_are_read_in_order_and_waits_are_bounded() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers, &[RETRY_AFTER]), None);
+        assert_eq!(retry_after(&headers, &[RETRY_AFTER, "x-ratelimit-retry-after"]), Some(Duration::from_secs(7)));
+        headers.insert("retry-after", HeaderValue::from_static(" 2 "));
+        assert_eq!(retry_after(&headers, &[RETRY_AFTER, "x-ratelimit-retry-after"]), Some(Duration::from_secs(2)));
+        // A Unix time in the past asks for no wait.
+        assert_eq!(parse_retry_after("1000000000"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+
+        let policy = RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(3),
+        };
+        assert_eq!(policy.delay(0, None), Some(Duration::from_secs(1)));
+        assert_eq!(policy.delay(1, None), Some(Duration::from_secs(2)));
+        assert_eq!(policy.delay(2, None), None, "no third retry");
+        assert_eq!(policy.delay(0, Some(Duration::from_secs(4))), None, "longer than the longest wait");
+    }
+
+    #[test]
+    fn headers_decode_as_lists_and_json_strings() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ids", HeaderValue::from_static("1, 2,3"));
+        headers.insert("x-kind", HeaderValue::from_static("gold"));
+        headers.insert("x-bad", HeaderValue::from_static("1,x"));
+        let raw = RawResponse { status: StatusCode::OK, headers, body: b"{\"a\":1}".to_vec() };
+        assert_eq!(raw.header_list::<u32>("x-ids").unwrap(), Some(vec![1, 2, 3]));
+        assert_eq!(raw.header_json::<String>("x-kind").unwrap(), Some("gold".to_string()));
+        assert!(matches!(raw.header_list::<u32>("x-bad"), Err(DecodeError::Header { name: "x-bad", .. })));
+        assert_eq!(raw.header::<u32>("x-missing").unwrap(), None);
+        assert_eq!(raw.json::<serde_json::Value>().unwrap()["a"], 1);
+    }
+
+    #[test]
+    fn credentials_are_hidden_from_debug_output() {
+        assert_eq!(basic_credentials("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        let value = secret("Bearer t0ken").unwrap();
+        assert!(value.is_sensitive());
+        assert!(secret("line\nbreak").is_err());
     }
 }

@@ -243,3 +243,60 @@ macro_rules! __runtime_json_enumeration {
 // their own.
 #[doc(inline)]
 pub use {__runtime_json_enumeration as enumeration, __runtime_json_object as object};
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::Nullable;
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Thing {
+        id: String,
+        note: Option<String>,
+        label: Option<String>,
+        gone: Nullable<u8>,
+        rest: BTreeMap<String, serde_json::Value>,
+    }
+
+    super::object!(Thing {
+        id: required "id",
+        note: optional "note",
+        label: required_nullable "label",
+        gone: nullable "gone",
+        ..rest
+    });
+
+    #[derive(Debug, PartialEq)]
+    enum Colour {
+        Red,
+        Other(String),
+    }
+
+    super::enumeration!(Colour { Red = "red", ..Other });
+
+    #[test]
+    fn an_object_round_trips_with_its_member_kinds() {
+        let text = r#"{"id":"t1","gone":null,"label":null,"extra":[1]}"#;
+        let thing: Thing = serde_json::from_str(text).unwrap();
+        assert_eq!(thing.id, "t1");
+        assert_eq!(thing.note, None);
+        assert_eq!(thing.gone, Nullable::Null);
+        assert_eq!(thing.rest["extra"], serde_json::json!([1]));
+        assert_eq!(serde_json::to_string(&thing).unwrap(), r#"{"id":"t1","label":null,"gone":null,"extra":[1]}"#);
+        let absent: Thing = serde_json::from_str(r#"{"id":"t2"}"#).unwrap();
+        assert_eq!(absent.gone, Nullable::Absent);
+        assert_eq!(serde_json::to_string(&absent).unwrap(), r#"{"id":"t2","label":null}"#);
+        let missing = serde_json::from_str::<Thing>("{}").unwrap_err();
+        assert!(missing.to_string().contains("missing field `id`"), "{missing}");
+    }
+
+    #[test]
+    fn an_enumeration_keeps_values_it_does_not_list() {
+        assert_eq!(serde_json::from_str::<Colour>("\"red\"").unwrap(), Colour::Red);
+        let other: Colour = serde_json::from_str("\"teal\"").unwrap();
+        assert_eq!(other, Colour::Other("teal".into()));
+        assert_eq!(serde_json::to_string(&other).unwrap(), "\"teal\"");
+        assert_eq!(Colour::Red.to_string(), "red");
+    }
+}

@@ -4,9 +4,9 @@
 //! Each operation is described by a static [`Operation`]; its handler authenticates the
 //! request, then [`Operation::extract`] reads and validates every parameter and the body,
 //! reporting every invalid field at once, before the typed values are handed over. A JSON
-//! body is checked as the typed value is read from it, in one pass (see [`read_checked`]);
+//! body is checked as the typed value is read from it, in one pass (see `read_checked`);
 //! where that cannot be (a union, or other problems to report with the body's), it is
-//! checked while it is parsed, without building a `serde_json::Value` (see [`check_body`]),
+//! checked while it is parsed, without building a `serde_json::Value` (see `check_body`),
 //! and the typed value is read after.
 
 use std::borrow::Cow;
@@ -2456,22 +2456,26 @@ pub fn json<T: Serialize>(status: u16, content_type: &'static str, body: &T) -> 
 }
 
 /// A response with a byte body.
+#[inline]
 pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Response {
     with_body(status, content_type, body)
 }
 
 /// A response with a text body.
+#[inline]
 pub fn text(status: u16, content_type: &'static str, body: String) -> Response {
     with_body(status, content_type, body.into_bytes())
 }
 
 /// A response without a body.
+#[inline]
 pub fn empty(status: u16) -> Response {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = status_code(status);
     response
 }
 
+#[inline]
 fn with_body(status: u16, content_type: &'static str, bytes: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status_code(status);
@@ -2482,6 +2486,7 @@ fn with_body(status: u16, content_type: &'static str, bytes: Vec<u8>) -> Respons
     response
 }
 
+#[inline]
 fn status_code(status: u16) -> StatusCode {
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
