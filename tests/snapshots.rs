@@ -1,8 +1,8 @@
-//! Snapshot tests: one small fixture spec per construct, its models pinned and its crate compiled.
+//! Snapshot tests: one small fixture spec per construct, its crate pinned and compiled.
 //!
 //! Each fixture is a folder `fixtures/<name>/` holding `openapi.yaml` (or `openapi.json`) and
-//! any files it refers to. [`models_snapshots`] generates every fixture and pins its
-//! `src/models.rs` (and its warnings, when it has any) with insta; [`fixtures_compile`]
+//! any files it refers to. [`crate_snapshots`] generates every fixture and pins every file of
+//! its crate (and its warnings, when it has any) with insta; [`fixtures_compile`]
 //! builds every fixture's crate in a scratch workspace with warnings denied, so a snapshot
 //! cannot pin code that does not compile.
 //!
@@ -70,7 +70,7 @@ fn warnings_text(spec: &Path, out: &Generated) -> String {
 }
 
 #[test]
-fn models_snapshots() {
+fn crate_snapshots() {
     // Every fixture is checked even when an earlier one differs, so one run lists (and writes
     // `.snap.new` files for) all the changes.
     let failed: Vec<String> = fixtures()
@@ -86,12 +86,11 @@ fn models_snapshots() {
     );
 }
 
-/// Pins a fixture's models and warnings; a fixture without warnings must have no warnings
-/// snapshot left behind.
+/// Pins every file of a fixture's crate and its warnings; a fixture without warnings must
+/// have no warnings snapshot left behind.
 fn check_fixture(name: &str, spec: &Path) {
     let out = generate(name, spec);
-    let models = out.files.get("src/models.rs").expect("the generator always emits src/models.rs");
-    insta::assert_snapshot!(name.to_string(), models);
+    insta::assert_snapshot!(name.to_string(), crate_text(&out));
     let warnings = warnings_text(spec, &out);
     let warnings_name = format!("{name}_warnings");
     if warnings.is_empty() {
@@ -101,6 +100,19 @@ fn check_fixture(name: &str, spec: &Path) {
     } else {
         insta::assert_snapshot!(warnings_name, warnings);
     }
+}
+
+/// Every file of a generated crate in one text, each under a `==> path <==` line, in path
+/// order, so that a change to any emitter shows in review.
+fn crate_text(out: &Generated) -> String {
+    let mut text = String::new();
+    for (path, content) in &out.files {
+        text.push_str(&format!("==> {path} <==\n{content}"));
+        if !content.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// Writes `text` to `path` unless the file already holds it (so cargo sees no change).
