@@ -335,24 +335,31 @@ impl Bench {
         self.line(format!("| {name}{note} | {input} | {wall} | {rss} | {:.1}× (≥ {target}×) |", wall.median / ours));
     }
 
-    /// Section 4: debug build of the generated crate alone, against progenitor's.
+    /// Section 4: debug build of the generated crate alone, with the runtime crate as a
+    /// dependency and with the runtime written in, against progenitor's.
     fn compile_cost(&mut self) -> io::Result<()> {
         let ws = self.scratch.join("compile");
         let ours = ws.join("ours");
-        let _ = std::fs::remove_dir_all(&ours);
-        let config = codegen::Config {
-            crate_name: "rebilly-ours".into(),
-            crate_version: "0.1.0".into(),
-            source_label: "rebilly".into(),
-            runtime: crate::codegen::scratch_runtime(),
-        };
-        let generated = codegen::generate(&self.spec(), &config).map_err(|d| io::Error::other(d.to_string()))?;
-        for (rel, text) in &generated.files {
-            let path = ours.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap_or(&ours))?;
-            std::fs::write(path, text)?;
+        let inline = ws.join("inline");
+        for (dir, name, runtime) in [
+            (&ours, "rebilly-ours", crate::codegen::scratch_runtime()),
+            (&inline, "rebilly-inline", codegen::Runtime::Inline),
+        ] {
+            let _ = std::fs::remove_dir_all(dir);
+            let config = codegen::Config {
+                crate_name: name.into(),
+                crate_version: "0.1.0".into(),
+                source_label: "rebilly".into(),
+                runtime,
+            };
+            let generated = codegen::generate(&self.spec(), &config).map_err(|d| io::Error::other(d.to_string()))?;
+            for (rel, text) in &generated.files {
+                let path = dir.join(rel);
+                std::fs::create_dir_all(path.parent().unwrap_or(dir))?;
+                std::fs::write(path, text)?;
+            }
         }
-        let mut members = vec!["\"ours\"".to_string()];
+        let mut members = vec!["\"ours\"".to_string(), "\"inline\"".to_string()];
         let progenitor = ws.join("progenitor");
         let prog_src = self.scratch.join("progenitor");
         if prog_src.join("Cargo.toml").exists() {
@@ -381,8 +388,11 @@ impl Bench {
         let mut rows: Vec<(&str, &str, &str)> = vec![
             ("ours: models + client", "rebilly-ours", "client"),
             ("ours: models + client + server", "rebilly-ours", "client,server"),
+            ("ours, runtime written in: models + client", "rebilly-inline", "client"),
+            ("ours, runtime written in: models + client + server", "rebilly-inline", "client,server"),
         ];
-        if members.len() > 1 {
+        let has_progenitor = members.len() > 2;
+        if has_progenitor {
             rows.push(("progenitor: client", "rebilly-progenitor", ""));
         }
         // Dependencies first, for every row, so that the rounds time each crate alone.
@@ -395,8 +405,11 @@ impl Bench {
         let mut samples: Vec<[Vec<Sample>; 2]> = rows.iter().map(|_| [Vec::new(), Vec::new()]).collect();
         for _ in 0..rounds {
             for ((_, package, features), cells) in rows.iter().zip(&mut samples) {
-                let lib =
-                    if *package == "rebilly-ours" { ours.join("src/lib.rs") } else { progenitor.join("src/lib.rs") };
+                let lib = match *package {
+                    "rebilly-ours" => ours.join("src/lib.rs"),
+                    "rebilly-inline" => inline.join("src/lib.rs"),
+                    _ => progenitor.join("src/lib.rs"),
+                };
                 for (check, cell) in [true, false].into_iter().zip(cells.iter_mut()) {
                     touch(&lib)?;
                     cell.push(build(package, features, check)?);
@@ -420,7 +433,18 @@ impl Bench {
         for ((label, ..), [check, build]) in rows.iter().zip(&samples) {
             self.line(format!("| {label} | {} | {} |", cell(check), cell(build)));
         }
-        if let Some([peer_check, peer_build]) = samples.get(2) {
+        {
+            let ([ours_check, ours_build], [inline_check, inline_build]) = (&samples[1], &samples[3]);
+            let ratio = |ours: &[Sample], other: &[Sample]| {
+                format!("{:.2}×, {:.2}×", wall(ours).median / wall(other).median, rss(ours).median / rss(other).median)
+            };
+            self.line(format!(
+                "\n| runtime crate / runtime written in (models + client + server, medians) | check: time, memory | build: time, memory | target |\n|---|---|---|---|\n| | {} | {} | ≤ 1× |",
+                ratio(ours_check, inline_check),
+                ratio(ours_build, inline_build)
+            ));
+        }
+        if let Some([peer_check, peer_build]) = samples.get(4).filter(|_| has_progenitor) {
             self.line("\n| ours / progenitor's client (medians) | check: time, memory | build: time, memory | target |\n|---|---|---|---|");
             for (((label, ..), [check, build]), target) in rows.iter().zip(&samples).zip(["≤ 0.5×", "≤ 1×"]) {
                 let ratio = |ours: &[Sample], peer: &[Sample]| {
