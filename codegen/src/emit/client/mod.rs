@@ -223,7 +223,7 @@ fn runtime_uses(needs: &Needs) -> Vec<syn::Ident> {
     let mut names = vec!["decode", "exchange", "Failure"];
     let wanted = [
         (needs.query, "Query"),
-        (needs.form_body, "FormStyle"),
+        (needs.form_style, "FormStyle"),
         (needs.base64, "basic_credentials"),
         (needs.encode, "encode"),
         (needs.header_value, "header_value"),

@@ -270,7 +270,7 @@ pub(super) fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::T
         }
         BodyKind::Form => {
             needs.form_body = true;
-            let encoding = form_encoding(body);
+            let encoding = form_encoding(body, needs);
             let args = vec![syntax::reference_mut(local("request")), local("body"), encoding];
             (syntax::ref_type(model()), vec![syntax::stmt(syntax::question(syntax::call(&["set_form"], args)))])
         }
@@ -305,7 +305,7 @@ pub(super) fn set_body(header: syn::Expr, value: syn::Expr) -> Vec<syn::Stmt> {
 }
 
 /// `&[("name", FormStyle::..), ...]`: the properties whose `encoding` differs from the default.
-pub(super) fn form_encoding(body: &Body) -> syn::Expr {
+pub(super) fn form_encoding(body: &Body, needs: &mut Needs) -> syn::Expr {
     let entries: Vec<syn::Expr> = body
         .encoding
         .iter()
@@ -324,6 +324,7 @@ pub(super) fn form_encoding(body: &Body) -> syn::Expr {
             Some(syn::parse_quote!((#name, #style)))
         })
         .collect();
+    needs.form_style |= !entries.is_empty();
     syn::parse_quote!(&[#(#entries),*])
 }
 

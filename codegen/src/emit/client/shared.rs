@@ -21,8 +21,10 @@ pub(super) struct Needs {
     pub(super) header_value: bool,
     /// `set_json`: a JSON request body.
     pub(super) json_body: bool,
-    /// `set_form` and `FormStyle`: a form request body.
+    /// `set_form`: a form request body.
     pub(super) form_body: bool,
+    /// `FormStyle`: a form field written otherwise than the default.
+    pub(super) form_style: bool,
     /// `secret`: a credential as a header value.
     pub(super) secret: bool,
     /// `Duration`: a documented retry header.
