@@ -230,6 +230,14 @@ impl Diff {
             self.member(&subject, &format!("parameter {key}"), o.params.get(key), n.params.get(key), Sender::Client);
         }
         self.member(&subject, "request body", o.body.as_ref(), n.body.as_ref(), Sender::Client);
+        if let (Some(old), Some(new)) = (&o.body_media_type, &n.body_media_type) {
+            if old != new {
+                // Old clients send the old type, which the new server refuses (415); old
+                // servers refuse what new clients send.
+                let what = format!("request body media type: {old} → {new}");
+                self.push(&subject, what, Impact::Breaking, Impact::Breaking);
+            }
+        }
         let statuses: BTreeSet<&String> = o.responses.keys().chain(n.responses.keys()).collect();
         for status in statuses {
             match (o.responses.get(status), n.responses.get(status)) {
@@ -245,6 +253,13 @@ impl Diff {
                         let body = |b: &Option<String>| b.clone().unwrap_or_else(|| "no body".into());
                         let what = format!("response {status} body: {} → {}", body(&or.body), body(&nr.body));
                         self.push(&subject, what, Impact::Breaking, Impact::Breaking);
+                    }
+                    if let (Some(old), Some(new)) = (&or.media_type, &nr.media_type) {
+                        if old != new {
+                            // Old clients read the old type; old servers send it to new clients.
+                            let what = format!("response {status} media type: {old} → {new}");
+                            self.push(&subject, what, Impact::Breaking, Impact::Breaking);
+                        }
                     }
                     let headers: BTreeSet<&String> = or.headers.keys().chain(nr.headers.keys()).collect();
                     for h in headers {
