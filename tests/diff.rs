@@ -193,6 +193,45 @@ fn read_only_moves_are_reported() {
 }
 
 #[test]
+fn media_type_changes_break_both_sides() {
+    let old = spec(&NONE);
+    // The request body moves from JSON to a form; the 201's from JSON to a JSON variant.
+    let new = old
+        .replacen(
+            "application/json:\n            schema: {$ref: '#/components/schemas/NewPet'}",
+            "application/x-www-form-urlencoded:\n            schema: {$ref: '#/components/schemas/NewPet'}",
+            1,
+        )
+        .replacen(
+            "content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}",
+            "content:\n            application/vnd.pet+json:\n              schema: {$ref: '#/components/schemas/Pet'}",
+            1,
+        );
+    assert_ne!(old, new, "the edits apply");
+    let r = codegen::compat::compare(&surface(&old), &surface(&new));
+    let what: Vec<_> = r.changes.iter().map(|c| (c.what.as_str(), c.clients, c.servers)).collect();
+    assert!(
+        what.contains(&("request body media type: application/json → application/x-www-form-urlencoded", B, B)),
+        "{r}"
+    );
+    assert!(what.contains(&("response 201 media type: application/json → application/vnd.pet+json", B, B)), "{r}");
+    assert_eq!(r.bump, Bump::Major);
+}
+
+#[test]
+fn surfaces_written_before_media_types_were_recorded_still_compare() {
+    let mut old = surface(&spec(&NONE));
+    for op in old.operations.values_mut() {
+        op.body_media_type = None;
+        op.responses.values_mut().for_each(|r| r.media_type = None);
+    }
+    let text = serde_json::to_string(&old).unwrap();
+    assert!(!text.contains("media_type"), "an unknown media type is not written");
+    let read: Surface = serde_json::from_str(&text).unwrap();
+    assert!(codegen::compat::compare(&read, &surface(&spec(&NONE))).changes.is_empty());
+}
+
+#[test]
 fn the_projects_own_history_compares_clean() {
     // The committed api-surface.json is what the current spec gives.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();

@@ -79,6 +79,16 @@ struct Diff {
 }
 
 impl Diff {
+    /// A body's media type changed (`of` names the body): breaking for both sides. Unknown
+    /// on either side (a surface written before media types were recorded), nothing is said.
+    fn media_type(&mut self, subject: &str, of: &str, old: &Option<String>, new: &Option<String>) {
+        if let (Some(old), Some(new)) = (old, new) {
+            if old != new {
+                self.push(subject, format!("{of} media type: {old} → {new}"), Impact::Breaking, Impact::Breaking);
+            }
+        }
+    }
+
     fn push(&mut self, subject: &str, what: String, clients: Impact, servers: Impact) {
         let entry = self.changes.entry((subject.to_string(), what)).or_insert((clients, servers));
         entry.0 = entry.0.max(clients);
@@ -230,6 +240,9 @@ impl Diff {
             self.member(&subject, &format!("parameter {key}"), o.params.get(key), n.params.get(key), Sender::Client);
         }
         self.member(&subject, "request body", o.body.as_ref(), n.body.as_ref(), Sender::Client);
+        // Old clients send the old type, which the new server refuses (415); old servers
+        // refuse what new clients send.
+        self.media_type(&subject, "request body", &o.body_media_type, &n.body_media_type);
         let statuses: BTreeSet<&String> = o.responses.keys().chain(n.responses.keys()).collect();
         for status in statuses {
             match (o.responses.get(status), n.responses.get(status)) {
@@ -246,6 +259,8 @@ impl Diff {
                         let what = format!("response {status} body: {} → {}", body(&or.body), body(&nr.body));
                         self.push(&subject, what, Impact::Breaking, Impact::Breaking);
                     }
+                    // Old clients read the old type; old servers send it to new clients.
+                    self.media_type(&subject, &format!("response {status}"), &or.media_type, &nr.media_type);
                     let headers: BTreeSet<&String> = or.headers.keys().chain(nr.headers.keys()).collect();
                     for h in headers {
                         let name = format!("response {status} header {h}");

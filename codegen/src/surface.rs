@@ -33,6 +33,10 @@ pub struct OperationSurface {
     pub params: BTreeMap<String, FieldSurface>,
     /// The request body's type, if any.
     pub body: Option<FieldSurface>,
+    /// The request body's media type, if there is a body (absent from surfaces written before
+    /// media types were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_media_type: Option<String>,
     /// Responses by status (`201`, `4XX`, `default`).
     pub responses: BTreeMap<String, ResponseSurface>,
     /// Security alternatives, each a list of scheme names.
@@ -44,6 +48,10 @@ pub struct OperationSurface {
 pub struct ResponseSurface {
     /// The body's type, if any.
     pub body: Option<String>,
+    /// The body's media type, if there is a body (absent from surfaces written before media
+    /// types were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     /// Headers by name (lower case).
     pub headers: BTreeMap<String, FieldSurface>,
 }
@@ -120,7 +128,8 @@ impl Surface {
                         .iter()
                         .map(|h| (h.wire_name.to_ascii_lowercase(), field(api, &h.ty, h.required, "")))
                         .collect();
-                    (status, ResponseSurface { body, headers })
+                    let media_type = r.body.as_ref().map(|b| b.content_type.clone());
+                    (status, ResponseSurface { body, media_type, headers })
                 })
                 .collect();
             let security = op.security.iter().map(|s| s.schemes.iter().map(|(n, _)| n.clone()).collect()).collect();
@@ -131,6 +140,7 @@ impl Surface {
                     path: op.path.clone(),
                     params,
                     body,
+                    body_media_type: op.body.as_ref().map(|b| b.content_type.clone()),
                     responses,
                     security,
                 },
