@@ -76,7 +76,6 @@ pub(super) fn api_response(api: &Api, op: &Operation, own_retry_headers: bool, n
         if retry_arms.len() < op.responses.len() {
             retry_arms.push(syntax::arm(syntax::wild(), syntax::path_expr(&["None"])));
         }
-        needs.duration = true;
         let delay = syntax::generic(&["Option"], vec![syntax::named(&["Duration"])]);
         items.push(syntax::impl_fn(
             Vec::new(),

@@ -48,7 +48,8 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let credentials = credentials(api, &mut needs);
     let has_security = !api.security_schemes.is_empty();
     let runtime_uses = runtime_uses(&needs);
-    let duration_use = needs.duration.then(|| {
+    // A retry header, read either way, is a `Duration`.
+    let duration_use = (needs.retry_delay || needs.parse_retry_after).then(|| {
         quote!(
             use std::time::Duration;
         )

@@ -27,8 +27,6 @@ pub(super) struct Needs {
     pub(super) form_style: bool,
     /// `secret`: a credential as a header value.
     pub(super) secret: bool,
-    /// `Duration`: a documented retry header.
-    pub(super) duration: bool,
     /// `retry_delay`: a retry header that is a number.
     pub(super) retry_delay: bool,
     /// `parse_retry_after`: a retry header that is text.
