@@ -33,6 +33,33 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// The object whose properties a multipart request's parts are, when they are typed: a
+    /// struct with properties, named by the body's schema (see [`Body::form_type`]).
+    pub fn form_object(&self, body: &Body) -> Option<&Struct> {
+        body.form_type.as_ref()?;
+        let TypeRef::Named(id) = self.resolve(body.ty.as_ref()?) else { return None };
+        match &self.type_def(*id).kind {
+            TypeKind::Struct(s) if !s.fields.is_empty() => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `ty` with aliases followed to what they name (at most 32 links: aliases may form a
+    /// cycle, which then stays a name).
+    pub fn resolve<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        let mut ty = ty;
+        for _ in 0..32 {
+            match ty {
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    TypeKind::Alias(t) => ty = t,
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
     /// For each operation, in order, whether the generated router serves it: its path has
     /// only whole-segment parameters, and no earlier operation's path is the same route with
     /// other parameter names (`/pets/{id}` then `/pets/{name}`), which a router cannot tell
@@ -304,6 +331,9 @@ pub struct Body {
     pub required: bool,
     /// `description`.
     pub docs: Option<String>,
+    /// A multipart request's struct of parts (`UploadAvatarForm`), named when its schema is a
+    /// named type; the emitters type its parts when that type is an object.
+    pub form_type: Option<String>,
 }
 
 impl Body {
@@ -311,6 +341,19 @@ impl Body {
     /// travel as text or bytes.
     pub fn typed(&self) -> Option<&TypeRef> {
         matches!(self.kind, BodyKind::Json | BodyKind::Form).then_some(self.ty.as_ref()).flatten()
+    }
+
+    /// Whether a response body is read and written as a stream, not whole: bytes, and
+    /// server-sent events.
+    pub fn streams(&self) -> bool {
+        matches!(self.kind, BodyKind::Binary | BodyKind::EventStream)
+    }
+
+    /// The type each server-sent event's data holds; `None` when the body is not an event
+    /// stream, and plain text when the spec gives no schema.
+    pub fn event_type(&self) -> Option<&TypeRef> {
+        const TEXT: TypeRef = TypeRef::Scalar(Scalar::String);
+        (self.kind == BodyKind::EventStream).then(|| self.ty.as_ref().unwrap_or(&TEXT))
     }
 }
 
@@ -353,9 +396,9 @@ pub enum BodyKind {
     Form,
     /// `text/*` and other textual types (`application/xml`, `application/sdp`, ...): a string.
     Text,
-    /// `multipart/*`: parts; not yet typed (the caller builds them).
+    /// `multipart/*`: parts, typed as a struct when the schema is an object.
     Multipart,
-    /// `text/event-stream`: server-sent events; not yet typed (read as text).
+    /// `text/event-stream`: server-sent events, each event's data of the schema's type.
     EventStream,
     /// Anything else (`application/octet-stream`, `image/png`, `application/pdf`, `*/*`): bytes.
     Binary,
@@ -663,8 +706,11 @@ pub enum Scalar {
     Ipv6,
     /// `string` with `format: ip` (either version).
     Ip,
-    /// `string` with `format: byte`: bytes as base64 text.
+    /// `string` with `format: byte` (or 3.1's `contentEncoding: base64`): bytes as base64 text.
     Bytes,
+    /// `string` with `format: binary` (or 3.1's `contentMediaType` without an encoding): raw
+    /// bytes, which only a multipart part or a whole body can carry; in JSON it is text.
+    Binary,
 }
 
 /// Validation rules a server checks (and clients may document).

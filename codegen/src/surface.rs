@@ -218,6 +218,7 @@ pub fn describe(api: &Api, ty: &TypeRef) -> String {
             Scalar::Ipv6 => "ipv6",
             Scalar::Ip => "ip",
             Scalar::Bytes => "byte",
+            Scalar::Binary => "binary",
         }
         .to_string(),
         TypeRef::Array(t) => format!("array<{}>", describe(api, t)),

@@ -12,6 +12,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::stream::{ByteStream, EventStream};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 use tracing::field::Empty;
@@ -236,7 +237,35 @@ pub fn decode<R: ApiResponse>(raw: RawResponse) -> Result<R, Error<R>> {
         Ok(None) => return Err(Error::UnexpectedStatus(raw)),
         Err(error) => return Err(Error::Decode { response: raw, error }),
     };
-    if raw.status.is_client_error() || raw.status.is_server_error() {
+    classify(response)
+}
+
+/// Decodes the answer to an operation whose answer may be a stream. When `streams` says the
+/// status's body is a stream, the response enum is decoded from the status and headers alone
+/// and `attach` puts the live body into it, to be read as it arrives; otherwise the body is
+/// read whole and decoded as [`decode`] does.
+pub async fn decode_streaming<R: ApiResponse>(
+    response: reqwest::Response,
+    streams: fn(u16) -> bool,
+    attach: impl FnOnce(&mut R, reqwest::Response),
+) -> Result<R, Error<R>> {
+    if !streams(response.status().as_u16()) {
+        return decode(RawResponse::read(response).await?);
+    }
+    let head = RawResponse::head(&response);
+    let mut decoded = match R::decode(&head) {
+        Ok(Some(decoded)) => decoded,
+        Ok(None) => return Err(Error::UnexpectedStatus(head)),
+        Err(error) => return Err(Error::Decode { response: head, error }),
+    };
+    attach(&mut decoded, response);
+    classify(decoded)
+}
+
+/// `response` as the call's result: `Ok` for a success status, [`Error::Api`] for an error
+/// status (what [`decode`] does after decoding).
+pub fn classify<R: ApiResponse>(response: R) -> Result<R, Error<R>> {
+    if (400..600).contains(&response.status_code()) {
         Err(Error::Api(response))
     } else {
         Ok(response)
@@ -311,6 +340,25 @@ impl RawResponse {
         Ok(RawResponse { status, headers, body })
     }
 
+    /// The status and headers of `response`, its body left unread (and empty here).
+    pub fn head(response: &reqwest::Response) -> Self {
+        RawResponse { status: response.status(), headers: response.headers().clone(), body: Vec::new() }
+    }
+
+    /// The body as a byte stream, with the answer's `Content-Type` and its length.
+    pub fn byte_stream(&self) -> ByteStream {
+        let stream = ByteStream::from_bytes(self.body.clone());
+        match self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+            Some(content_type) => stream.with_content_type(content_type),
+            None => stream,
+        }
+    }
+
+    /// The body read as server-sent events, each event's data as `T`.
+    pub fn event_stream<T: serde::de::DeserializeOwned + Send + 'static>(&self) -> EventStream<T> {
+        EventStream::from_bytes(self.body.clone())
+    }
+
     /// The body as text (bytes that are not UTF-8 replaced).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
@@ -362,20 +410,32 @@ pub async fn send(
     http: &reqwest::Client,
     retry: Option<&RetryPolicy>,
     retry_headers: &[&str],
-    mut request: reqwest::Request,
+    request: reqwest::Request,
 ) -> Result<RawResponse, reqwest::Error> {
+    RawResponse::read(send_live(http, retry, retry_headers, request).await?).await
+}
+
+/// [`send`], leaving the body of the last answer unread (a 429 that is retried is read whole
+/// first, so that its connection can be used again).
+async fn send_live(
+    http: &reqwest::Client,
+    retry: Option<&RetryPolicy>,
+    retry_headers: &[&str],
+    mut request: reqwest::Request,
+) -> Result<reqwest::Response, reqwest::Error> {
     let mut attempt = 0;
     loop {
         let again = retry.and_then(|_| request.try_clone());
-        let raw = RawResponse::read(http.execute(request).await?).await?;
-        if raw.status != StatusCode::TOO_MANY_REQUESTS {
-            return Ok(raw);
+        let response = http.execute(request).await?;
+        if response.status() != StatusCode::TOO_MANY_REQUESTS {
+            return Ok(response);
         }
-        let asked = retry_after(&raw.headers, retry_headers);
+        let asked = retry_after(response.headers(), retry_headers);
         let delay = retry.and_then(|policy| policy.delay(attempt, asked));
         let (Some(delay), Some(again)) = (delay, again) else {
-            return Ok(raw);
+            return Ok(response);
         };
+        response.bytes().await?;
         attempt += 1;
         tracing::warn!(attempt, ?delay, "429 Too Many Requests; retrying");
         tokio::time::sleep(delay).await;
@@ -398,6 +458,23 @@ pub async fn exchange(
     let raw = send(http, retry, retry_headers, request).instrument(span.clone()).await?;
     span.record("status", raw.status.as_u16());
     Ok(raw)
+}
+
+/// Like [`exchange`] but the answer's body is left unread, for operations whose answer is a
+/// stream.
+pub async fn exchange_streaming(
+    http: &reqwest::Client,
+    retry: Option<&RetryPolicy>,
+    retry_headers: &[&str],
+    request: reqwest::Request,
+    operation: &'static str,
+    path: &'static str,
+) -> Result<reqwest::Response, Failure> {
+    let method = request.method().as_str();
+    let span = tracing::info_span!("request", operation, method, path, status = Empty);
+    let response = send_live(http, retry, retry_headers, request).instrument(span.clone()).await?;
+    span.record("status", response.status().as_u16());
+    Ok(response)
 }
 
 /// `text` percent-encoded as a path segment or query component: everything but RFC 3986's
@@ -742,6 +819,121 @@ mod tests {
         assert!(matches!(raw.header_list::<u32>("x-bad"), Err(DecodeError::Header { name: "x-bad", .. })));
         assert_eq!(raw.header::<u32>("x-missing").unwrap(), None);
         assert_eq!(raw.json::<serde_json::Value>().unwrap()["a"], 1);
+    }
+
+    /// A response enum with a success, a documented error and a status that does not decode.
+    #[derive(Debug, PartialEq)]
+    enum Answer {
+        Ok,
+        NotFound,
+        Unavailable,
+    }
+
+    impl ApiResponse for Answer {
+        fn decode(raw: &RawResponse) -> Result<Option<Self>, DecodeError> {
+            match raw.status.as_u16() {
+                200 => Ok(Some(Answer::Ok)),
+                404 => Ok(Some(Answer::NotFound)),
+                503 => Ok(Some(Answer::Unavailable)),
+                400 => Err(DecodeError::MissingHeader("x-reason")),
+                _ => Ok(None),
+            }
+        }
+
+        fn status_code(&self) -> u16 {
+            match self {
+                Answer::Ok => 200,
+                Answer::NotFound => 404,
+                Answer::Unavailable => 503,
+            }
+        }
+    }
+
+    #[test]
+    fn classify_and_decode_split_success_from_error_statuses() {
+        assert_eq!(classify(Answer::Ok).unwrap(), Answer::Ok);
+        assert!(matches!(classify(Answer::NotFound), Err(Error::Api(Answer::NotFound))));
+        assert!(matches!(classify(Answer::Unavailable), Err(Error::Api(Answer::Unavailable))));
+        let raw = |code: u16| RawResponse {
+            status: StatusCode::from_u16(code).unwrap(),
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+        };
+        assert_eq!(decode::<Answer>(raw(200)).unwrap(), Answer::Ok);
+        assert!(matches!(decode::<Answer>(raw(404)), Err(Error::Api(Answer::NotFound))));
+        assert!(matches!(decode::<Answer>(raw(400)), Err(Error::Decode { .. })));
+        assert!(matches!(decode::<Answer>(raw(418)), Err(Error::UnexpectedStatus(_))));
+    }
+
+    /// A server on a local port that answers the connections it accepts with `answers`, one
+    /// each, in order, closing each; what it was sent comes back from the thread.
+    fn serve(answers: Vec<String>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let thread = std::thread::spawn(move || {
+            let mut requests = Vec::new();
+            for answer in answers {
+                let (mut socket, _) = listener.accept().unwrap();
+                let mut request = Vec::new();
+                let mut buffer = [0; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    let n = socket.read(&mut buffer).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                }
+                requests.push(String::from_utf8_lossy(&request).into_owned());
+                socket.write_all(answer.as_bytes()).unwrap();
+            }
+            requests
+        });
+        (base, thread)
+    }
+
+    #[tokio::test]
+    async fn exchange_streaming_retries_a_429_and_leaves_the_body_unread() {
+        let events = "data: 1\n\ndata: 2\n\n";
+        let (base, server) = serve(vec![
+            "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0\r\ncontent-length: 4\r\nconnection: close\r\n\r\nslow"
+                .to_owned(),
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{events}",
+                events.len()
+            ),
+        ]);
+        let http = reqwest::Client::new();
+        let request = http.get(format!("{base}/events")).build().unwrap();
+        let policy = RetryPolicy::default();
+        let response =
+            exchange_streaming(&http, Some(&policy), &[RETRY_AFTER], request, "listEvents", "/events").await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let events: Vec<u32> = futures_util::StreamExt::collect::<Vec<_>>(
+            super::super::stream::EventStream::<u32>::from_response(response),
+        )
+        .await
+        .into_iter()
+        .map(|event| event.unwrap().data)
+        .collect();
+        assert_eq!(events, [1, 2]);
+        let requests = server.join().unwrap();
+        assert_eq!(requests.len(), 2);
+        assert!(requests.iter().all(|r| r.starts_with("GET /events HTTP/1.1")), "{requests:?}");
+    }
+
+    #[tokio::test]
+    async fn without_a_policy_the_429_is_the_answer() {
+        let (base, server) = serve(vec![
+            "HTTP/1.1 429 Too Many Requests\r\nretry-after: 0\r\ncontent-length: 4\r\nconnection: close\r\n\r\nslow"
+                .to_owned(),
+        ]);
+        let http = reqwest::Client::new();
+        let request = http.get(format!("{base}/events")).build().unwrap();
+        let raw = exchange(&http, None, &[RETRY_AFTER], request, "listEvents", "/events").await.unwrap();
+        assert_eq!(raw.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(raw.body, b"slow");
+        assert_eq!(server.join().unwrap().len(), 1);
     }
 
     #[test]

@@ -19,12 +19,19 @@ pub use crate as runtime;
 
 mod base64_text;
 pub mod json;
+pub mod multipart;
 mod nullable;
+pub mod stream;
 
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
+/// The byte buffer crate the streams and files are made of, for building them without a
+/// second copy.
+pub use ::bytes;
 pub use base64_text::Base64;
+pub use multipart::File;
 pub use nullable::Nullable;
+pub use stream::{ByteStream, Event, EventStream, StreamError};

@@ -21,6 +21,8 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqA
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::multipart::File;
+
 /// The media type of RFC 9457 problem details.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -1992,6 +1994,9 @@ pub enum Media {
     Text,
     /// Bytes, taken as they are.
     Bytes,
+    /// `multipart/*`: parts read into JSON by the schema, file parts kept aside (see
+    /// [`RequestBody::files`] and [`Input::file`]).
+    Multipart,
 }
 
 /// A request body.
@@ -2001,17 +2006,19 @@ pub struct RequestBody {
     media: Media,
     /// Form fields written otherwise than `style: form, explode: true` (the `encoding`).
     styles: &'static [(&'static str, Style, bool)],
+    /// The properties of a multipart body whose parts are files.
+    files: &'static [&'static str],
 }
 
 impl RequestBody {
     /// A JSON body that must be sent.
     pub const fn required(schema: Schema) -> Self {
-        RequestBody { required: true, schema, media: Media::Json, styles: &[] }
+        RequestBody { required: true, schema, media: Media::Json, styles: &[], files: &[] }
     }
 
     /// A JSON body that may be left out.
     pub const fn optional(schema: Schema) -> Self {
-        RequestBody { required: false, schema, media: Media::Json, styles: &[] }
+        RequestBody { required: false, schema, media: Media::Json, styles: &[], files: &[] }
     }
 
     /// A body that is not JSON.
@@ -2025,6 +2032,14 @@ impl RequestBody {
         self.styles = styles;
         self
     }
+
+    /// The properties of a multipart body whose parts are files: each is kept as a
+    /// [`File`] (see [`Input::file`]), and stands in the body's JSON as an empty string (an
+    /// item of a list, for a list of files), so that the schema sees it present.
+    pub const fn files(mut self, files: &'static [&'static str]) -> Self {
+        self.files = files;
+        self
+    }
 }
 
 /// A form body as the JSON object its schema describes: each field's text read as its
@@ -2032,22 +2047,13 @@ impl RequestBody {
 /// fills an object), so that it is checked and read like a JSON body. Text that is not of
 /// its property's type is kept as a string, for the check to name.
 fn form_to_json(schema: &Schema, styles: &[(&str, Style, bool)], bytes: &[u8]) -> Value {
-    let properties: &[Property] = match schema.resolved().kind {
-        Kind::Object(properties, _) => properties,
-        _ => &[],
-    };
-    let property = |name: &str| properties.iter().find(|p| p.name == name).map(|p| p.schema.resolved());
-    let read = |schema: Option<&Schema>, text: &str| match schema {
-        Some(schema) => coerce(schema, text).unwrap_or_else(|_| Value::String(text.to_owned())),
-        None => Value::String(text.to_owned()),
-    };
     let mut out = serde_json::Map::new();
     for (key, text) in form_urlencoded::parse(bytes) {
         let (name, member) = match key.split_once('[') {
             Some((name, rest)) if rest.ends_with(']') => (name, Some(&rest[..rest.len() - 1])),
             _ => (key.as_ref(), None),
         };
-        let schema = property(name);
+        let schema = property_schema(schema, name);
         match (schema.map(|s| &s.kind), member) {
             (Some(Kind::Array(items)), _) => {
                 // A list not exploded is one field, its items joined by the style's separator.
@@ -2061,13 +2067,7 @@ fn form_to_json(schema: &Schema, styles: &[(&str, Style, bool)], bytes: &[u8]) -
                     Some(c) => text.split(c).collect(),
                     None => vec![&text],
                 };
-                let entry = out.entry(name).or_insert_with(|| Value::Array(Vec::new()));
-                if !entry.is_array() {
-                    *entry = Value::Array(Vec::new());
-                }
-                if let Value::Array(list) = entry {
-                    list.extend(texts.into_iter().map(|t| read(Some(items.resolved()), t)));
-                }
+                extend_list(&mut out, name, texts.into_iter().map(|t| field_value(Some(items.resolved()), t)));
             }
             (_, Some(member)) if !member.is_empty() => {
                 let inner = match schema.map(|s| &s.kind) {
@@ -2077,7 +2077,7 @@ fn form_to_json(schema: &Schema, styles: &[(&str, Style, bool)], bytes: &[u8]) -
                     Some(Kind::Map(values)) => Some(values.resolved()),
                     _ => None,
                 };
-                let value = read(inner, &text);
+                let value = field_value(inner, &text);
                 match out.entry(name).or_insert_with(|| Value::Object(serde_json::Map::new())) {
                     Value::Object(members) => {
                         members.insert(member.to_owned(), value);
@@ -2086,11 +2086,153 @@ fn form_to_json(schema: &Schema, styles: &[(&str, Style, bool)], bytes: &[u8]) -
                 }
             }
             _ => {
-                out.insert(name.to_owned(), read(schema, &text));
+                out.insert(name.to_owned(), field_value(schema, &text));
             }
         }
     }
     Value::Object(out)
+}
+
+/// The schema of the property `name` of an object schema, references followed.
+fn property_schema<'s>(schema: &'s Schema, name: &str) -> Option<&'s Schema> {
+    match schema.resolved().kind {
+        Kind::Object(properties, _) => properties.iter().find(|p| p.name == name).map(|p| p.schema.resolved()),
+        _ => None,
+    }
+}
+
+/// A field's text as the JSON value its schema expects (see [`coerce`]); text that is not of
+/// its type, or of no known property, is kept as a string, for the check to name.
+fn field_value(schema: Option<&Schema>, text: &str) -> Value {
+    match schema {
+        Some(schema) => coerce(schema, text).unwrap_or_else(|_| Value::String(text.to_owned())),
+        None => Value::String(text.to_owned()),
+    }
+}
+
+/// Appends `items` to the list that the member `name` of `out` holds (made one if it is not).
+fn extend_list(out: &mut Map<String, Value>, name: &str, items: impl IntoIterator<Item = Value>) {
+    let entry = out.entry(name).or_insert_with(|| Value::Array(Vec::new()));
+    if !entry.is_array() {
+        *entry = Value::Array(Vec::new());
+    }
+    if let Value::Array(list) = entry {
+        list.extend(items);
+    }
+}
+
+/// One part of a multipart body, as it came.
+struct BodyPart {
+    name: Option<String>,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    bytes: Bytes,
+}
+
+/// The parts of the multipart `body` sent as `content_type`; else what is wrong with it.
+async fn read_parts(content_type: Option<&str>, body: Bytes) -> Result<Vec<BodyPart>, String> {
+    let Some(content_type) = content_type else {
+        return Err("The request body has no `Content-Type` to name its multipart boundary.".into());
+    };
+    // `multer` reads the boundary of `multipart/form-data` only; every subtype names it alike.
+    let params = content_type.split_once(';').map_or("", |(_, params)| params);
+    let boundary = multer::parse_boundary(format!("multipart/form-data;{params}"))
+        .map_err(|e| format!("The multipart boundary cannot be read from `{content_type}`: {e}."))?;
+    let body = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(body)]);
+    let mut multipart = multer::Multipart::new(body, boundary);
+    let malformed = |e: multer::Error| format!("The request body is not valid multipart: {e}.");
+    let mut parts = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().map(str::to_owned);
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = field.bytes().await.map_err(malformed)?;
+        parts.push(BodyPart { name, file_name, content_type, bytes });
+    }
+    Ok(parts)
+}
+
+/// What [`multipart_to_json`] made of a multipart body.
+struct MultipartBody {
+    /// The body as JSON, files standing in as empty strings.
+    value: Value,
+    /// The file parts, in order, with their names.
+    files: Vec<(String, File)>,
+    /// The names of text parts that are not UTF-8.
+    unreadable: Vec<String>,
+}
+
+/// A multipart body as the JSON object its schema describes, read like a form body (see
+/// [`form_to_json`]): each text part read as its property's type (parsed as JSON when the
+/// part says it is JSON, kept as a string if it is not), a list property collecting every
+/// part of its name. The parts of `files` are kept aside, each standing in the object as an
+/// empty string (an item, for a list), so that the check sees it present.
+fn multipart_to_json(schema: &Schema, files: &[&str], parts: Vec<BodyPart>) -> MultipartBody {
+    let mut out = Map::new();
+    let mut read = MultipartBody { value: Value::Null, files: Vec::new(), unreadable: Vec::new() };
+    for part in parts {
+        // A part without a name is no property's.
+        let Some(name) = part.name else { continue };
+        let property = property_schema(schema, &name);
+        let items = match property.map(|s| &s.kind) {
+            Some(Kind::Array(items)) => Some(items.resolved()),
+            _ => None,
+        };
+        if files.contains(&name.as_str()) {
+            let mut file = File::from_bytes(part.bytes);
+            if let Some(file_name) = part.file_name {
+                file = file.with_file_name(file_name);
+            }
+            if let Some(content_type) = part.content_type {
+                file = file.with_content_type(content_type);
+            }
+            let present = Value::String(String::new());
+            match items {
+                Some(_) => extend_list(&mut out, &name, [present]),
+                None => {
+                    out.insert(name.clone(), present);
+                }
+            }
+            read.files.push((name, file));
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&part.bytes) else {
+            if !read.unreadable.contains(&name) {
+                read.unreadable.push(name);
+            }
+            continue;
+        };
+        let json = part.content_type.as_deref().is_some_and(is_json);
+        let value = |schema: Option<&Schema>| {
+            if json {
+                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+            } else {
+                field_value(schema, text)
+            }
+        };
+        match items {
+            Some(items) => match value(Some(items)) {
+                // A list sent whole, as one part of JSON.
+                Value::Array(list) if json => extend_list(&mut out, &name, list),
+                item => extend_list(&mut out, &name, [item]),
+            },
+            None => {
+                out.insert(name, value(property));
+            }
+        }
+    }
+    read.value = Value::Object(out);
+    read
+}
+
+/// Whether `field` is `name` or lies within it.
+fn within(field: Option<&str>, name: &str) -> bool {
+    field.and_then(|f| f.strip_prefix(name)).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+fn is_multipart(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.get(..10).is_some_and(|start| start.eq_ignore_ascii_case("multipart/"))
 }
 
 fn is_form(content_type: &str) -> bool {
@@ -2145,6 +2287,8 @@ pub struct Input {
     body_unchecked: bool,
     /// See [`BodyCheck::repeats`].
     body_repeats: bool,
+    /// The file parts of a multipart body, in order, with their names.
+    files: Vec<(String, File)>,
 }
 
 impl Operation {
@@ -2164,9 +2308,9 @@ impl Operation {
 
     /// Reads every parameter and the body, and checks them against their schemas.
     ///
-    /// Malformed JSON answers 400, a body over `body_limit` bytes 413, a body that is not
-    /// JSON 415; otherwise every invalid field is listed in one answer (422, or what the
-    /// operation documents instead).
+    /// Malformed JSON or multipart answers 400, a body over `body_limit` bytes 413, a body
+    /// not of the operation's media type 415; otherwise every invalid field is listed in one
+    /// answer (422, or what the operation documents instead).
     pub async fn extract(&'static self, mut parts: Parts, body: Body, body_limit: usize) -> Result<Input, Rejection> {
         let mut errors = Vec::new();
         let mut path_errors = 0;
@@ -2216,11 +2360,15 @@ impl Operation {
         }
 
         let (mut body_bytes, mut body_unchecked, mut body_repeats) = (Bytes::new(), false, false);
+        let mut files = Vec::new();
+        // Multipart fields that are not UTF-8: named once, not again by the check.
+        let mut unreadable = Vec::new();
         if let Some(spec) = &self.body {
             let content_type = parts.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("?"));
             let (expected, accepted): (&str, fn(&str) -> bool) = match spec.media {
                 Media::Json => ("JSON (`application/json`)", is_json),
                 Media::Form => ("a form (`application/x-www-form-urlencoded`)", is_form),
+                Media::Multipart => ("multipart (`multipart/form-data`)", is_multipart),
                 Media::Text | Media::Bytes => ("", |_| true),
             };
             let unsupported = content_type.filter(|ct| !accepted(ct)).map(str::to_owned);
@@ -2245,6 +2393,16 @@ impl Operation {
                 let bytes = match spec.media {
                     Media::Json => bytes,
                     Media::Form => Bytes::from(form_to_json(&spec.schema, spec.styles, &bytes).to_string()),
+                    Media::Multipart => {
+                        let parts = read_parts(content_type, bytes).await.map_err(|e| self.malformed_body(e))?;
+                        let read = multipart_to_json(&spec.schema, spec.files, parts);
+                        for name in &read.unreadable {
+                            errors
+                                .push(InvalidField { field: Some(name.clone()), message: "must be UTF-8 text".into() });
+                        }
+                        (files, unreadable) = (read.files, read.unreadable);
+                        Bytes::from(read.value.to_string())
+                    }
                     Media::Text if std::str::from_utf8(&bytes).is_err() => {
                         errors
                             .push(InvalidField { field: None, message: "the request body must be UTF-8 text".into() });
@@ -2264,6 +2422,7 @@ impl Operation {
                 } else {
                     // Its problems go with the others.
                     let mut checked = check_body(&spec.schema, &bytes).map_err(|e| self.malformed(e))?;
+                    checked.errors.retain(|e| !unreadable.iter().any(|name| within(e.field.as_deref(), name)));
                     errors.append(&mut checked.errors);
                     (body_bytes, body_repeats) = (bytes, checked.repeats);
                 }
@@ -2273,7 +2432,7 @@ impl Operation {
         }
 
         if errors.is_empty() {
-            Ok(Input { operation: self, params, body: body_bytes, body_unchecked, body_repeats })
+            Ok(Input { operation: self, params, body: body_bytes, body_unchecked, body_repeats, files })
         } else {
             Err(self.invalid(errors, path_errors))
         }
@@ -2282,7 +2441,11 @@ impl Operation {
     /// The answer to a body that is not JSON at all: 400 when documented, else the documented
     /// 422 (a client of the spec expects only documented statuses), else 400 problem details.
     fn malformed(&self, error: serde_json::Error) -> Rejection {
-        let detail = format!("The request body is not valid JSON: {error}.");
+        self.malformed_body(format!("The request body is not valid JSON: {error}."))
+    }
+
+    /// The answer to a body that cannot be read at all, `detail` saying why: as [`Operation::malformed`].
+    fn malformed_body(&self, detail: String) -> Rejection {
         match (self.errors.bad_request, self.errors.unprocessable) {
             (None, Some(media)) => {
                 let invalid = vec![InvalidField { field: None, message: detail.clone() }];
@@ -2361,6 +2524,28 @@ impl Input {
     pub fn bytes(&mut self) -> Option<Vec<u8>> {
         let bytes = std::mem::take(&mut self.body);
         (!bytes.is_empty()).then(|| bytes.to_vec())
+    }
+
+    /// The file part `name` of a multipart body (the first, if several came); when the request
+    /// has none, the answer to a missing required field.
+    pub fn file(&mut self, name: &str) -> Result<File, Rejection> {
+        self.file_opt(name).ok_or_else(|| {
+            let missing = InvalidField { field: Some(name.to_owned()), message: "is required".into() };
+            self.operation.invalid(vec![missing], 0)
+        })
+    }
+
+    /// The file part `name` of a multipart body (the first, if several came), if the request has one.
+    pub fn file_opt(&mut self, name: &str) -> Option<File> {
+        let index = self.files.iter().position(|(n, _)| n == name)?;
+        Some(self.files.remove(index).1)
+    }
+
+    /// Every file part named `name` of a multipart body, in order.
+    pub fn file_list(&mut self, name: &str) -> Vec<File> {
+        let (taken, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.files).into_iter().partition(|(n, _)| n == name);
+        self.files = kept;
+        taken.into_iter().map(|(_, file)| file).collect()
     }
 
     /// The JSON body as `T`; the body was checked by `extract`, so a failure here names what serde found.
@@ -3071,6 +3256,7 @@ mod tests {
                 body: Bytes::from(body),
                 body_unchecked: false,
                 body_repeats: checked.repeats,
+                files: Vec::new(),
             }
         };
         let mut empty = Input {
@@ -3079,11 +3265,212 @@ mod tests {
             body: Bytes::new(),
             body_unchecked: false,
             body_repeats: false,
+            files: Vec::new(),
         };
         // Read directly, the union would see `"s"` first and settle for `Other`.
         assert_eq!(input(r#"{"x": "s", "x": 1}"#).body::<Either>().ok(), Some(Either::Number { x: 1 }));
         assert_eq!(input(r#"{"x": "s"}"#).body::<Either>().ok(), Some(Either::Other { x: json("\"s\"") }));
         assert_eq!(empty.body::<Option<Either>>().ok(), Some(None));
+    }
+
+    /// Runs a future that never waits (the request bodies here are all in memory).
+    fn ready<F: std::future::Future>(future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        for _ in 0..1000 {
+            if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut context) {
+                return output;
+            }
+        }
+        panic!("the future kept waiting");
+    }
+
+    /// The status and problem details of a refusal.
+    fn answer<T>(result: Result<T, Rejection>) -> (StatusCode, Value) {
+        let Err(rejection) = result else { panic!("accepted") };
+        let response = rejection.into_response();
+        let status = response.status();
+        let body = ready(axum::body::to_bytes(response.into_body(), usize::MAX)).expect("a body");
+        (status, serde_json::from_slice(&body).expect("problem details"))
+    }
+
+    /// The fields an answer lists as invalid, with their messages.
+    fn invalid_fields(problem: &Value) -> Vec<(String, String)> {
+        let fields = problem["invalidFields"].as_array().cloned().unwrap_or_default();
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        fields.iter().map(|f| (text(&f["field"]), text(&f["message"]))).collect()
+    }
+
+    /// A part of a multipart body: name, file name, media type, content.
+    type TestPart<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
+
+    /// A multipart body of `parts`, delimited by `BOUNDARY`.
+    fn multipart_body(parts: &[TestPart<'_>]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for (name, file_name, content_type, content) in parts {
+            body.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+            );
+            if let Some(file_name) = file_name {
+                body.extend_from_slice(format!("; filename=\"{file_name}\"").as_bytes());
+            }
+            if let Some(content_type) = content_type {
+                body.extend_from_slice(format!("\r\nContent-Type: {content_type}").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        body
+    }
+
+    const BOUNDARY: &str = "XyZ-boundary";
+
+    static UPLOAD: Schema = Schema::object(&[
+        Property::required("avatar", Schema::string()),
+        Property::optional("attachments", Schema::array(&Schema::string()).max_items(2)),
+        Property::required("count", Schema::integer(IntFormat::I32).minimum(1.0)),
+        Property::optional("meta", Schema::object(&[Property::required("id", Schema::integer(IntFormat::I64))])),
+        Property::optional("tags", Schema::array(&Schema::string())),
+        Property::optional("note", Schema::string().min_length(3)),
+    ]);
+    static UPLOAD_OPERATION: Operation = Operation {
+        params: &[],
+        body: Some(
+            RequestBody::required(Schema::reference(&UPLOAD)).media(Media::Multipart).files(&["avatar", "attachments"]),
+        ),
+        errors: ErrorMedia { unauthorized: None, not_found: None, unprocessable: None, bad_request: None },
+    };
+
+    /// What `extract` makes of `body` sent as `content_type`, within `limit` bytes.
+    fn upload(content_type: Option<&str>, body: Vec<u8>, limit: usize) -> Result<Input, Rejection> {
+        let mut request = axum::http::Request::builder().method("POST").uri("/upload");
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let (parts, body) = request.body(Body::from(body)).expect("a request").into_parts();
+        ready(UPLOAD_OPERATION.extract(parts, body, limit))
+    }
+
+    fn form_data() -> String {
+        format!("multipart/form-data; boundary={BOUNDARY}")
+    }
+
+    #[test]
+    fn a_multipart_body_is_read_into_its_value_and_its_files() {
+        let body = multipart_body(&[
+            ("avatar", Some("me.png"), Some("image/png"), b"\x89PNG\xff"),
+            ("count", None, None, b"42"),
+            ("meta", None, Some("application/json"), br#"{"id": 7}"#),
+            ("tags", None, None, b"a"),
+            ("attachments", Some("a.txt"), None, b"first"),
+            ("tags", None, None, b"b"),
+            ("attachments", None, Some("text/csv"), b"x,y"),
+            ("unknown", None, None, b"kept"),
+        ]);
+        for content_type in [form_data(), format!("Multipart/Mixed; boundary=\"{BOUNDARY}\"")] {
+            let mut input = match upload(Some(&content_type), body.clone(), 1 << 20) {
+                Ok(input) => input,
+                Err(rejection) => panic!("{:?}", answer::<()>(Err(rejection))),
+            };
+            let value: Value = input.body().ok().expect("a body");
+            assert_eq!(
+                value,
+                json(
+                    r#"{"avatar": "", "count": 42, "meta": {"id": 7}, "tags": ["a", "b"], "attachments": ["", ""],
+                        "unknown": "kept"}"#
+                )
+            );
+            let avatar = input.file("avatar").ok().expect("the avatar");
+            assert_eq!((avatar.file_name(), avatar.content_type()), (Some("me.png"), Some("image/png")));
+            assert_eq!(avatar.bytes().map(|b| &b[..]), Some(&b"\x89PNG\xff"[..]));
+            let attachments = input.file_list("attachments");
+            let names: Vec<_> = attachments.iter().map(|f| (f.file_name(), f.content_type(), f.size())).collect();
+            assert_eq!(names, [(Some("a.txt"), None, Some(5)), (None, Some("text/csv"), Some(3))]);
+            assert!(input.file_opt("avatar").is_none() && input.file_list("attachments").is_empty());
+            let (status, problem) = answer(input.file("avatar"));
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(invalid_fields(&problem), [("avatar".to_owned(), "is required".to_owned())]);
+        }
+    }
+
+    #[test]
+    fn every_invalid_part_is_named_in_one_answer() {
+        let body = multipart_body(&[
+            ("count", None, None, b"many"),
+            ("meta", None, Some("application/json"), b"{not json"),
+            ("note", None, None, b"\xff\xfe"),
+            ("attachments", Some("1"), None, b"1"),
+            ("attachments", Some("2"), None, b"2"),
+            ("attachments", Some("3"), None, b"3"),
+        ]);
+        let (status, problem) = answer(upload(Some(&form_data()), body, 1 << 20));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let field = |field: &str, message: &str| (field.to_owned(), message.to_owned());
+        assert_eq!(
+            invalid_fields(&problem),
+            [
+                // Not UTF-8: named once, the length rule left unsaid.
+                field("note", "must be UTF-8 text"),
+                field("avatar", "is required"),
+                field("attachments", "must have at most 2 items"),
+                field("count", "must be an integer that fits in 32 bits"),
+                field("meta", "must be an object"),
+            ]
+        );
+
+        // Nothing wrong but what the check finds: checked as the body is read.
+        let body = multipart_body(&[("avatar", None, None, b""), ("count", None, None, b"0")]);
+        let mut input = upload(Some(&form_data()), body, 1 << 20).ok().expect("read");
+        let (status, problem) = answer(input.body::<Value>());
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(invalid_fields(&problem), [field("count", "must be at least 1")]);
+
+        // No parts at all: the required ones are missing.
+        let mut input = upload(Some(&form_data()), multipart_body(&[]), 1 << 20).ok().expect("read");
+        let (_, problem) = answer(input.body::<Value>());
+        assert_eq!(invalid_fields(&problem), [field("avatar", "is required"), field("count", "is required")]);
+    }
+
+    #[test]
+    fn a_body_that_is_not_multipart_is_refused() {
+        let body = || multipart_body(&[("avatar", None, None, b"x"), ("count", None, None, b"1")]);
+        let (status, problem) = answer(upload(Some("application/json"), body(), 1 << 20));
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            problem["detail"],
+            "The request body must be multipart (`multipart/form-data`), not `application/json`."
+        );
+
+        let refusals = [
+            (
+                Some("multipart/form-data"),
+                "The multipart boundary cannot be read from `multipart/form-data`: multipart boundary not found in \
+                 Content-Type.",
+            ),
+            (None, "The request body has no `Content-Type` to name its multipart boundary."),
+            (
+                Some("multipart/form-data; boundary=other"),
+                "The request body is not valid multipart: incomplete multipart stream.",
+            ),
+        ];
+        for (content_type, detail) in refusals {
+            let (status, problem) = answer(upload(content_type, body(), 1 << 20));
+            assert_eq!((status, problem["detail"].as_str()), (StatusCode::BAD_REQUEST, Some(detail)));
+        }
+        let (status, problem) = answer(upload(Some(&form_data()), b"junk".to_vec(), 1 << 20));
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+
+        let (status, _) = answer(upload(Some(&form_data()), body(), 16));
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[test]
+    fn extracting_a_multipart_body_can_move_between_threads() {
+        fn send<T: Send>(_: &T) {}
+        let (parts, body) = axum::http::Request::new(Body::empty()).into_parts();
+        send(&UPLOAD_OPERATION.extract(parts, body, 0));
     }
 
     fn json(text: &str) -> Value {

@@ -1,24 +1,64 @@
 //! The media-types fixture's generated client against its generated server, over loopback:
-//! a form login (and its 422), a streamed upload, a binary download, text both ways.
+//! a form login (and its 422), a streamed upload, a binary download streamed both ways, text
+//! both ways, a typed multipart upload of a 50 MiB file that is never whole in memory (and
+//! its 422s), and server-sent events read lazily.
 //!
 //! Copied into the generated fixture crate by `tests/media.rs` and run there with
 //! `cargo test`; it is not a target of the `tests` package itself.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use futures_util::StreamExt as _;
 
 use fixture_media_types::client::{Client, Error};
-use fixture_media_types::models::LoginRequest;
+use fixture_media_types::models::{LoginRequest, Tick, UploadAvatarBodyMeta};
 use fixture_media_types::operations::*;
+use fixture_media_types::runtime::bytes::Bytes;
+use fixture_media_types::runtime::{ByteStream, Event, EventStream, File};
 use fixture_media_types::server::{self, Api};
 
 /// Bytes of the PDF the server hands out.
 const PDF: &[u8] = b"%PDF-1.7\n\x00\x01\x02\xff binary, not UTF-8\n%%EOF";
 
+/// What the server saw of a multipart upload.
+#[derive(Debug, Default)]
+struct Seen {
+    file_name: Option<String>,
+    content_type: Option<String>,
+    file_len: usize,
+    file_sum: u64,
+    caption: Option<String>,
+    size: i64,
+    tags: Option<Vec<String>>,
+    meta: Option<UploadAvatarBodyMeta>,
+    thumbnails: Vec<(Option<String>, usize)>,
+    original: Option<usize>,
+}
+
 #[derive(Clone, Default)]
 struct Service {
     uploaded: Arc<AtomicUsize>,
-    logins: Arc<std::sync::Mutex<Vec<LoginRequest>>>,
+    logins: Arc<Mutex<Vec<LoginRequest>>>,
+    avatars: Arc<Mutex<Vec<Seen>>>,
+}
+
+/// The byte at `offset` of the test's large file: a pattern, so that order is checked too.
+fn pattern(offset: usize) -> u8 {
+    (offset % 251) as u8
+}
+
+/// `len` bytes of [`pattern`] in chunks of `chunk`, made one at a time as they are asked
+/// for, and counted in `made`: whoever reads this never has it whole.
+fn lazy_chunks(
+    len: usize,
+    chunk: usize,
+    made: Arc<AtomicUsize>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync + 'static {
+    futures_util::stream::iter((0..len).step_by(chunk)).map(move |start| {
+        made.fetch_add(1, Ordering::SeqCst);
+        Ok((start..(start + chunk).min(len)).map(pattern).collect::<Vec<u8>>().into())
+    })
 }
 
 impl Api for Service {
@@ -34,10 +74,14 @@ impl Api for Service {
     }
 
     async fn download_file(&self, params: DownloadFileParams) -> DownloadFileResponse {
-        if params.id == "report" {
-            DownloadFileResponse::Ok(PDF.to_vec())
-        } else {
-            DownloadFileResponse::NotFound(format!("no file `{}`", params.id))
+        match params.id.as_str() {
+            "report" => DownloadFileResponse::Ok(ByteStream::from_bytes(PDF)),
+            // 8 MiB made as it is sent.
+            "large" => {
+                let chunks = lazy_chunks(8 << 20, 64 * 1024, Arc::default());
+                DownloadFileResponse::Ok(ByteStream::from_stream(chunks))
+            }
+            id => DownloadFileResponse::NotFound(format!("no file `{id}`")),
         }
     }
 
@@ -50,14 +94,46 @@ impl Api for Service {
         PostNoteResponse::Ok(format!("note\n\"{}\"\n", body.replace('"', "\"\"")))
     }
 
-    async fn stream_events(&self) -> StreamEventsResponse {
-        StreamEventsResponse::Ok("data: one\n\ndata: two\n\n".into())
+    async fn stream_events(&self, params: StreamEventsParams) -> StreamEventsResponse {
+        // Without a count the stream never ends: only a reader that takes events one at a
+        // time can read it.
+        let ticks = futures_util::stream::iter(0..).take(params.count.map_or(usize::MAX, |c| c as usize));
+        let events = ticks.map(|n| {
+            let event = Event::new(Tick { n: n as i64, label: Some(format!("tick {n}")) }).with_id(n.to_string());
+            if n % 1000 == 0 { event.with_event("milestone") } else { event }
+        });
+        StreamEventsResponse::Ok(EventStream::from_stream(events))
     }
 
-    async fn upload_avatar(&self, body: Vec<u8>) -> UploadAvatarResponse {
-        UploadAvatarResponse::Ok(body)
+    async fn tail_log(&self) -> TailLogResponse {
+        let lines = ["first line", "second line\nwith a break", "third"].map(|l| Event::new(l.to_string()));
+        TailLogResponse::Ok(TailLogOk { body: EventStream::from_events(lines), x_log_start: Some(7) })
+    }
+
+    async fn upload_avatar(&self, body: UploadAvatarForm) -> UploadAvatarResponse {
+        let bytes = body.file.bytes().cloned().unwrap_or_default();
+        let seen = Seen {
+            file_name: body.file.file_name().map(str::to_owned),
+            content_type: body.file.content_type().map(str::to_owned),
+            file_len: bytes.len(),
+            file_sum: bytes.iter().enumerate().map(|(i, b)| (i as u64 + 1) * u64::from(*b)).sum(),
+            caption: body.caption,
+            size: body.size,
+            tags: body.tags,
+            meta: body.meta,
+            thumbnails: body.thumbnails.iter().map(|t| (t.file_name().map(str::to_owned), t.size().unwrap_or(0) as usize)).collect(),
+            original: body.original.as_ref().and_then(File::size).map(|s| s as usize),
+        };
+        self.avatars.lock().expect("not poisoned").push(seen);
+        UploadAvatarResponse::Ok(ByteStream::from_bytes(&b"\x89PNG"[..]).with_content_type("image/png"))
+    }
+
+    async fn post_bundle(&self, body: Option<Vec<u8>>) -> PostBundleResponse {
+        self.uploaded.store(body.map_or(0, |b| b.len()), Ordering::SeqCst);
+        PostBundleResponse::Accepted
     }
 }
+
 
 /// Serves `service` on a free loopback port; the server stops with the test's runtime.
 async fn serve(service: Service, body_limit: usize) -> Client {
@@ -152,8 +228,27 @@ async fn a_body_over_the_limit_is_refused() {
 async fn binary_and_text_answers_arrive_as_sent() {
     let client = serve(Service::default(), 1 << 20).await;
     match client.download_file(&DownloadFileParams { id: "report".into() }).await {
-        Ok(DownloadFileResponse::Ok(bytes)) => assert_eq!(bytes, PDF),
+        Ok(DownloadFileResponse::Ok(stream)) => {
+            assert_eq!(stream.content_type(), Some("application/pdf"));
+            assert_eq!(stream.content_length(), Some(PDF.len() as u64));
+            assert_eq!(stream.collect().await.expect("the whole body"), PDF);
+        }
         other => panic!("expected the PDF, got {other:?}"),
+    }
+    // A large answer, read chunk by chunk as it arrives.
+    match client.download_file(&DownloadFileParams { id: "large".into() }).await {
+        Ok(DownloadFileResponse::Ok(mut stream)) => {
+            let (mut offset, mut chunks) = (0usize, 0usize);
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.expect("a chunk");
+                assert!(chunk.iter().enumerate().all(|(i, b)| *b == pattern(offset + i)), "bytes in order");
+                offset += chunk.len();
+                chunks += 1;
+            }
+            assert_eq!(offset, 8 << 20);
+            assert!(chunks > 1, "the body arrived in pieces");
+        }
+        other => panic!("expected the large file, got {other:?}"),
     }
     match client.download_file(&DownloadFileParams { id: "nope".into() }).await {
         Err(Error::Api(DownloadFileResponse::NotFound(text))) => assert_eq!(text, "no file `nope`"),
@@ -163,9 +258,139 @@ async fn binary_and_text_answers_arrive_as_sent() {
         Ok(PostNoteResponse::Ok(csv)) => assert_eq!(csv, "note\n\"say \"\"hi\"\"\"\n"),
         other => panic!("expected CSV, got {other:?}"),
     }
-    let image = vec![0x89, b'P', b'N', b'G', 0, 0xff];
-    match client.upload_avatar(image.clone()).await {
-        Ok(UploadAvatarResponse::Ok(bytes)) => assert_eq!(bytes, image),
+}
+
+#[tokio::test]
+async fn a_multipart_upload_of_50_mib_streams_from_the_caller_with_every_part_typed() {
+    const LEN: usize = 50 << 20;
+    const CHUNK: usize = 256 * 1024;
+    let service = Service::default();
+    let client = serve(service.clone(), 64 << 20).await;
+    let made = Arc::new(AtomicUsize::new(0));
+    let file = File::from_stream(lazy_chunks(LEN, CHUNK, made.clone()), Some(LEN as u64))
+        .with_file_name("big.bin")
+        .with_content_type("application/x-big");
+    let form = UploadAvatarForm {
+        file,
+        caption: Some("a caption".into()),
+        size: 3,
+        tags: Some(vec!["one".into(), "two words".into()]),
+        meta: Some(UploadAvatarBodyMeta { width: Some(640), height: Some(480) }),
+        thumbnails: vec![
+            File::from_bytes(vec![1u8; 10]).with_file_name("t1.png"),
+            File::from_bytes(vec![2u8; 20]).with_file_name("t2.png"),
+        ],
+        original: None,
+    };
+    // The file is read as it is sent: nothing was made before the call.
+    assert_eq!(made.load(Ordering::SeqCst), 0);
+    match client.upload_avatar(form).await {
+        Ok(UploadAvatarResponse::Ok(image)) => {
+            assert_eq!(image.content_type(), Some("image/png"));
+            assert_eq!(image.collect().await.expect("the image"), &b"\x89PNG"[..]);
+        }
         other => panic!("expected the image back, got {other:?}"),
+    }
+    // Each chunk was made once, as the body went out.
+    assert_eq!(made.load(Ordering::SeqCst), LEN.div_ceil(CHUNK));
+    let seen = service.avatars.lock().expect("not poisoned").pop().expect("one upload");
+    assert_eq!(seen.file_name.as_deref(), Some("big.bin"));
+    assert_eq!(seen.content_type.as_deref(), Some("application/x-big"));
+    assert_eq!(seen.file_len, LEN);
+    let sum: u64 = (0..LEN).map(|i| (i as u64 + 1) * u64::from(pattern(i))).sum();
+    assert_eq!(seen.file_sum, sum, "the server got the bytes in order");
+    assert_eq!(seen.caption.as_deref(), Some("a caption"));
+    assert_eq!(seen.size, 3);
+    assert_eq!(seen.tags, Some(vec!["one".to_string(), "two words".to_string()]));
+    assert_eq!(seen.meta, Some(UploadAvatarBodyMeta { width: Some(640), height: Some(480) }));
+    assert_eq!(seen.thumbnails, vec![(Some("t1.png".to_string()), 10), (Some("t2.png".to_string()), 20)]);
+    assert_eq!(seen.original, None);
+}
+
+#[tokio::test]
+async fn a_multipart_upload_names_each_bad_part_in_a_422() {
+    let client = serve(Service::default(), 1 << 20).await;
+    let form = UploadAvatarForm {
+        file: File::from_bytes(vec![0u8; 4]),
+        caption: Some("far too long for the twenty characters allowed".into()),
+        size: 0,
+        tags: None,
+        meta: None,
+        thumbnails: Vec::new(),
+        original: None,
+    };
+    match client.upload_avatar(form).await {
+        Err(Error::UnexpectedStatus(raw)) => {
+            assert_eq!(raw.status.as_u16(), 422);
+            let text = raw.text();
+            assert!(text.contains("caption") && text.contains("size"), "both parts are named: {text}");
+        }
+        other => panic!("expected 422, got {other:?}"),
+    }
+    // Without the required file part, the problem names it.
+    let http = reqwest::Client::new();
+    let boundary = "XyZ";
+    let body = format!("--{boundary}\r\ncontent-disposition: form-data; name=\"size\"\r\n\r\n2\r\n--{boundary}--\r\n");
+    let response = http
+        .post(format!("{}/avatars", client.base_url()))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 422);
+    let text = response.text().await.expect("a body");
+    assert!(text.contains("file"), "the missing file is named: {text}");
+}
+
+#[tokio::test]
+async fn an_untyped_multipart_body_is_built_by_the_caller() {
+    let service = Service::default();
+    let client = serve(service.clone(), 1 << 20).await;
+    let form = fixture_media_types::runtime::multipart::Form::new()
+        .field("note", "hello", Some("text/plain"))
+        .expect("a text part")
+        .file("data", File::from_bytes(vec![7u8; 100]))
+        .expect("a file part");
+    match client.post_bundle(Some(form)).await {
+        Ok(PostBundleResponse::Accepted) => {}
+        other => panic!("expected 202, got {other:?}"),
+    }
+    assert!(service.uploaded.load(Ordering::SeqCst) > 100, "the parts arrived with their framing");
+}
+
+#[tokio::test]
+async fn server_sent_events_arrive_typed_and_one_at_a_time() {
+    let client = serve(Service::default(), 1 << 20).await;
+    // 10,000 events, read one by one.
+    let params = StreamEventsParams { count: Some(10_000) };
+    let Ok(StreamEventsResponse::Ok(mut events)) = client.stream_events(&params).await else {
+        panic!("expected an event stream")
+    };
+    let mut n = 0i64;
+    while let Some(event) = events.next().await {
+        let event = event.expect("an event");
+        assert_eq!(event.data.n, n);
+        assert_eq!(event.data.label.as_deref(), Some(format!("tick {n}").as_str()));
+        assert_eq!(event.id.as_deref(), Some(n.to_string().as_str()));
+        assert_eq!(event.event.as_deref(), (n % 1000 == 0).then_some("milestone"));
+        n += 1;
+    }
+    assert_eq!(n, 10_000);
+    // A stream without end: only a lazy reader gets its first events.
+    let params = StreamEventsParams { count: None };
+    let Ok(StreamEventsResponse::Ok(events)) = client.stream_events(&params).await else {
+        panic!("expected an event stream")
+    };
+    let first: Vec<i64> = events.take(3).map(|e| e.expect("an event").data.n).collect().await;
+    assert_eq!(first, vec![0, 1, 2]);
+    // Events without a schema are text, a line break kept; the headers are read too.
+    match client.tail_log().await {
+        Ok(TailLogResponse::Ok(TailLogOk { body, x_log_start })) => {
+            assert_eq!(x_log_start, Some(7));
+            let lines: Vec<String> = body.map(|e| e.expect("an event").data).collect().await;
+            assert_eq!(lines, ["first line", "second line\nwith a break", "third"]);
+        }
+        other => panic!("expected the log, got {other:?}"),
     }
 }

@@ -7,6 +7,7 @@
 mod client;
 mod docs;
 mod models;
+mod multipart;
 mod operations;
 mod pattern;
 mod render;
@@ -215,10 +216,13 @@ fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scala
             deps.push_str(&format!("{name} = {{ {spec} }}\n"));
         }
     }
+    // What the written-in runtime always needs is no feature's to turn on.
+    let always = |name: &str| inline && runtime::DEPENDENCIES.iter().any(|(n, _)| *n == name);
     let mut optional: Vec<(&str, &str)> = client.iter().chain(server).copied().collect();
     if inline {
         optional.extend(runtime::CLIENT_DEPENDENCIES.iter().chain(runtime::SERVER_DEPENDENCIES));
     }
+    optional.retain(|(name, _)| !always(name));
     optional.sort();
     optional.dedup_by(|a, b| a.0 == b.0);
     for (name, spec) in &optional {
@@ -226,7 +230,7 @@ fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scala
     }
     let feature = |name: &str, own: &[(&str, &str)], runtime_deps: &[(&str, &str)]| {
         let mut list: Vec<String> = if inline {
-            own.iter().chain(runtime_deps).map(|(n, _)| format!("\"dep:{n}\"")).collect()
+            own.iter().chain(runtime_deps).filter(|(n, _)| !always(n)).map(|(n, _)| format!("\"dep:{n}\"")).collect()
         } else {
             let mut list = vec![format!("\"{}/{name}\"", runtime::PACKAGE)];
             list.extend(own.iter().map(|(n, _)| format!("\"dep:{n}\"")));

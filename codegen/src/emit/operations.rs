@@ -3,10 +3,11 @@
 
 use quote::quote;
 
+use crate::emit::multipart;
 use crate::emit::render::{ident, Chunk, Module};
 use crate::emit::rust_type::qualified_syntax_type;
 use crate::emit::syntax;
-use crate::ir::{Api, BodyKind, Operation, Response, Status, TypeRef};
+use crate::ir::{Api, Body, BodyKind, Operation, Response, Status, TypeRef};
 
 pub(crate) fn operations(api: &Api) -> Module<'_> {
     let items = Box::new(api.operations.iter().map(|op| Chunk::Syntax(operation(api, op))));
@@ -41,10 +42,13 @@ fn uses_models(op: &Operation) -> bool {
             TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => false,
         }
     }
+    let body_named = |b: &Body| b.typed().or(b.event_type()).is_some_and(named);
     op.params.iter().any(|p| named(&p.ty))
-        || op.responses.iter().any(|r| {
-            r.body.as_ref().and_then(|b| b.typed()).is_some_and(named) || r.headers.iter().any(|h| named(&h.ty))
-        })
+        || op.body.as_ref().is_some_and(|b| b.form_type.is_some() && b.ty.as_ref().is_some_and(named))
+        || op
+            .responses
+            .iter()
+            .any(|r| r.body.as_ref().is_some_and(body_named) || r.headers.iter().any(|h| named(&h.ty)))
 }
 
 /// The parameters struct, the response enum with its `status`, and the response structs of
@@ -72,6 +76,9 @@ fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
             syntax::attr_list("derive", quote!(Clone, Debug, #default PartialEq)),
         ];
         items.push(syntax::strukt(attrs, ident(&op.params_type), fields));
+    }
+    if let Some(form) = op.body.as_ref().and_then(|b| multipart::form(api, b)) {
+        items.push(multipart::form_struct(api, &op.id, &form));
     }
 
     let mut structs = Vec::new();
@@ -103,7 +110,7 @@ fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
         .collect();
     let attrs = vec![
         syntax::doc_attr(&format!(" Responses documented for `{}`.", op.id)),
-        syntax::attr_list("derive", quote!(Clone, Debug, PartialEq)),
+        derives(op.responses.iter().any(streams)),
     ];
     items.push(syntax::enumeration(attrs, ident(&op.response_type), variants));
     items.push(status_impl(op));
@@ -161,13 +168,25 @@ fn response_docs(r: &Response) -> String {
 /// The Rust type of a response body, if the response has one.
 fn body_type(api: &Api, r: &Response) -> Option<syn::Type> {
     let body = r.body.as_ref()?;
-    Some(match (body.kind, &body.ty) {
-        (BodyKind::Json, Some(ty)) => qualified_syntax_type(api, ty, MODELS),
+    Some(response_body_type(api, body, MODELS))
+}
+
+/// The Rust type of a response body, with the models behind `models` and the runtime's types
+/// behind `crate::runtime`.
+pub(crate) fn response_body_type(api: &Api, body: &Body, models: &[&str]) -> syn::Type {
+    match (body.kind, &body.ty) {
+        (BodyKind::Json, Some(ty)) => qualified_syntax_type(api, ty, models),
         (BodyKind::Json, None) => syntax::named(&["serde_json", "Value"]),
         // Lowering makes a form answer text; a form is typed only as a request.
-        (BodyKind::Form | BodyKind::Text | BodyKind::EventStream, _) => syntax::named(&["String"]),
-        (BodyKind::Binary | BodyKind::Multipart, _) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
-    })
+        (BodyKind::Form | BodyKind::Text, _) => syntax::named(&["String"]),
+        (BodyKind::EventStream, _) => {
+            let data = body.event_type().map(|t| qualified_syntax_type(api, t, models));
+            syntax::generic(&["crate", "runtime", "EventStream"], data.into_iter().collect())
+        }
+        (BodyKind::Binary, _) => syntax::named(&["crate", "runtime", "ByteStream"]),
+        // A multipart answer is rare: its bytes, as they came.
+        (BodyKind::Multipart, _) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
+    }
 }
 
 fn response_struct(api: &Api, op: &Operation, r: &Response, type_name: &str, body: Option<syn::Type>) -> syn::Item {
@@ -186,6 +205,20 @@ fn response_struct(api: &Api, op: &Operation, r: &Response, type_name: &str, bod
         };
         syntax::field(syntax::doc_attrs(Some(&text)), ident(&h.name), ty)
     });
-    let attrs = vec![syntax::doc_attr(&doc), syntax::attr_list("derive", quote!(Clone, Debug, PartialEq))];
+    let attrs = vec![syntax::doc_attr(&doc), derives(streams(r))];
     syntax::strukt(attrs, ident(type_name), body.into_iter().chain(headers).collect())
+}
+
+/// Whether a response's body is a stream, read once: what holds it is neither `Clone` nor
+/// `PartialEq`.
+fn streams(r: &Response) -> bool {
+    r.body.as_ref().is_some_and(Body::streams)
+}
+
+fn derives(streams: bool) -> syn::Attribute {
+    if streams {
+        syntax::attr_list("derive", quote!(Debug))
+    } else {
+        syntax::attr_list("derive", quote!(Clone, Debug, PartialEq))
+    }
 }

@@ -16,17 +16,21 @@ const SOURCES: &[(&str, &str)] = &[
     ("base64_text.rs", include_str!("../../../runtime/src/base64_text.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
     ("json.rs", include_str!("../../../runtime/src/json.rs")),
+    ("multipart.rs", include_str!("../../../runtime/src/multipart.rs")),
     ("nullable.rs", include_str!("../../../runtime/src/nullable.rs")),
     ("server.rs", include_str!("../../../runtime/src/server.rs")),
+    ("stream.rs", include_str!("../../../runtime/src/stream.rs")),
 ];
 
 /// What the runtime crate's `client` feature turns on, as `[dependencies]` lines (all
 /// `optional = true`); kept equal to `runtime/Cargo.toml` by a test.
 pub(crate) const CLIENT_DEPENDENCIES: &[(&str, &str)] = &[
+    ("eventsource-stream", "version = \"0.2\""),
     ("form_urlencoded", "version = \"1\""),
     ("percent-encoding", "version = \"2\""),
-    ("reqwest", "version = \"0.13\", default-features = false, features = [\"rustls\", \"stream\"]"),
-    ("tokio", "version = \"1\", features = [\"time\"]"),
+    ("reqwest", "version = \"0.13\", default-features = false, features = [\"multipart\", \"rustls\", \"stream\"]"),
+    ("tokio", "version = \"1\", features = [\"fs\", \"time\"]"),
+    ("tokio-util", "version = \"0.7\", features = [\"io\"]"),
     ("tracing", "version = \"0.1\", default-features = false, features = [\"std\"]"),
 ];
 
@@ -35,12 +39,15 @@ pub(crate) const SERVER_DEPENDENCIES: &[(&str, &str)] = &[
     ("axum", "version = \"0.8\", default-features = false"),
     ("form_urlencoded", "version = \"1\""),
     ("http-body-util", "version = \"0.1\""),
+    ("multer", "version = \"3\""),
     ("regress", "version = \"0.10\""),
 ];
 
 /// What the runtime always needs.
 pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
     ("base64", "version = \"0.23\""),
+    ("bytes", "version = \"1\""),
+    ("futures-util", "version = \"0.3\", default-features = false, features = [\"std\"]"),
     ("serde", "version = \"1\", features = [\"derive\"]"),
     ("serde_json", "version = \"1\""),
 ];

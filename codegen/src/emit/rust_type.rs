@@ -32,6 +32,8 @@ pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) ->
             Scalar::Ipv6 => syntax::named(&["std", "net", "Ipv6Addr"]),
             Scalar::Ip => syntax::named(&["std", "net", "IpAddr"]),
             Scalar::Bytes => syntax::named(&["crate", "Base64"]),
+            // Raw bytes have no JSON form of their own: in a JSON body they are its text.
+            Scalar::Binary => syntax::named(&["String"]),
         },
         TypeRef::Array(t) => syntax::generic(&["Vec"], vec![inner(t)]),
         TypeRef::Map(t) => {

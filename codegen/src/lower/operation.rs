@@ -107,10 +107,15 @@ impl<'s> TypeGraph<'s> {
         let response_type = self.op_types.claim(&format!("{type_name}Response"));
 
         let params = self.params(ctx, path, loc, path_params, &type_prefix)?;
-        let body = match op.get("requestBody") {
+        let mut body = match op.get("requestBody") {
             Some(_) => self.body(&loc.join("requestBody"), &|| format!("{type_prefix}Body"), true)?,
             None => None,
         };
+        if let Some(b) =
+            body.as_mut().filter(|b| b.kind == BodyKind::Multipart && matches!(b.ty, Some(TypeRef::Named(_))))
+        {
+            b.form_type = Some(self.op_types.claim(&format!("{type_name}Form")));
+        }
         let mut responses = self.responses(&loc.join("responses"), &type_prefix)?;
         for r in responses.iter_mut().filter(|r| !r.headers.is_empty()) {
             r.type_name = Some(self.op_types.claim(&format!("{type_name}{}", r.name)));
@@ -405,6 +410,7 @@ impl<'s> TypeGraph<'s> {
             ty,
             required: !request || b.get("required") == Some(&Value::Bool(true)),
             docs: docs_of(b),
+            form_type: None,
         }))
     }
 

@@ -424,6 +424,15 @@ impl<'s> TypeGraph<'s> {
                 TypeRef::Array(Box::new(items))
             }
             "string" => TypeRef::Scalar(match map.get("format").and_then(Value::as_str) {
+                Some("binary") => Scalar::Binary,
+                _ if map
+                    .get("contentEncoding")
+                    .and_then(Value::as_str)
+                    .is_some_and(|e| e.eq_ignore_ascii_case("base64")) =>
+                {
+                    Scalar::Bytes
+                }
+                None if map.contains_key("contentMediaType") && !map.contains_key("contentEncoding") => Scalar::Binary,
                 Some("date-time") => Scalar::DateTime,
                 Some("date") => Scalar::Date,
                 Some("uuid") => Scalar::Uuid,
@@ -780,7 +789,8 @@ impl<'s> TypeGraph<'s> {
                     | Scalar::Uuid
                     | Scalar::Ipv4
                     | Scalar::Ipv6
-                    | Scalar::Ip,
+                    | Scalar::Ip
+                    | Scalar::Binary,
                 ) => "String".into(),
                 TypeRef::Scalar(Scalar::Null) => "Null".into(),
                 TypeRef::Scalar(Scalar::Bytes) => "Bytes".into(),

@@ -3,7 +3,7 @@
 
 use proc_macro2::Literal;
 
-use super::shared::{resolve, Needs};
+use super::shared::Needs;
 use crate::emit::render::ident;
 use crate::emit::syntax;
 use crate::ir::{Api, Body, BodyKind, Header, Operation, Response, Scalar, Status, TypeRef};
@@ -94,11 +94,7 @@ pub(super) fn status() -> syn::Expr {
 
 /// The arm decoding `r`; none for a range whose every code has an arm of its own.
 pub(super) fn decode_arm(api: &Api, r: &Response, codes: &[u16]) -> Option<syn::Arm> {
-    let pattern = match r.status {
-        Status::Code(c) => syntax::pat_lit(Literal::u16_unsuffixed(c)),
-        Status::Range(d) => range_pattern(u16::from(d) * 100, codes)?,
-        Status::Default => syntax::wild(),
-    };
+    let pattern = status_pattern(r, codes)?;
     let body = r.body.as_ref().map(body_decode);
     let value = match (&r.type_name, body) {
         (Some(type_name), body) => {
@@ -117,6 +113,16 @@ pub(super) fn decode_arm(api: &Api, r: &Response, codes: &[u16]) -> Option<syn::
         (_, None) => syntax::struct_expr(&variant, vec![("status", status())]),
     };
     Some(syntax::arm(pattern, built))
+}
+
+/// The statuses the arm for `r` takes; none for a range whose every code has an arm of its
+/// own. `codes` are the operation's single codes.
+pub(super) fn status_pattern(r: &Response, codes: &[u16]) -> Option<syn::Pat> {
+    Some(match r.status {
+        Status::Code(c) => syntax::pat_lit(Literal::u16_unsuffixed(c)),
+        Status::Range(d) => range_pattern(u16::from(d) * 100, codes)?,
+        Status::Default => syntax::wild(),
+    })
 }
 
 /// The codes of the class starting at `first` (`200` for `2XX`) that no arm of their own
@@ -145,24 +151,98 @@ pub(super) fn range_pattern(first: u16, codes: &[u16]) -> Option<syn::Pat> {
     }
 }
 
+/// How a body is read from `raw`, the whole response. A streamed body read so is the stream
+/// of what arrived; a method whose answer may stream replaces it with the live body (see
+/// [`streaming_tail`]).
 pub(super) fn body_decode(b: &Body) -> syn::Expr {
     let raw = syntax::path_expr(&["raw"]);
     match b.kind {
         BodyKind::Json => syntax::question(syntax::method(raw, "json", Vec::new())),
-        BodyKind::Form | BodyKind::Text | BodyKind::EventStream => {
+        BodyKind::Form | BodyKind::Text => {
             syntax::method(syntax::method(raw, "text", Vec::new()), "into_owned", Vec::new())
         }
-        BodyKind::Binary | BodyKind::Multipart => syntax::method(syntax::member(raw, "body"), "clone", Vec::new()),
+        BodyKind::EventStream => syntax::method(raw, "event_stream", Vec::new()),
+        BodyKind::Binary => syntax::method(raw, "byte_stream", Vec::new()),
+        BodyKind::Multipart => syntax::method(syntax::member(raw, "body"), "clone", Vec::new()),
     }
+}
+
+/// Whether some documented answer of `op` streams its body.
+pub(super) fn streams(op: &Operation) -> bool {
+    op.responses.iter().any(|r| r.body.as_ref().is_some_and(Body::streams))
+}
+
+/// The end of a method whose answer may stream: `decode_streaming(response, streams, attach)`,
+/// where `streams` says by status whether the answer's body is a stream, and `attach` puts
+/// the live body into the variant decoded from the status and headers.
+pub(super) fn streaming_tail(op: &Operation) -> syn::Expr {
+    let codes: Vec<u16> =
+        op.responses.iter().filter_map(|r| if let Status::Code(c) = r.status { Some(c) } else { None }).collect();
+    let streamed = |r: &Response| r.body.as_ref().is_some_and(Body::streams);
+    let patterns = |yes: bool| -> Vec<syn::Pat> {
+        op.responses.iter().filter(|r| streamed(r) == yes).filter_map(|r| status_pattern(r, &codes)).collect()
+    };
+    let default_streams = op.responses.iter().any(|r| r.status == Status::Default && streamed(r));
+    let predicate: syn::Expr = if default_streams {
+        match patterns(false) {
+            others if others.is_empty() => syn::parse_quote!(|_| true),
+            others => syn::parse_quote!(|status| !matches!(status, #(#others)|*)),
+        }
+    } else {
+        let streaming = patterns(true);
+        syn::parse_quote!(|status| matches!(status, #(#streaming)|*))
+    };
+    let mut arms: Vec<(syn::Pat, syn::Expr)> = op
+        .responses
+        .iter()
+        .filter(|r| streamed(r))
+        .map(|r| {
+            let variant = syntax::path(&[op.response_type.as_str(), r.name.as_str()]);
+            let live: syn::Expr = match r.body.as_ref().map(|b| b.kind) {
+                Some(BodyKind::EventStream) => syn::parse_quote!(crate::runtime::EventStream::from_response(response)),
+                _ => syn::parse_quote!(crate::runtime::ByteStream::from_response(response)),
+            };
+            let pattern: syn::Pat = match (&r.type_name, r.status) {
+                (Some(t), Status::Code(_)) => {
+                    let t = ident(t);
+                    syn::parse_quote!(#variant(#t { body, .. }))
+                }
+                (Some(t), _) => {
+                    let t = ident(t);
+                    syn::parse_quote!(#variant { response: #t { body, .. }, .. })
+                }
+                (None, Status::Code(_)) => syn::parse_quote!(#variant(body)),
+                (None, _) => syn::parse_quote!(#variant { body, .. }),
+            };
+            (pattern, live)
+        })
+        .collect();
+    // One arm is a `let` when it is the only variant, else an `if let`; clippy asks for both.
+    let attach: syn::Expr = match (arms.pop(), arms.is_empty()) {
+        (Some((pattern, live)), true) if op.responses.len() == 1 => {
+            syn::parse_quote!({
+                let #pattern = decoded;
+                *body = #live;
+            })
+        }
+        (Some((pattern, live)), true) => syn::parse_quote!(if let #pattern = decoded { *body = #live; }),
+        (last, _) => {
+            arms.extend(last);
+            let wild = (arms.len() < op.responses.len()).then(|| quote::quote!(_ => {}));
+            let arms = arms.iter().map(|(pattern, live)| quote::quote!(#pattern => *body = #live,));
+            syn::parse_quote!(match decoded { #(#arms)* #wild })
+        }
+    };
+    syn::parse_quote!(decode_streaming(response, #predicate, |decoded, response| #attach).await)
 }
 
 /// The field of a typed response that holds the header `h`, and how it is read.
 pub(super) fn header_decode<'a>(api: &Api, h: &'a Header) -> (&'a str, syn::Expr) {
     let wire = || syntax::string(&h.wire_name);
     let (ty, _) = h.ty.strip_null();
-    let read = match resolve(api, ty) {
+    let read = match api.resolve(ty) {
         TypeRef::Scalar(_) => "header",
-        TypeRef::Array(item) if matches!(resolve(api, item), TypeRef::Scalar(_)) => "header_list",
+        TypeRef::Array(item) if matches!(api.resolve(item), TypeRef::Scalar(_)) => "header_list",
         _ => "header_json",
     };
     let read = syntax::question(syntax::method(syntax::path_expr(&["raw"]), read, vec![wire()]));
@@ -187,7 +267,7 @@ pub(super) fn retry_arm(api: &Api, r: &Response, needs: &mut Needs) -> Option<sy
     let to_u64 = |arg| syntax::method(syntax::call(&["u64", "try_from"], vec![arg]), "ok", Vec::new());
     let (ty, _) = h.ty.strip_null();
     let required = h.required;
-    let delay = match resolve(api, ty) {
+    let delay = match api.resolve(ty) {
         TypeRef::Scalar(Scalar::U64) if required => some(delay(value())),
         TypeRef::Scalar(Scalar::U64) => syntax::method(value(), "map", vec![retry_delay()]),
         TypeRef::Scalar(Scalar::U32) if required => some(delay(into(value()))),
@@ -211,7 +291,7 @@ pub(super) fn retry_arm(api: &Api, r: &Response, needs: &mut Needs) -> Option<sy
         }
         _ => return None,
     };
-    match resolve(api, ty) {
+    match api.resolve(ty) {
         TypeRef::Scalar(Scalar::String) => needs.parse_retry_after = true,
         _ => needs.retry_delay = true,
     }

@@ -19,6 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diag::Diagnostic;
+use crate::emit::multipart;
 use crate::emit::render::{ident, internal, Chunk, Module};
 use crate::emit::syntax;
 use crate::ir::Api;
@@ -63,7 +64,13 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
         .operations
         .iter()
         .flat_map(|op| op.responses.iter().filter_map(|r| r.type_name.as_deref()).map(ident).collect::<Vec<_>>());
-    let mut imports: Vec<_> = response_types.iter().cloned().chain(params_types).chain(op_types).collect();
+    let form_types = api
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref().and_then(|b| multipart::form(api, b)))
+        .map(|f| ident(f.type_name));
+    let mut imports: Vec<_> =
+        response_types.iter().cloned().chain(params_types).chain(op_types).chain(form_types).collect();
     imports.sort_by_key(ToString::to_string);
     imports.dedup_by_key(|i| i.to_string());
     // Only a JSON body is sent as its model; other bodies go as bytes or text.
@@ -198,7 +205,19 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
             exchange(&self.http, self.retry.as_ref(), RETRY_AFTER_HEADERS, request, operation, path).await
         }
     })?;
-    let items = constructors.into_iter().chain(methods).chain(streams).chain(plumbing).collect();
+    let streaming = if needs.streaming {
+        impl_items(quote! {
+            /// Like [`Client::exchange`], but the answer's body is left unread, for operations
+            /// whose answer may be a stream.
+            async fn exchange_streaming(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<reqwest::Response, Failure> {
+                #authorize
+                exchange_streaming(&self.http, self.retry.as_ref(), RETRY_AFTER_HEADERS, request, operation, path).await
+            }
+        })?
+    } else {
+        Vec::new()
+    };
+    let items = constructors.into_iter().chain(methods).chain(streams).chain(plumbing).chain(streaming).collect();
     let client_impl = syntax::impl_type(syntax::named(&["Client"]), items);
     let rest = quote! {
         #credentials
@@ -232,6 +251,8 @@ fn runtime_uses(needs: &Needs) -> Vec<syn::Ident> {
         (needs.json_text, "json_text"),
         (needs.parse_retry_after, "parse_retry_after"),
         (needs.retry_delay, "retry_delay"),
+        (needs.streaming, "decode_streaming"),
+        (needs.streaming, "exchange_streaming"),
         (needs.secret, "secret"),
         (needs.segment, "segment"),
         (needs.form_body, "set_form"),

@@ -4,7 +4,9 @@
 use quote::quote;
 
 use super::auth::{header_name, or_invalid, template};
-use super::shared::{local, resolve, Needs};
+use super::decode;
+use super::shared::{local, Needs};
+use crate::emit::multipart::{self, FileShape};
 use crate::emit::render::ident;
 use crate::emit::rust_type::qualified_syntax_type;
 use crate::emit::syntax;
@@ -187,10 +189,17 @@ pub(super) fn method(api: &Api, op: &Operation, needs: &mut Needs) -> syn::ImplI
     stmts.extend(cookie_stmts.into_iter().flatten());
     stmts.extend(body_stmt.into_iter().flatten());
     let exchange_args = [local("request"), syntax::string(&op.id), syntax::string(&op.path)];
-    let exchange =
-        syntax::method(local("self"), "exchange", exchange_args.into_iter().chain(security_arg(api, op)).collect());
-    stmts.push(syntax::let_stmt(syntax::binding("raw"), syntax::question(syntax::awaited(exchange))));
-    stmts.push(syntax::tail(syntax::call(&["decode"], vec![local("raw")])));
+    let exchange_args = exchange_args.into_iter().chain(security_arg(api, op)).collect();
+    if decode::streams(op) {
+        needs.streaming = true;
+        let exchange = syntax::method(local("self"), "exchange_streaming", exchange_args);
+        stmts.push(syntax::let_stmt(syntax::binding("response"), syntax::question(syntax::awaited(exchange))));
+        stmts.push(syntax::tail(decode::streaming_tail(op)));
+    } else {
+        let exchange = syntax::method(local("self"), "exchange", exchange_args);
+        stmts.push(syntax::let_stmt(syntax::binding("raw"), syntax::question(syntax::awaited(exchange))));
+        stmts.push(syntax::tail(syntax::call(&["decode"], vec![local("raw")])));
+    }
 
     let response = || syntax::named(&[&op.response_type]);
     let output = syntax::generic(&["Result"], vec![response(), syntax::generic(&["Error"], vec![response()])]);
@@ -262,7 +271,14 @@ pub(super) fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::T
         needs.header_value = true;
         syntax::question(syntax::call(&["header_value"], vec![local("content_type")]))
     };
+    if let Some(form) = multipart::form(api, body) {
+        return (syntax::named(&[form.type_name]), multipart_stmts(body, &form));
+    }
     match body.kind {
+        BodyKind::Multipart => {
+            // No object schema to type the parts by: the caller builds them.
+            (syntax::named(&["crate", "runtime", "multipart", "Form"]), vec![send_form(body, "body")])
+        }
         BodyKind::Json if fixed => {
             needs.json_body = true;
             let args = vec![syntax::reference_mut(local("request")), syntax::string(content_type), local("body")];
@@ -279,7 +295,7 @@ pub(super) fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::T
             (syntax::ref_type(syntax::named(&["str"])), set_body(header, syntax::method(value, "into", Vec::new())))
         }
         // Bytes from memory, a file or a stream: anything reqwest can send.
-        BodyKind::Json | BodyKind::Binary | BodyKind::Multipart => {
+        BodyKind::Json | BodyKind::Binary => {
             let arg: syn::Type = syn::parse_quote!(impl Into<reqwest::Body>);
             // An optional body is taken as `reqwest::Body` itself (see `method`).
             let value = if body.required { syntax::method(local("body"), "into", Vec::new()) } else { local("body") };
@@ -288,10 +304,46 @@ pub(super) fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::T
     }
 }
 
+/// The statements that write the struct of parts `body` into a multipart form and send it:
+/// a file part as the file, any other as text or JSON (see the runtime's `Form::field`).
+fn multipart_stmts(body: &Body, form: &multipart::Form<'_>) -> Vec<syn::Stmt> {
+    let mut stmts: Vec<syn::Stmt> = vec![syn::parse_quote!(let mut form = crate::runtime::multipart::Form::new();)];
+    for part in &form.parts {
+        let wire = &part.field.wire_name;
+        let field = ident(&part.field.name);
+        stmts.push(match part.file {
+            Some(FileShape::One) => syn::parse_quote!(form = form.file(#wire, body.#field)?;),
+            Some(FileShape::Optional) => {
+                syn::parse_quote!(if let Some(file) = body.#field { form = form.file(#wire, file)?; })
+            }
+            Some(FileShape::Many) => syn::parse_quote!(form = form.files(#wire, body.#field)?;),
+            None => {
+                let content_type = match part.content_type {
+                    Some(ct) => quote::quote!(Some(#ct)),
+                    None => quote::quote!(None),
+                };
+                syn::parse_quote!(form = form.field(#wire, &body.#field, #content_type)?;)
+            }
+        });
+    }
+    stmts.push(send_form(body, "form"));
+    stmts
+}
+
+/// `form.send_in(&mut request, "multipart/form-data");`: the form in the local `form` as the
+/// request's body, with its boundary in the `Content-Type`.
+fn send_form(body: &Body, form: &str) -> syn::Stmt {
+    let media = body.content_type.split(';').next().unwrap_or("").trim();
+    let media = if media.contains('*') || !static_header_value(media) { "multipart/form-data" } else { media };
+    let form = ident(form);
+    syn::parse_quote!(#form.send_in(&mut request, #media);)
+}
+
 /// Whether the method takes the body's `Content-Type` from the caller: its media type is a
 /// range, which is no content type to send.
 pub(super) fn takes_content_type(body: &Body) -> bool {
-    body.content_type.contains('*')
+    // A multipart body's type comes with its boundary (see `send_form`).
+    body.content_type.contains('*') && body.kind != BodyKind::Multipart
 }
 
 /// `request.headers_mut().insert(CONTENT_TYPE, header); *request.body_mut() = Some(value);`
@@ -367,7 +419,7 @@ pub(super) fn map_items(v: syn::Expr, call: fn(syn::Expr) -> syn::Expr) -> syn::
 
 /// The text of a single value of type `ty`; `None` for lists, objects and unions.
 pub(super) fn text_of(api: &Api, ty: &TypeRef) -> Option<Text> {
-    Some(match resolve(api, ty.strip_null().0) {
+    Some(match api.resolve(ty.strip_null().0) {
         TypeRef::Scalar(Scalar::String) => Text::Itself,
         TypeRef::Scalar(Scalar::DateTime) => Text::Call(
             |v| {
@@ -427,7 +479,7 @@ pub(super) fn with_value(p: &Param, build: impl FnOnce(syn::Expr, bool) -> syn::
 
 /// The text of the items of a list type, when it is a list of single values.
 pub(super) fn item_text(api: &Api, ty: &TypeRef) -> Option<Text> {
-    let TypeRef::Array(item) = resolve(api, ty.strip_null().0) else { return None };
+    let TypeRef::Array(item) = api.resolve(ty.strip_null().0) else { return None };
     text_of(api, item)
 }
 

@@ -2,7 +2,7 @@
 //! emitted code uses, and small helpers over the IR and syntax.
 
 use crate::emit::syntax;
-use crate::ir::{Api, TypeKind, TypeRef};
+use crate::ir::TypeRef;
 
 /// Which pieces of runtime support the emitted methods use.
 #[derive(Default)]
@@ -35,21 +35,8 @@ pub(super) struct Needs {
     pub(super) pages: bool,
     /// `basic_credentials`: HTTP basic credentials.
     pub(super) base64: bool,
-}
-
-/// Follows aliases to the type a name stands for.
-pub(super) fn resolve<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    let mut ty = ty;
-    for _ in 0..32 {
-        match ty {
-            TypeRef::Named(id) => match &api.type_def(*id).kind {
-                TypeKind::Alias(t) => ty = t,
-                _ => return ty,
-            },
-            _ => return ty,
-        }
-    }
-    ty
+    /// `exchange_streaming` and `decode_streaming`: an answer whose body may be a stream.
+    pub(super) streaming: bool,
 }
 
 /// The expression `name`, a local or an argument.

@@ -4,7 +4,7 @@ use proc_macro2::Literal;
 use quote::quote;
 
 use super::request::method_docs;
-use super::shared::{local, resolve, Needs};
+use super::shared::{local, Needs};
 use crate::emit::render::ident;
 use crate::emit::rust_type::qualified_syntax_type;
 use crate::emit::syntax;
@@ -21,7 +21,7 @@ pub(super) struct Paging<'a> {
 
 pub(super) fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
     let int =
-        |t: &TypeRef| matches!(resolve(api, t), TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64));
+        |t: &TypeRef| matches!(api.resolve(t), TypeRef::Scalar(Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64));
     let query = |name: &str| {
         op.params
             .iter()
@@ -34,7 +34,7 @@ pub(super) fn paginated<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a
     if success.next().is_some() {
         return None;
     }
-    let TypeRef::Array(item) = resolve(api, page.body.as_ref()?.typed()?) else { return None };
+    let TypeRef::Array(item) = api.resolve(page.body.as_ref()?.typed()?) else { return None };
     let total = page.headers.iter().find(|h| h.wire_name.to_ascii_lowercase().contains("total") && int(&h.ty));
     if total.is_some() && page.type_name.is_none() {
         return None;

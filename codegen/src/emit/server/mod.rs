@@ -15,11 +15,12 @@ use quote::{format_ident, quote};
 
 use crate::diag::Diagnostic;
 use crate::emit::docs::docs;
+use crate::emit::multipart::{self, FileShape};
 use crate::emit::render::{ident, Chunk, Module, Sink};
 use crate::emit::rust_type::qualified_syntax_type;
 use crate::emit::syntax;
 use crate::ir::{
-    Api, BodyKind, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind,
+    Api, Body, BodyKind, Constraints, Operation, Param, ParamLocation, ParamStyle, Response, Scalar, SecurityKind,
     SecurityScheme, Status, TypeKind, TypeRef,
 };
 use crate::names::{self, Scope};
@@ -162,7 +163,7 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
     body.push(Chunk::Syntax(vec![router_with]))?;
     body.push(served)?;
     for (op, name, op_const) in &handled {
-        let context = Handler { op, name, op_const, schemes: &scheme_consts };
+        let context = Handler { api, op, name, op_const, schemes: &scheme_consts };
         body.push(Chunk::Syntax(handler_fn(&context, &mut schemas, &mut imports)))?;
     }
     for op in &api.operations {
@@ -462,6 +463,9 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
         if !op.params.is_empty() {
             out.push(ident(&op.params_type));
         }
+        if let Some(form) = op.body.as_ref().and_then(|b| multipart::form(api, b)) {
+            out.push(ident(form.type_name));
+        }
         out.push(ident(&op.response_type));
     }
     out
@@ -470,7 +474,9 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
 /// The type of an operation's request body, as its trait method takes it.
 fn request_body_type(api: &Api, op: &Operation, imports: &mut Imports) -> Option<syn::Type> {
     let body = op.body.as_ref()?;
+    let form = multipart::form(api, body);
     let t = match (body.kind, body.typed()) {
+        _ if form.is_some() => syntax::named(&[form.map_or("", |f| f.type_name)]),
         (_, Some(ty)) => {
             imports.note_type(api, ty);
             qualified_syntax_type(api, ty, &["crate", "models"])
@@ -517,6 +523,7 @@ fn trait_method(api: &Api, op: &Operation, imports: &mut Imports) -> syn::TraitI
 
 /// The operation a handler serves, and the names it is given.
 struct Handler<'a> {
+    api: &'a Api,
     op: &'a Operation,
     /// The handler function's name.
     name: &'a Ident,
@@ -528,7 +535,7 @@ struct Handler<'a> {
 
 /// The handler of an operation, after its static when it has one.
 fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Imports) -> Vec<syn::Item> {
-    let Handler { op, op_const, schemes, .. } = *handler;
+    let Handler { api, op, op_const, schemes, .. } = *handler;
     let auth = auth_of(op);
     let extract = takes_input(op);
     let needs_parts = extract || !matches!(auth, Auth::None);
@@ -614,7 +621,11 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
         let value = match b.kind {
             BodyKind::Json | BodyKind::Form => input("body", Vec::new()),
             BodyKind::Text | BodyKind::EventStream => raw("text"),
-            BodyKind::Binary | BodyKind::Multipart => raw("bytes"),
+            BodyKind::Multipart => match multipart::form(api, b) {
+                Some(form) => form_parts(api, b, &form, &mut stmts),
+                None => raw("bytes"),
+            },
+            BodyKind::Binary => raw("bytes"),
         };
         stmts.push(syntax::let_stmt(syntax::binding("body"), value));
     }
@@ -640,8 +651,41 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
     // The static serves extraction and the 401 answer; an operation with neither needs none.
     let uses_static = extract || matches!(auth, Auth::Required);
     match uses_static {
-        true => vec![operation_static(op, op_const, schemas, imports), handler],
+        true => vec![operation_static(api, op, op_const, schemas, imports), handler],
         false => vec![handler],
+    }
+}
+
+/// The struct of parts of a multipart body, built from `input` (after the statements it
+/// pushes on `stmts`): the parts that are not files are checked and read as the body's models
+/// type, then each part moves into the struct, files taken from the input as they came.
+fn form_parts(api: &Api, b: &Body, form: &multipart::Form<'_>, stmts: &mut Vec<syn::Stmt>) -> syn::Expr {
+    let object = qualified_syntax_type(api, form.object, &["crate", "models"]);
+    let fields = form.parts.iter().map(|part| {
+        let name = ident(&part.field.name);
+        let wire = &part.field.wire_name;
+        let value: syn::Expr = match part.file {
+            Some(FileShape::One) => syn::parse_quote!(input.file(#wire)?),
+            Some(FileShape::Optional) => syn::parse_quote!(input.file_opt(#wire)),
+            Some(FileShape::Many) => syn::parse_quote!(input.file_list(#wire)),
+            None => syn::parse_quote!(parts.#name),
+        };
+        quote!(#name: #value)
+    });
+    let type_name = ident(form.type_name);
+    let built = quote!(#type_name { #(#fields),* });
+    // Only files: the other parts are checked, but nothing is read from them.
+    let parts = if form.parts.iter().all(|p| p.file.is_some()) { quote!(_) } else { quote!(parts) };
+    if b.required {
+        stmts.push(syn::parse_quote!(let #parts: #object = input.body()?;));
+        syn::parse_quote!(#built)
+    } else {
+        syn::parse_quote!(
+            match input.body::<Option<#object>>()? {
+                Some(#parts) => Some(#built),
+                None => None,
+            }
+        )
     }
 }
 
@@ -669,11 +713,18 @@ fn error_media(op: &Operation, code: u16) -> syn::Expr {
     }
 }
 
-fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imports: &mut Imports) -> syn::Item {
+fn operation_static(
+    api: &Api,
+    op: &Operation,
+    name: &Ident,
+    schemas: &mut Schemas<'_>,
+    imports: &mut Imports,
+) -> syn::Item {
     let params: Vec<syn::Expr> = op.params.iter().map(|p| param(p, schemas, imports)).collect();
     let body = match &op.body {
         Some(b) => {
-            let schema = match b.typed() {
+            let form = multipart::form(api, b);
+            let schema = match multipart::checked_type(api, b) {
                 Some(ty) => schemas.expr(ty, &Constraints::default(), &["schemas"]),
                 None => {
                     imports.add("Schema");
@@ -686,6 +737,7 @@ fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imp
             let media = match b.kind {
                 BodyKind::Json => None,
                 BodyKind::Form => Some("Form"),
+                BodyKind::Multipart if form.is_some() => Some("Multipart"),
                 BodyKind::Text | BodyKind::EventStream => Some("Text"),
                 BodyKind::Binary | BodyKind::Multipart => Some("Bytes"),
             };
@@ -714,6 +766,11 @@ fn operation_static(op: &Operation, name: &Ident, schemas: &mut Schemas<'_>, imp
             if !styles.is_empty() {
                 imports.add("Style");
                 body = syntax::method(body, "styles", vec![syn::parse_quote!(&[#(#styles),*])]);
+            }
+            let files = form.iter().flat_map(|f| &f.parts).filter(|p| p.file.is_some()).map(|p| &p.field.wire_name);
+            let files: Vec<&String> = files.collect();
+            if !files.is_empty() {
+                body = syntax::method(body, "files", vec![syn::parse_quote!(&[#(#files),*])]);
             }
             syntax::call(&["Some"], vec![body])
         }
@@ -799,10 +856,12 @@ fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
                     let args = vec![status(), content_type("application/json"), syntax::reference(value)];
                     syntax::call(&["support", "json"], args)
                 }
-                BodyKind::Text | BodyKind::EventStream => {
-                    syntax::call(&["support", "text"], vec![status(), content_type("text/plain"), value])
+                BodyKind::Text => syntax::call(&["support", "text"], vec![status(), content_type("text/plain"), value]),
+                BodyKind::EventStream => syntax::method(value, "respond", vec![status()]),
+                BodyKind::Binary => {
+                    syntax::method(value, "respond", vec![status(), content_type("application/octet-stream")])
                 }
-                BodyKind::Binary | BodyKind::Multipart => {
+                BodyKind::Multipart => {
                     syntax::call(&["support", "bytes"], vec![status(), content_type("application/octet-stream"), value])
                 }
             }

@@ -34,7 +34,7 @@ impl<'a> Schemas<'a> {
             for p in &op.params {
                 reach(api, &p.ty, &mut reachable);
             }
-            if let Some(ty) = op.body.as_ref().and_then(|b| b.typed()) {
+            if let Some(ty) = op.body.as_ref().and_then(|b| crate::emit::multipart::checked_type(api, b)) {
                 reach(api, ty, &mut reachable);
             }
         }
@@ -121,7 +121,7 @@ impl<'a> Schemas<'a> {
                     schema("string", Vec::new())
                 }
                 // Base64 is checked by the typed read.
-                Scalar::Bytes => schema("string", Vec::new()),
+                Scalar::Bytes | Scalar::Binary => schema("string", Vec::new()),
                 // Only `null`: any kind, but `null` alone is allowed (the `fixed` value below).
                 Scalar::Null => {
                     only_null = true;
