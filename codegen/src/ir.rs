@@ -334,6 +334,22 @@ pub struct Body {
     /// A multipart request's struct of parts (`UploadAvatarForm`), named when its schema is a
     /// named type; the emitters type its parts when that type is an object.
     pub form_type: Option<String>,
+    /// A response body's other media types, each a body of its own (without alternatives),
+    /// exact types before ranges: the client asks for all and reads the one answered, the
+    /// server may answer any. Requests keep one media type.
+    pub alternatives: Vec<Body>,
+    /// With alternatives: the enum of the media types (`GetInvoiceOkBody`) and its variants,
+    /// this body's first, then the alternatives' in order.
+    pub choice: Option<Choice>,
+}
+
+/// The enum of a body offered in several media types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    /// Its name in the operations module.
+    pub type_name: String,
+    /// One variant per media type, the body's own first, then each alternative's.
+    pub variants: Vec<String>,
 }
 
 impl Body {
@@ -344,9 +360,16 @@ impl Body {
     }
 
     /// Whether a response body is read and written as a stream, not whole: bytes, and
-    /// server-sent events.
+    /// server-sent events (in any of its media types).
     pub fn streams(&self) -> bool {
-        matches!(self.kind, BodyKind::Binary | BodyKind::EventStream)
+        matches!(self.kind, BodyKind::Binary | BodyKind::EventStream) || self.alternatives.iter().any(Body::streams)
+    }
+
+    /// Each media type of the body with its variant in [`Body::choice`]: the body itself,
+    /// then its alternatives (no variant without a choice).
+    pub fn media(&self) -> impl Iterator<Item = (Option<&str>, &Body)> {
+        let variants = self.choice.iter().flat_map(|c| c.variants.iter().map(|v| Some(v.as_str())));
+        variants.chain(std::iter::repeat(None)).zip(std::iter::once(self).chain(&self.alternatives))
     }
 
     /// The type each server-sent event's data holds; `None` when the body is not an event

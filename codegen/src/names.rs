@@ -115,6 +115,20 @@ pub fn constant(raw: &str) -> String {
     name
 }
 
+/// An `UpperCamelCase` variant for one media type of a body that offers several: its subtype
+/// (`application/pdf` → `Pdf`, `application/problem+json` → `ProblemJson`), its type for a
+/// range (`image/*` → `Image`), `Any` for `*/*`.
+pub fn media_variant(media: &str) -> String {
+    let essence = media.split(';').next().unwrap_or(media).trim();
+    let (kind, subtype) = essence.split_once('/').unwrap_or((essence, ""));
+    let raw = match (kind, subtype) {
+        ("*", _) => "any",
+        (kind, "*" | "") => kind,
+        (_, subtype) => subtype,
+    };
+    variant(raw)
+}
+
 /// An `UpperCamelCase` identifier for an enum variant.
 pub fn variant(raw: &str) -> String {
     let name = pascal(raw, "V");

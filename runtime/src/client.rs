@@ -240,16 +240,38 @@ pub fn decode<R: ApiResponse>(raw: RawResponse) -> Result<R, Error<R>> {
     classify(response)
 }
 
+/// Which of the `documented` media types (ranges such as `image/*` allowed) an answer's media
+/// type `received` is, the first that fits; an answer without one is the first documented.
+/// Parameters (`; charset=utf-8`) and case are ignored.
+pub fn pick_media(received: &str, documented: &[&str]) -> Option<usize> {
+    let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let received = essence(received);
+    if received.is_empty() {
+        return (!documented.is_empty()).then_some(0);
+    }
+    let (kind, subtype) = received.split_once('/').unwrap_or((&received, ""));
+    documented.iter().position(|d| {
+        let d = essence(d);
+        match d.split_once('/') {
+            Some(("*", "*")) => true,
+            Some((k, "*")) => k == kind,
+            Some((k, s)) => k == kind && s == subtype,
+            None => false,
+        }
+    })
+}
+
 /// Decodes the answer to an operation whose answer may be a stream. When `streams` says the
-/// status's body is a stream, the response enum is decoded from the status and headers alone
+/// status's body (in the answer's media type, the second argument) is a stream, the response enum is decoded from the status and headers alone
 /// and `attach` puts the live body into it, to be read as it arrives; otherwise the body is
 /// read whole and decoded as [`decode`] does.
 pub async fn decode_streaming<R: ApiResponse>(
     response: reqwest::Response,
-    streams: fn(u16) -> bool,
+    streams: fn(u16, &str) -> bool,
     attach: impl FnOnce(&mut R, reqwest::Response),
 ) -> Result<R, Error<R>> {
-    if !streams(response.status().as_u16()) {
+    let media = response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !streams(response.status().as_u16(), media) {
         return decode(RawResponse::read(response).await?);
     }
     let head = RawResponse::head(&response);
@@ -299,6 +321,8 @@ pub enum DecodeError {
         /// What is wrong with the value.
         reason: String,
     },
+    /// The body's `Content-Type` is none of the media types documented for the status.
+    MediaType(String),
 }
 
 impl fmt::Display for DecodeError {
@@ -307,6 +331,7 @@ impl fmt::Display for DecodeError {
             DecodeError::Body(error) => write!(f, "body: {error}"),
             DecodeError::MissingHeader(name) => write!(f, "header `{name}` is missing"),
             DecodeError::Header { name, reason } => write!(f, "header `{name}`: {reason}"),
+            DecodeError::MediaType(media) => write!(f, "media type `{media}` is not one the API documents here"),
         }
     }
 }
@@ -338,6 +363,11 @@ impl RawResponse {
         let headers = response.headers().clone();
         let body = response.bytes().await?.to_vec();
         Ok(RawResponse { status, headers, body })
+    }
+
+    /// The media type of the body (its `Content-Type`), or `""` when the answer names none.
+    pub fn media_type(&self) -> &str {
+        self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
     /// The status and headers of `response`, its body left unread (and empty here).
@@ -725,6 +755,19 @@ mod tests {
         let mut pairs: Vec<&str> = text.split('&').collect();
         pairs.sort_unstable();
         pairs
+    }
+
+    #[test]
+    fn pick_media_takes_the_first_documented_type_that_fits() {
+        let documented = ["application/json", "application/pdf", "image/*", "*/*"];
+        assert_eq!(pick_media("application/json; charset=utf-8", &documented), Some(0));
+        assert_eq!(pick_media("Application/PDF", &documented), Some(1));
+        assert_eq!(pick_media("image/png", &documented), Some(2));
+        assert_eq!(pick_media("text/csv", &documented), Some(3));
+        assert_eq!(pick_media("text/csv", &documented[..2]), None);
+        // No `Content-Type`: the body's own media type.
+        assert_eq!(pick_media("", &documented), Some(0));
+        assert_eq!(pick_media("", &[]), None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::StreamExt as _;
 
 use fixture_media_types::client::{Client, Error};
-use fixture_media_types::models::{LoginRequest, Tick, UploadAvatarBodyMeta};
+use fixture_media_types::models::{LoginRequest, Report, Tick, UploadAvatarBodyMeta};
 use fixture_media_types::operations::*;
 use fixture_media_types::runtime::bytes::Bytes;
 use fixture_media_types::runtime::{ByteStream, Event, EventStream, File};
@@ -126,6 +126,23 @@ impl Api for Service {
         };
         self.avatars.lock().expect("not poisoned").push(seen);
         UploadAvatarResponse::Ok(ByteStream::from_bytes(&b"\x89PNG"[..]).with_content_type("image/png"))
+    }
+
+    async fn get_report(&self, params: GetReportParams) -> GetReportResponse {
+        match params.id.as_str() {
+            "json" => GetReportResponse::Ok(GetReportOkBody::Json(Report { id: "json".into(), pages: Some(3) })),
+            "pdf" => GetReportResponse::Ok(GetReportOkBody::Pdf(ByteStream::from_bytes(PDF))),
+            "csv" => GetReportResponse::Ok(GetReportOkBody::Csv("id,pages\ncsv,1\n".into())),
+            "text-problem" => {
+                GetReportResponse::Status4xx { status: 404, body: GetReportStatus4xxBody::Plain("no such report".into()) }
+            }
+            id => GetReportResponse::Status4xx {
+                status: 404,
+                body: GetReportStatus4xxBody::ProblemJson(fixture_media_types::models::GetReportResponse4xx {
+                    title: Some(format!("no report `{id}`")),
+                }),
+            },
+        }
     }
 
     async fn post_bundle(&self, body: Option<Vec<u8>>) -> PostBundleResponse {
@@ -393,4 +410,43 @@ async fn server_sent_events_arrive_typed_and_one_at_a_time() {
         }
         other => panic!("expected the log, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn one_answer_in_several_media_types_is_read_as_the_one_sent() {
+    let client = serve(Service::default(), 1 << 20).await;
+    let report = |id: &str| GetReportParams { id: id.into() };
+    match client.get_report(&report("json")).await {
+        Ok(GetReportResponse::Ok(GetReportOkBody::Json(report))) => {
+            assert_eq!(report, Report { id: "json".into(), pages: Some(3) })
+        }
+        other => panic!("expected JSON, got {other:?}"),
+    }
+    match client.get_report(&report("pdf")).await {
+        Ok(GetReportResponse::Ok(GetReportOkBody::Pdf(pdf))) => {
+            assert_eq!(pdf.content_type(), Some("application/pdf"));
+            assert_eq!(pdf.collect().await.expect("the PDF"), PDF);
+        }
+        other => panic!("expected a PDF, got {other:?}"),
+    }
+    match client.get_report(&report("csv")).await {
+        Ok(GetReportResponse::Ok(GetReportOkBody::Csv(csv))) => assert_eq!(csv, "id,pages\ncsv,1\n"),
+        other => panic!("expected CSV, got {other:?}"),
+    }
+    match client.get_report(&report("nope")).await {
+        Err(Error::Api(GetReportResponse::Status4xx { status: 404, body: GetReportStatus4xxBody::ProblemJson(p) })) => {
+            assert_eq!(p.title.as_deref(), Some("no report `nope`"))
+        }
+        other => panic!("expected a JSON problem, got {other:?}"),
+    }
+    match client.get_report(&report("text-problem")).await {
+        Err(Error::Api(GetReportResponse::Status4xx { status: 404, body: GetReportStatus4xxBody::Plain(text) })) => {
+            assert_eq!(text, "no such report")
+        }
+        other => panic!("expected a text problem, got {other:?}"),
+    }
+    // The client asks for every documented type.
+    let http = reqwest::Client::new();
+    let answer = http.get(format!("{}/reports/json", client.base_url())).send().await.expect("an answer");
+    assert_eq!(answer.headers()["content-type"], "application/json");
 }

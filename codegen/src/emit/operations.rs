@@ -42,7 +42,7 @@ fn uses_models(op: &Operation) -> bool {
             TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => false,
         }
     }
-    let body_named = |b: &Body| b.typed().or(b.event_type()).is_some_and(named);
+    let body_named = |b: &Body| b.media().any(|(_, b)| b.typed().or(b.event_type()).is_some_and(named));
     op.params.iter().any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|b| b.form_type.is_some() && b.ty.as_ref().is_some_and(named))
         || op
@@ -115,7 +115,30 @@ fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
     items.push(syntax::enumeration(attrs, ident(&op.response_type), variants));
     items.push(status_impl(op));
     items.extend(structs);
+    items.extend(op.responses.iter().filter_map(|r| choice_enum(api, op, r)));
     items
+}
+
+/// The enum of a response body offered in several media types: one variant per media type,
+/// each holding the body as that type reads.
+fn choice_enum(api: &Api, op: &Operation, r: &Response) -> Option<syn::Item> {
+    let body = r.body.as_ref()?;
+    let choice = body.choice.as_ref()?;
+    let variants = body
+        .media()
+        .filter_map(|(variant, media)| {
+            let docs = format!("`{}`", media.content_type);
+            let ty = media_type(api, media, MODELS);
+            Some(syntax::variant(syntax::doc_attrs(Some(&docs)), ident(variant?), syntax::unnamed(vec![ty])))
+        })
+        .collect();
+    let doc = format!(
+        " The `{}` body of `{}`, in the media type the server chose.",
+        response_docs(r).split(':').next().unwrap_or(""),
+        op.id
+    );
+    let attrs = vec![syntax::doc_attr(&doc), derives(body.streams())];
+    Some(syntax::enumeration(attrs, ident(&choice.type_name), variants))
 }
 
 /// `impl Response { pub fn status(&self) -> u16 { match self { .. } } }`.
@@ -173,7 +196,15 @@ fn body_type(api: &Api, r: &Response) -> Option<syn::Type> {
 
 /// The Rust type of a response body, with the models behind `models` and the runtime's types
 /// behind `crate::runtime`.
-pub(crate) fn response_body_type(api: &Api, body: &Body, models: &[&str]) -> syn::Type {
+fn response_body_type(api: &Api, body: &Body, models: &[&str]) -> syn::Type {
+    match &body.choice {
+        Some(choice) => syntax::named(&[&choice.type_name]),
+        None => media_type(api, body, models),
+    }
+}
+
+/// The Rust type of a body in its own media type (one variant of a choice).
+fn media_type(api: &Api, body: &Body, models: &[&str]) -> syn::Type {
     match (body.kind, &body.ty) {
         (BodyKind::Json, Some(ty)) => qualified_syntax_type(api, ty, models),
         (BodyKind::Json, None) => syntax::named(&["serde_json", "Value"]),

@@ -120,6 +120,16 @@ impl<'s> TypeGraph<'s> {
         for r in responses.iter_mut().filter(|r| !r.headers.is_empty()) {
             r.type_name = Some(self.op_types.claim(&format!("{type_name}{}", r.name)));
         }
+        for r in &mut responses {
+            let Some(body) = r.body.as_mut().filter(|b| !b.alternatives.is_empty()) else { continue };
+            let mut scope = names::Scope::default();
+            let variants = std::iter::once(&*body)
+                .chain(&body.alternatives)
+                .map(|b| scope.claim(&names::media_variant(&b.content_type)))
+                .collect();
+            let type_name = self.op_types.claim(&format!("{type_name}{}Body", r.name));
+            body.choice = Some(crate::ir::Choice { type_name, variants });
+        }
         let security = match op.get("security") {
             Some(_) => self.security(&loc.join("security"), ctx.scheme_names)?,
             None => ctx.default_security.to_vec(),
@@ -373,6 +383,32 @@ impl<'s> TypeGraph<'s> {
         let Some(media) = content.keys().find(|m| is_json(m)).or_else(|| content.keys().next()) else {
             return Ok(None);
         };
+        let required = !request || b.get("required") == Some(&Value::Bool(true));
+        let mut body = self.media_body(&content_loc, media, hint, request, required, docs_of(b))?;
+        if !request {
+            // Exact media types first, then ranges (`image/*`), then `*/*`: the order a
+            // client tries them in against the type it was answered with.
+            let mut others: Vec<&String> = content.keys().filter(|m| *m != media).collect();
+            others.sort_by_key(|m| m.matches('*').count());
+            for other in others {
+                let variant = names::media_variant(other);
+                let hint = || format!("{}{variant}", hint());
+                body.alternatives.push(self.media_body(&content_loc, other, &hint, request, required, None)?);
+            }
+        }
+        Ok(Some(body))
+    }
+
+    /// One media type of a body: its kind, schema and `encoding`.
+    fn media_body(
+        &mut self,
+        content_loc: &Location,
+        media: &str,
+        hint: Hint<'_>,
+        request: bool,
+        required: bool,
+        docs: Option<String>,
+    ) -> Result<Body, Diagnostic> {
         let mloc = content_loc.join(media);
         let ty = if self.spec.get(&mloc.join("schema")).is_some() {
             Some(self.schema(&mloc.join("schema"), hint)?)
@@ -399,8 +435,8 @@ impl<'s> TypeGraph<'s> {
                 });
             }
         }
-        Ok(Some(Body {
-            content_type: media.clone(),
+        Ok(Body {
+            content_type: media.to_owned(),
             kind: match BodyKind::of(media) {
                 // A form answer is rare; it is kept as the text it is.
                 BodyKind::Form if !request => BodyKind::Text,
@@ -408,10 +444,12 @@ impl<'s> TypeGraph<'s> {
             },
             encoding,
             ty,
-            required: !request || b.get("required") == Some(&Value::Bool(true)),
-            docs: docs_of(b),
+            required,
+            docs,
             form_type: None,
-        }))
+            alternatives: Vec::new(),
+            choice: None,
+        })
     }
 
     fn responses(&mut self, loc: &Location, type_prefix: &str) -> Result<Vec<Response>, Diagnostic> {

@@ -31,6 +31,7 @@ pub(super) fn is_retry_header(h: &Header) -> bool {
 
 /// `impl ApiResponse` for an operation's response enum.
 pub(super) fn api_response(api: &Api, op: &Operation, own_retry_headers: bool, needs: &mut Needs) -> syn::Item {
+    needs.pick_media |= op.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| b.choice.is_some()));
     let has_default = op.responses.iter().any(|r| r.status == Status::Default);
     let codes: Vec<u16> =
         op.responses.iter().filter_map(|r| if let Status::Code(c) = r.status { Some(c) } else { None }).collect();
@@ -155,6 +156,9 @@ pub(super) fn range_pattern(first: u16, codes: &[u16]) -> Option<syn::Pat> {
 /// of what arrived; a method whose answer may stream replaces it with the live body (see
 /// [`streaming_tail`]).
 pub(super) fn body_decode(b: &Body) -> syn::Expr {
+    if let Some(choice) = &b.choice {
+        return choice_decode(b, &choice.type_name);
+    }
     let raw = syntax::path_expr(&["raw"]);
     match b.kind {
         BodyKind::Json => syntax::question(syntax::method(raw, "json", Vec::new())),
@@ -167,59 +171,139 @@ pub(super) fn body_decode(b: &Body) -> syn::Expr {
     }
 }
 
+/// A body offered in several media types, read as the one the answer's `Content-Type` names
+/// (the body's own when it names none); another type is a decode error.
+fn choice_decode(b: &Body, choice: &str) -> syn::Expr {
+    let choice = ident(choice);
+    let mut arms = Vec::new();
+    for (i, (variant, media)) in b.media().enumerate() {
+        let Some(variant) = variant else { continue };
+        let variant = ident(variant);
+        let single = Body { choice: None, alternatives: Vec::new(), ..media.clone() };
+        let read = body_decode(&single);
+        arms.push(quote::quote!(Some(#i) => #choice::#variant(#read),));
+    }
+    let list = media_list(b);
+    syn::parse_quote!({
+        let media = raw.media_type();
+        match pick_media(media, #list) {
+            #(#arms)*
+            _ => return Err(DecodeError::MediaType(media.to_owned())),
+        }
+    })
+}
+
+/// `&["application/json", "application/pdf"]`: the media types of a body, its own first.
+fn media_list(b: &Body) -> syn::Expr {
+    let types = b.media().map(|(_, m)| m.content_type.as_str());
+    syn::parse_quote!(&[#(#types),*])
+}
+
 /// Whether some documented answer of `op` streams its body.
 pub(super) fn streams(op: &Operation) -> bool {
     op.responses.iter().any(|r| r.body.as_ref().is_some_and(Body::streams))
 }
 
+/// Whether a body in its own media type is a stream.
+fn media_streams(b: &Body) -> bool {
+    matches!(b.kind, BodyKind::Binary | BodyKind::EventStream)
+}
+
 /// The end of a method whose answer may stream: `decode_streaming(response, streams, attach)`,
-/// where `streams` says by status whether the answer's body is a stream, and `attach` puts
-/// the live body into the variant decoded from the status and headers.
+/// where `streams` says by status (and, for a body offered in several media types, by the
+/// answer's media type) whether the answer's body is a stream, and `attach` puts the live
+/// body into the variant decoded from the status and headers.
 pub(super) fn streaming_tail(op: &Operation) -> syn::Expr {
     let codes: Vec<u16> =
         op.responses.iter().filter_map(|r| if let Status::Code(c) = r.status { Some(c) } else { None }).collect();
     let streamed = |r: &Response| r.body.as_ref().is_some_and(Body::streams);
-    let patterns = |yes: bool| -> Vec<syn::Pat> {
-        op.responses.iter().filter(|r| streamed(r) == yes).filter_map(|r| status_pattern(r, &codes)).collect()
-    };
-    let default_streams = op.responses.iter().any(|r| r.status == Status::Default && streamed(r));
-    let predicate: syn::Expr = if default_streams {
-        match patterns(false) {
-            others if others.is_empty() => syn::parse_quote!(|_| true),
-            others => syn::parse_quote!(|status| !matches!(status, #(#others)|*)),
-        }
-    } else {
-        let streaming = patterns(true);
-        syn::parse_quote!(|status| matches!(status, #(#streaming)|*))
-    };
-    let mut arms: Vec<(syn::Pat, syn::Expr)> = op
-        .responses
-        .iter()
-        .filter(|r| streamed(r))
-        .map(|r| {
-            let variant = syntax::path(&[op.response_type.as_str(), r.name.as_str()]);
-            let live: syn::Expr = match r.body.as_ref().map(|b| b.kind) {
-                Some(BodyKind::EventStream) => syn::parse_quote!(crate::runtime::EventStream::from_response(response)),
+    let predicate: syn::Expr =
+        if op.responses.iter().any(|r| r.body.as_ref().is_some_and(|b| b.choice.is_some() && b.streams())) {
+            // By status, then by media type where the body offers several.
+            let mut arms: Vec<syn::Arm> = Vec::new();
+            for r in &op.responses {
+                let Some(pattern) = status_pattern(r, &codes) else { continue };
+                let cond: syn::Expr = match r.body.as_ref() {
+                    Some(b) if b.choice.is_some() && b.streams() => {
+                        let indices = b.media().enumerate().filter(|(_, (_, m))| media_streams(m)).map(|(i, _)| i);
+                        let list = media_list(b);
+                        syn::parse_quote!(matches!(pick_media(media, #list), Some(#(#indices)|*)))
+                    }
+                    Some(b) => syntax::boolean(b.streams()),
+                    None => syntax::boolean(false),
+                };
+                arms.push(syn::parse_quote!(#pattern => #cond,));
+            }
+            if !op.responses.iter().any(|r| r.status == Status::Default) {
+                arms.push(syn::parse_quote!(_ => false,));
+            }
+            syn::parse_quote!(|status, media| match status { #(#arms)* })
+        } else {
+            let patterns = |yes: bool| -> Vec<syn::Pat> {
+                op.responses.iter().filter(|r| streamed(r) == yes).filter_map(|r| status_pattern(r, &codes)).collect()
+            };
+            let default_streams = op.responses.iter().any(|r| r.status == Status::Default && streamed(r));
+            if default_streams {
+                match patterns(false) {
+                    others if others.is_empty() => syn::parse_quote!(|_, _| true),
+                    others => syn::parse_quote!(|status, _| !matches!(status, #(#others)|*)),
+                }
+            } else {
+                let streaming = patterns(true);
+                syn::parse_quote!(|status, _| matches!(status, #(#streaming)|*))
+            }
+        };
+    // Every variant (and media type) that holds a stream, with the live stream it takes.
+    let mut arms: Vec<(syn::Pat, syn::Expr)> = Vec::new();
+    let mut places = 0;
+    for r in &op.responses {
+        let Some(b) = r.body.as_ref() else {
+            places += 1;
+            continue;
+        };
+        for (choice_variant, media) in b.media() {
+            places += 1;
+            if !media_streams(media) {
+                continue;
+            }
+            let live: syn::Expr = match media.kind {
+                BodyKind::EventStream => syn::parse_quote!(crate::runtime::EventStream::from_response(response)),
                 _ => syn::parse_quote!(crate::runtime::ByteStream::from_response(response)),
             };
+            // `body: Choice::Pdf(body)`, or the shorthand `body`.
+            let field: proc_macro2::TokenStream = match (&b.choice, choice_variant) {
+                (Some(choice), Some(v)) => {
+                    let path = syntax::path(&[choice.type_name.as_str(), v]);
+                    quote::quote!(body: #path(body))
+                }
+                _ => quote::quote!(body),
+            };
+            let inner: syn::Pat = match (&b.choice, choice_variant) {
+                (Some(choice), Some(v)) => {
+                    let path = syntax::path(&[choice.type_name.as_str(), v]);
+                    syn::parse_quote!(#path(body))
+                }
+                _ => syn::parse_quote!(body),
+            };
+            let variant = syntax::path(&[op.response_type.as_str(), r.name.as_str()]);
             let pattern: syn::Pat = match (&r.type_name, r.status) {
                 (Some(t), Status::Code(_)) => {
                     let t = ident(t);
-                    syn::parse_quote!(#variant(#t { body, .. }))
+                    syn::parse_quote!(#variant(#t { #field, .. }))
                 }
                 (Some(t), _) => {
                     let t = ident(t);
-                    syn::parse_quote!(#variant { response: #t { body, .. }, .. })
+                    syn::parse_quote!(#variant { response: #t { #field, .. }, .. })
                 }
-                (None, Status::Code(_)) => syn::parse_quote!(#variant(body)),
-                (None, _) => syn::parse_quote!(#variant { body, .. }),
+                (None, Status::Code(_)) => syn::parse_quote!(#variant(#inner)),
+                (None, _) => syn::parse_quote!(#variant { #field, .. }),
             };
-            (pattern, live)
-        })
-        .collect();
-    // One arm is a `let` when it is the only variant, else an `if let`; clippy asks for both.
+            arms.push((pattern, live));
+        }
+    }
+    // One arm is a `let` when it is the only place, else an `if let`; clippy asks for both.
     let attach: syn::Expr = match (arms.pop(), arms.is_empty()) {
-        (Some((pattern, live)), true) if op.responses.len() == 1 => {
+        (Some((pattern, live)), true) if places == 1 => {
             syn::parse_quote!({
                 let #pattern = decoded;
                 *body = #live;
@@ -228,7 +312,7 @@ pub(super) fn streaming_tail(op: &Operation) -> syn::Expr {
         (Some((pattern, live)), true) => syn::parse_quote!(if let #pattern = decoded { *body = #live; }),
         (last, _) => {
             arms.extend(last);
-            let wild = (arms.len() < op.responses.len()).then(|| quote::quote!(_ => {}));
+            let wild = (arms.len() < places).then(|| quote::quote!(_ => {}));
             let arms = arms.iter().map(|(pattern, live)| quote::quote!(#pattern => *body = #live,));
             syn::parse_quote!(match decoded { #(#arms)* #wild })
         }

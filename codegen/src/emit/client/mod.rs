@@ -64,13 +64,26 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
         .operations
         .iter()
         .flat_map(|op| op.responses.iter().filter_map(|r| r.type_name.as_deref()).map(ident).collect::<Vec<_>>());
+    let choice_types = api.operations.iter().flat_map(|op| {
+        op.responses
+            .iter()
+            .filter_map(|r| r.body.as_ref()?.choice.as_ref())
+            .map(|c| ident(&c.type_name))
+            .collect::<Vec<_>>()
+    });
     let form_types = api
         .operations
         .iter()
         .filter_map(|op| op.body.as_ref().and_then(|b| multipart::form(api, b)))
         .map(|f| ident(f.type_name));
-    let mut imports: Vec<_> =
-        response_types.iter().cloned().chain(params_types).chain(op_types).chain(form_types).collect();
+    let mut imports: Vec<_> = response_types
+        .iter()
+        .cloned()
+        .chain(params_types)
+        .chain(op_types)
+        .chain(form_types)
+        .chain(choice_types)
+        .collect();
     imports.sort_by_key(ToString::to_string);
     imports.dedup_by_key(|i| i.to_string());
     // Only a JSON body is sent as its model; other bodies go as bytes or text.
@@ -252,6 +265,7 @@ fn runtime_uses(needs: &Needs) -> Vec<syn::Ident> {
         (needs.parse_retry_after, "parse_retry_after"),
         (needs.retry_delay, "retry_delay"),
         (needs.streaming, "decode_streaming"),
+        (needs.pick_media, "pick_media"),
         (needs.streaming, "exchange_streaming"),
         (needs.secret, "secret"),
         (needs.segment, "segment"),

@@ -241,11 +241,9 @@ pub(super) fn static_header_value(text: &str) -> bool {
 /// The `Accept` header: the media types of the documented response bodies.
 pub(super) fn accept(op: &Operation) -> Option<String> {
     let mut types: Vec<&str> = Vec::new();
-    for r in &op.responses {
-        if let Some(b) = &r.body {
-            if !types.contains(&b.content_type.as_str()) && static_header_value(&b.content_type) {
-                types.push(&b.content_type);
-            }
+    for (_, b) in op.responses.iter().filter_map(|r| r.body.as_ref()).flat_map(Body::media) {
+        if !types.contains(&b.content_type.as_str()) && static_header_value(&b.content_type) {
+            types.push(&b.content_type);
         }
     }
     (!types.is_empty()).then(|| types.join(", "))

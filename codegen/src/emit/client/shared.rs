@@ -37,6 +37,8 @@ pub(super) struct Needs {
     pub(super) base64: bool,
     /// `exchange_streaming` and `decode_streaming`: an answer whose body may be a stream.
     pub(super) streaming: bool,
+    /// `pick_media`: a body offered in several media types.
+    pub(super) pick_media: bool,
 }
 
 /// The expression `name`, a local or an argument.

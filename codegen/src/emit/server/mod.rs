@@ -466,6 +466,9 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
         if let Some(form) = op.body.as_ref().and_then(|b| multipart::form(api, b)) {
             out.push(ident(form.type_name));
         }
+        for choice in op.responses.iter().filter_map(|r| r.body.as_ref()?.choice.as_ref()) {
+            out.push(ident(&choice.type_name));
+        }
         out.push(ident(&op.response_type));
     }
     out
@@ -836,6 +839,25 @@ fn render_impl(api: &Api, op: &Operation, imports: &mut Imports) -> syn::Item {
     syntax::impl_trait(&["IntoResponse"], syntax::named(&[&op.response_type]), vec![into_response])
 }
 
+/// The answer writing `value`, a body in the media type of `b`, with the status `status`.
+fn media_response(b: &Body, value: syn::Expr, status: syn::Expr) -> syn::Expr {
+    // A range (`*/*`, `image/*`) is no content type to send.
+    let content_type =
+        |fallback: &str| syntax::string(if b.content_type.contains('*') { fallback } else { &b.content_type });
+    match b.kind {
+        BodyKind::Json | BodyKind::Form => {
+            let args = vec![status, content_type("application/json"), syntax::reference(value)];
+            syntax::call(&["support", "json"], args)
+        }
+        BodyKind::Text => syntax::call(&["support", "text"], vec![status, content_type("text/plain"), value]),
+        BodyKind::EventStream => syntax::method(value, "respond", vec![status]),
+        BodyKind::Binary => syntax::method(value, "respond", vec![status, content_type("application/octet-stream")]),
+        BodyKind::Multipart => {
+            syntax::call(&["support", "bytes"], vec![status, content_type("application/octet-stream"), value])
+        }
+    }
+}
+
 fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
     imports.note(&r.name);
     let variant = ["Self", r.name.as_str()];
@@ -847,25 +869,16 @@ fn render_arm(api: &Api, r: &Response, imports: &mut Imports) -> syn::Arm {
     let empty = || syntax::call(&["support", "empty"], vec![status()]);
     let has_body = r.body.is_some();
     let body_expr = |value: syn::Expr| match &r.body {
-        Some(b) => {
-            // A range (`*/*`, `image/*`) is no content type to send.
-            let content_type =
-                |fallback: &str| syntax::string(if b.content_type.contains('*') { fallback } else { &b.content_type });
-            match b.kind {
-                BodyKind::Json | BodyKind::Form => {
-                    let args = vec![status(), content_type("application/json"), syntax::reference(value)];
-                    syntax::call(&["support", "json"], args)
-                }
-                BodyKind::Text => syntax::call(&["support", "text"], vec![status(), content_type("text/plain"), value]),
-                BodyKind::EventStream => syntax::method(value, "respond", vec![status()]),
-                BodyKind::Binary => {
-                    syntax::method(value, "respond", vec![status(), content_type("application/octet-stream")])
-                }
-                BodyKind::Multipart => {
-                    syntax::call(&["support", "bytes"], vec![status(), content_type("application/octet-stream"), value])
-                }
-            }
+        Some(b) if b.choice.is_some() => {
+            // The implementation chose the media type: each variant is written as its own.
+            let arms = b.media().filter_map(|(variant, media)| {
+                let path = syntax::path(&[b.choice.as_ref()?.type_name.as_str(), variant?]);
+                let written = media_response(media, syntax::path_expr(&["body"]), status());
+                Some(quote!(#path(body) => #written,))
+            });
+            syn::parse_quote!(match #value { #(#arms)* })
         }
+        Some(b) => media_response(b, value, status()),
         None => empty(),
     };
     match &r.type_name {
