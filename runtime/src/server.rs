@@ -2707,6 +2707,45 @@ pub fn problem(
     json(status.as_u16(), content_type, &body)
 }
 
+/// Checks that the request's `Accept` header takes one of the media types `offered` (ranges
+/// such as `image/*` allowed on either side); a request without one takes any. Otherwise the
+/// answer is 406 with problem details naming what the operation offers.
+pub fn acceptable(parts: &Parts, offered: &[&str]) -> Result<(), Rejection> {
+    let mut ranges = Vec::new();
+    for value in parts.headers.get_all(header::ACCEPT) {
+        let Ok(text) = value.to_str() else { continue };
+        for range in text.split(',') {
+            let mut params = range.split(';');
+            let media = params.next().unwrap_or("").trim().to_ascii_lowercase();
+            let refused = params.any(|p| {
+                let (name, value) = p.split_once('=').unwrap_or((p, ""));
+                name.trim().eq_ignore_ascii_case("q") && value.trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+            });
+            if !media.is_empty() && !refused {
+                ranges.push(media);
+            }
+        }
+    }
+    if ranges.is_empty() || offered.iter().any(|o| ranges.iter().any(|r| media_overlap(r, o))) {
+        return Ok(());
+    }
+    let list = offered.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+    let detail = format!("This operation answers with {list}; the request's `Accept` header takes none of them.");
+    Err(Rejection::new(problem(StatusCode::NOT_ACCEPTABLE, PROBLEM_JSON, detail, Vec::new())))
+}
+
+/// Whether two media types or ranges (`text/*`, `*/*`) have a type in common.
+fn media_overlap(a: &str, b: &str) -> bool {
+    let split = |m: &str| {
+        let m = m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let (kind, subtype) = m.split_once('/').unwrap_or((&m, "*"));
+        (kind.to_owned(), subtype.to_owned())
+    };
+    let ((ak, asub), (bk, bsub)) = (split(a), split(b));
+    let part = |x: &str, y: &str| x == "*" || y == "*" || x == y;
+    part(&ak, &bk) && (ak == "*" || bk == "*" || part(&asub, &bsub))
+}
+
 /// The answer for a path no operation has.
 pub async fn not_found(request: Request) -> Response {
     let mut detail = String::new();
@@ -2725,6 +2764,33 @@ pub fn method_not_allowed(allow: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_is_checked_against_what_an_operation_offers() {
+        let parts = |accept: Option<&str>| {
+            let mut request = axum::http::Request::builder();
+            if let Some(accept) = accept {
+                request = request.header(header::ACCEPT, accept);
+            }
+            request.body(()).expect("a request").into_parts().0
+        };
+        let offered = ["application/json", "application/pdf"];
+        for accept in [
+            None,
+            Some("application/pdf"),
+            Some("*/*"),
+            Some("application/*;q=0.5"),
+            Some("text/csv, application/json"),
+        ] {
+            assert!(acceptable(&parts(accept), &offered).is_ok(), "{accept:?}");
+        }
+        for accept in ["text/csv", "image/*", "application/json;q=0, text/html"] {
+            let answer = acceptable(&parts(Some(accept)), &offered).expect_err("refused").into_response();
+            assert_eq!(answer.status(), StatusCode::NOT_ACCEPTABLE, "{accept}");
+        }
+        // A range offered takes any type of its kind.
+        assert!(acceptable(&parts(Some("image/png")), &["image/*"]).is_ok());
+    }
 
     fn errors(schema: &Schema, value: Value) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -1,7 +1,8 @@
 //! The media-types fixture's generated client against its generated server, over loopback:
 //! a form login (and its 422), a streamed upload, a binary download streamed both ways, text
 //! both ways, a typed multipart upload of a 50 MiB file that is never whole in memory (and
-//! its 422s), and server-sent events read lazily.
+//! its 422s), server-sent events read lazily, and one answer in several media types (and the
+//! 406 for a request that accepts none).
 //!
 //! Copied into the generated fixture crate by `tests/media.rs` and run there with
 //! `cargo test`; it is not a target of the `tests` package itself.
@@ -449,4 +450,14 @@ async fn one_answer_in_several_media_types_is_read_as_the_one_sent() {
     let http = reqwest::Client::new();
     let answer = http.get(format!("{}/reports/json", client.base_url())).send().await.expect("an answer");
     assert_eq!(answer.headers()["content-type"], "application/json");
+    // A request that accepts none of them is answered 406, naming what is offered.
+    let answer = http
+        .get(format!("{}/reports/json", client.base_url()))
+        .header("accept", "text/html, application/json;q=0")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status().as_u16(), 406);
+    let text = answer.text().await.expect("a body");
+    assert!(text.contains("application/pdf") && text.contains("text/csv"), "the offer is named: {text}");
 }

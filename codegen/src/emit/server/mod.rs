@@ -541,7 +541,8 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
     let Handler { api, op, op_const, schemes, .. } = *handler;
     let auth = auth_of(op);
     let extract = takes_input(op);
-    let needs_parts = extract || !matches!(auth, Auth::None);
+    let offered = negotiated_media(op);
+    let needs_parts = extract || !matches!(auth, Auth::None) || !offered.is_empty();
     let op_static = || syntax::name_expr(op_const.clone());
     let served = |name: &str| syntax::member(syntax::path_expr(&["served"]), name);
 
@@ -587,6 +588,9 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
             stmts.push(syntax::let_stmt(syntax::binding("principal"), syntax::question(principal)));
         }
         Auth::Optional => stmts.push(syntax::let_stmt(syntax::binding("principal"), authenticate)),
+    }
+    if !offered.is_empty() {
+        stmts.push(syn::parse_quote!(support::acceptable(&parts, &[#(#offered),*])?;));
     }
     if extract {
         let limit = syntax::member(served("config"), "body_limit");
@@ -690,6 +694,28 @@ fn form_parts(api: &Api, b: &Body, form: &multipart::Form<'_>, stmts: &mut Vec<s
             }
         )
     }
+}
+
+/// What an operation that negotiates its answer's media type offers, for the 406 check: every
+/// media type of its success answers, when one of them comes in several; else nothing (an
+/// answer in one media type is sent whatever the request accepts).
+fn negotiated_media(op: &Operation) -> Vec<&str> {
+    let success = |r: &&Response| match r.status {
+        Status::Code(c) => c < 400,
+        Status::Range(d) => d < 4,
+        Status::Default => false,
+    };
+    let bodies = || op.responses.iter().filter(success).filter_map(|r| r.body.as_ref());
+    if !bodies().any(|b| b.choice.is_some()) {
+        return Vec::new();
+    }
+    let mut offered: Vec<&str> = Vec::new();
+    for (_, media) in bodies().flat_map(Body::media) {
+        if !offered.contains(&media.content_type.as_str()) {
+            offered.push(&media.content_type);
+        }
+    }
+    offered
 }
 
 /// Whether an operation has parameters or a body for its handler to extract.
