@@ -219,6 +219,35 @@ fn media_type_changes_break_both_sides() {
 }
 
 #[test]
+fn a_response_media_type_added_is_compatible_and_one_dropped_breaks() {
+    let one = spec(&NONE);
+    let pet = "content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}";
+    assert!(one.contains(pet), "the base spec answers 201 with a Pet");
+    let two = one.replacen(
+        pet,
+        &format!("{pet}\n            application/pdf:\n              schema: {{type: string, format: binary}}"),
+        1,
+    );
+    let three = two.replacen(
+        "application/pdf:\n              schema: {type: string, format: binary}",
+        "application/pdf:\n              schema: {type: string, format: binary}\n            text/csv:\n              schema: {type: string}",
+        1,
+    );
+    let changes = |old: &str, new: &str| {
+        let r = codegen::compat::compare(&surface(old), &surface(new));
+        r.changes.iter().map(|c| (c.what.clone(), c.clients, c.servers)).collect::<Vec<_>>()
+    };
+    // A second type, then a third: clients ask only for what they know; servers need not send it.
+    assert!(changes(&one, &two).contains(&("response 201 also offers application/pdf".into(), C, C)));
+    assert!(changes(&two, &three).contains(&("response 201 also offers text/csv".into(), C, C)));
+    // Dropping one a client may have asked for breaks it, and servers that still send it.
+    assert!(changes(&three, &two).contains(&("response 201 no longer offers text/csv".into(), B, B)));
+    assert!(changes(&two, &one).contains(&("response 201 no longer offers application/pdf".into(), B, B)));
+    let r = codegen::compat::compare(&surface(&two), &surface(&three));
+    assert_ne!(r.bump, Bump::Major, "{r}");
+}
+
+#[test]
 fn surfaces_written_before_media_types_were_recorded_still_compare() {
     let mut old = surface(&spec(&NONE));
     for op in old.operations.values_mut() {

@@ -13,7 +13,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::surface::{FieldSurface, OperationSurface, SchemaSurface, Surface};
+use crate::surface::{FieldSurface, OperationSurface, ResponseSurface, SchemaSurface, Surface};
 
 /// Whether a change breaks one side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -86,6 +86,26 @@ impl Diff {
             if old != new {
                 self.push(subject, format!("{of} media type: {old} → {new}"), Impact::Breaking, Impact::Breaking);
             }
+        }
+    }
+
+    /// The media types a response is offered in. One type for one: a change of type breaks
+    /// both sides (old clients read the old type; old servers send it to new clients). With
+    /// several, each type dropped breaks both sides the same way, and each type added breaks
+    /// neither: clients ask only for the types they know, and no server has to send it.
+    fn response_media(&mut self, subject: &str, status: &str, old: &ResponseSurface, new: &ResponseSurface) {
+        let of = format!("response {status}");
+        if old.other_media_types.is_empty() && new.other_media_types.is_empty() {
+            return self.media_type(subject, &of, &old.media_type, &new.media_type);
+        }
+        let (Some(old_first), Some(new_first)) = (&old.media_type, &new.media_type) else { return };
+        let old_all: BTreeSet<&String> = std::iter::once(old_first).chain(&old.other_media_types).collect();
+        let new_all: BTreeSet<&String> = std::iter::once(new_first).chain(&new.other_media_types).collect();
+        for gone in old_all.difference(&new_all) {
+            self.push(subject, format!("{of} no longer offers {gone}"), Impact::Breaking, Impact::Breaking);
+        }
+        for added in new_all.difference(&old_all) {
+            self.push(subject, format!("{of} also offers {added}"), Impact::Compatible, Impact::Compatible);
         }
     }
 
@@ -259,8 +279,7 @@ impl Diff {
                         let what = format!("response {status} body: {} → {}", body(&or.body), body(&nr.body));
                         self.push(&subject, what, Impact::Breaking, Impact::Breaking);
                     }
-                    // Old clients read the old type; old servers send it to new clients.
-                    self.media_type(&subject, &format!("response {status}"), &or.media_type, &nr.media_type);
+                    self.response_media(&subject, status, or, nr);
                     let headers: BTreeSet<&String> = or.headers.keys().chain(nr.headers.keys()).collect();
                     for h in headers {
                         let name = format!("response {status} header {h}");

@@ -52,6 +52,9 @@ pub struct ResponseSurface {
     /// types were recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
+    /// The other media types the body is offered in, in the order a client tries them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_media_types: Vec<String>,
     /// Headers by name (lower case).
     pub headers: BTreeMap<String, FieldSurface>,
 }
@@ -129,7 +132,9 @@ impl Surface {
                         .map(|h| (h.wire_name.to_ascii_lowercase(), field(api, &h.ty, h.required, "")))
                         .collect();
                     let media_type = r.body.as_ref().map(|b| b.content_type.clone());
-                    (status, ResponseSurface { body, media_type, headers })
+                    let other_media_types =
+                        r.body.iter().flat_map(|b| &b.alternatives).map(|a| a.content_type.clone()).collect();
+                    (status, ResponseSurface { body, media_type, other_media_types, headers })
                 })
                 .collect();
             let security = op.security.iter().map(|s| s.schemes.iter().map(|(n, _)| n.clone()).collect()).collect();
