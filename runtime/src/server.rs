@@ -2008,17 +2008,19 @@ pub struct RequestBody {
     styles: &'static [(&'static str, Style, bool)],
     /// The properties of a multipart body whose parts are files.
     files: &'static [&'static str],
+    /// Other media types the body may come in, read into the same schema (JSON or a form).
+    also: &'static [Media],
 }
 
 impl RequestBody {
     /// A JSON body that must be sent.
     pub const fn required(schema: Schema) -> Self {
-        RequestBody { required: true, schema, media: Media::Json, styles: &[], files: &[] }
+        RequestBody { required: true, schema, media: Media::Json, styles: &[], files: &[], also: &[] }
     }
 
     /// A JSON body that may be left out.
     pub const fn optional(schema: Schema) -> Self {
-        RequestBody { required: false, schema, media: Media::Json, styles: &[], files: &[] }
+        RequestBody { required: false, schema, media: Media::Json, styles: &[], files: &[], also: &[] }
     }
 
     /// A body that is not JSON.
@@ -2030,6 +2032,13 @@ impl RequestBody {
     /// How the form fields that differ from the default are written: name, style, explode.
     pub const fn styles(mut self, styles: &'static [(&'static str, Style, bool)]) -> Self {
         self.styles = styles;
+        self
+    }
+
+    /// Other media types the body may come in, read into the same schema: JSON and a form
+    /// each take the other's place; the `Content-Type` says which came.
+    pub const fn also(mut self, also: &'static [Media]) -> Self {
+        self.also = also;
         self
     }
 
@@ -2365,13 +2374,20 @@ impl Operation {
         let mut unreadable = Vec::new();
         if let Some(spec) = &self.body {
             let content_type = parts.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("?"));
-            let (expected, accepted): (&str, fn(&str) -> bool) = match spec.media {
-                Media::Json => ("JSON (`application/json`)", is_json),
-                Media::Form => ("a form (`application/x-www-form-urlencoded`)", is_form),
-                Media::Multipart => ("multipart (`multipart/form-data`)", is_multipart),
-                Media::Text | Media::Bytes => ("", |_| true),
+            let described = |media: Media| -> (&str, fn(&str) -> bool) {
+                match media {
+                    Media::Json => ("JSON (`application/json`)", is_json),
+                    Media::Form => ("a form (`application/x-www-form-urlencoded`)", is_form),
+                    Media::Multipart => ("multipart (`multipart/form-data`)", is_multipart),
+                    Media::Text | Media::Bytes => ("", |_| true),
+                }
             };
-            let unsupported = content_type.filter(|ct| !accepted(ct)).map(str::to_owned);
+            // The documented media type the request's `Content-Type` names, the first that fits.
+            let offered = std::iter::once(spec.media).chain(spec.also.iter().copied());
+            let chosen = content_type.and_then(|ct| offered.clone().find(|m| described(*m).1(ct)));
+            let media = chosen.unwrap_or(spec.media);
+            let expected = offered.map(|m| described(m).0).collect::<Vec<_>>().join(" or ");
+            let unsupported = content_type.filter(|_| chosen.is_none()).map(str::to_owned);
             let bytes = axum::body::to_bytes(body, body_limit).await.map_err(|error| {
                 let (status, detail) = if error.into_inner().is::<http_body_util::LengthLimitError>() {
                     (StatusCode::PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts.")
@@ -2390,7 +2406,7 @@ impl Operation {
                         Vec::new(),
                     )));
                 }
-                let bytes = match spec.media {
+                let bytes = match media {
                     Media::Json => bytes,
                     Media::Form => Bytes::from(form_to_json(&spec.schema, spec.styles, &bytes).to_string()),
                     Media::Multipart => {

@@ -146,6 +146,10 @@ impl Api for Service {
         }
     }
 
+    async fn post_report(&self, body: Report) -> PostReportResponse {
+        PostReportResponse::Created(body)
+    }
+
     async fn post_bundle(&self, body: Option<Vec<u8>>) -> PostBundleResponse {
         self.uploaded.store(body.map_or(0, |b| b.len()), Ordering::SeqCst);
         PostBundleResponse::Accepted
@@ -460,4 +464,32 @@ async fn one_answer_in_several_media_types_is_read_as_the_one_sent() {
     assert_eq!(answer.status().as_u16(), 406);
     let text = answer.text().await.expect("a body");
     assert!(text.contains("application/pdf") && text.contains("text/csv"), "the offer is named: {text}");
+}
+
+#[tokio::test]
+async fn a_body_documented_as_json_or_a_form_is_accepted_as_either() {
+    let client = serve(Service::default(), 1 << 20).await;
+    let report = Report { id: "r1".into(), pages: Some(2) };
+    match client.post_report(&report).await {
+        Ok(PostReportResponse::Created(read)) => assert_eq!(read, report),
+        other => panic!("expected 201, got {other:?}"),
+    }
+    let http = reqwest::Client::new();
+    let url = format!("{}/reports", client.base_url());
+    let post = |content_type: &'static str, body: &'static str| {
+        http.post(&url).header("content-type", content_type).body(body).send()
+    };
+    let answer = post("application/x-www-form-urlencoded", "id=r2&pages=5").await.expect("an answer");
+    assert_eq!(answer.status().as_u16(), 201);
+    assert_eq!(answer.text().await.expect("a body"), r#"{"id":"r2","pages":5}"#);
+    // A form is checked as JSON is: the bad field is named.
+    let answer = post("application/x-www-form-urlencoded", "pages=many").await.expect("an answer");
+    assert_eq!(answer.status().as_u16(), 422);
+    let text = answer.text().await.expect("a body");
+    assert!(text.contains("pages") && text.contains("id"), "{text}");
+    // Neither: 415, naming both.
+    let answer = post("text/plain", "id=r3").await.expect("an answer");
+    assert_eq!(answer.status().as_u16(), 415);
+    let text = answer.text().await.expect("a body");
+    assert!(text.contains("JSON") && text.contains("form"), "{text}");
 }

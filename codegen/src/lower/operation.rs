@@ -384,8 +384,21 @@ impl<'s> TypeGraph<'s> {
             return Ok(None);
         };
         let required = !request || b.get("required") == Some(&Value::Bool(true));
-        let mut body = self.media_body(&content_loc, media, hint, request, required, docs_of(b))?;
-        if !request {
+        let mut body = self.media_body(&content_loc, media, hint, request, None)?;
+        (body.docs, body.required) = (docs_of(b), required);
+        if request {
+            // Another media type with the very same schema is the same body written another
+            // way (JSON or a form, say): the server accepts it too. One with a schema of its
+            // own is left to the one picked.
+            let schema_of = |m: &str| content.get(m).and_then(|v| v.as_object()).and_then(|m| m.get("schema"));
+            let primary_schema = schema_of(media);
+            for other in content.keys().filter(|m| *m != media && schema_of(m) == primary_schema) {
+                let shared = Some(body.ty.clone());
+                let mut alternative = self.media_body(&content_loc, other, hint, request, shared)?;
+                alternative.required = required;
+                body.alternatives.push(alternative);
+            }
+        } else {
             // Exact media types first, then ranges (`image/*`), then `*/*`: the order a
             // client tries them in against the type it was answered with.
             let mut others: Vec<&String> = content.keys().filter(|m| *m != media).collect();
@@ -393,24 +406,26 @@ impl<'s> TypeGraph<'s> {
             for other in others {
                 let variant = names::media_variant(other);
                 let hint = || format!("{}{variant}", hint());
-                body.alternatives.push(self.media_body(&content_loc, other, &hint, request, required, None)?);
+                body.alternatives.push(self.media_body(&content_loc, other, &hint, request, None)?);
             }
         }
         Ok(Some(body))
     }
 
-    /// One media type of a body: its kind, schema and `encoding`.
+    /// One media type of a body: its kind, schema and `encoding` (without docs); `shared` is
+    /// the type of a schema already lowered for another media type of the body.
     fn media_body(
         &mut self,
         content_loc: &Location,
         media: &str,
         hint: Hint<'_>,
         request: bool,
-        required: bool,
-        docs: Option<String>,
+        shared: Option<Option<TypeRef>>,
     ) -> Result<Body, Diagnostic> {
         let mloc = content_loc.join(media);
-        let ty = if self.spec.get(&mloc.join("schema")).is_some() {
+        let ty = if let Some(ty) = shared {
+            ty
+        } else if self.spec.get(&mloc.join("schema")).is_some() {
             Some(self.schema(&mloc.join("schema"), hint)?)
         } else {
             None
@@ -444,8 +459,9 @@ impl<'s> TypeGraph<'s> {
             },
             encoding,
             ty,
-            required,
-            docs,
+            // Set by the caller, for the whole body.
+            required: true,
+            docs: None,
             form_type: None,
             alternatives: Vec::new(),
             choice: None,

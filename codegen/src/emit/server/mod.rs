@@ -774,10 +774,30 @@ fn operation_static(
                 imports.add("Media");
                 body = syntax::method(body, "media", vec![syntax::path_expr(&["Media", media])]);
             }
-            let styles: Vec<syn::Expr> = b
-                .encoding
+            // The same schema as JSON or a form, beside the other: either is read into it.
+            let mut also: Vec<&str> = Vec::new();
+            if matches!(b.kind, BodyKind::Json | BodyKind::Form) && b.typed().is_some() {
+                for kind in b.alternatives.iter().map(|a| a.kind) {
+                    let media = match kind {
+                        BodyKind::Json if b.kind != BodyKind::Json => "Json",
+                        BodyKind::Form if b.kind != BodyKind::Form => "Form",
+                        _ => continue,
+                    };
+                    if !also.contains(&media) {
+                        also.push(media);
+                    }
+                }
+            }
+            if !also.is_empty() {
+                imports.add("Media");
+                let also = also.iter().map(|m| syntax::path_expr(&["Media", m]));
+                body = syntax::method(body, "also", vec![syn::parse_quote!(&[#(#also),*])]);
+            }
+            // The form's encoding, the body's own or its form alternative's.
+            let form_media = b.media().map(|(_, m)| m).find(|m| m.kind == BodyKind::Form);
+            let styles: Vec<syn::Expr> = form_media
                 .iter()
-                .filter(|_| b.kind == BodyKind::Form)
+                .flat_map(|f| &f.encoding)
                 .filter_map(|e| {
                     let (style, explode) = e.form_style()?;
                     let style = match style {
