@@ -22,6 +22,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::multipart::File;
+use super::stream::ByteStream;
 
 /// The media type of RFC 9457 problem details.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -1994,6 +1995,8 @@ pub enum Media {
     Text,
     /// Bytes, taken as they are.
     Bytes,
+    /// Bytes, handed to the handler as a stream as they arrive (see [`Input::byte_stream`]).
+    Stream,
     /// `multipart/*`: parts read into JSON by the schema, file parts kept aside (see
     /// [`RequestBody::files`] and [`Input::file`]).
     Multipart,
@@ -2298,6 +2301,8 @@ pub struct Input {
     body_repeats: bool,
     /// The file parts of a multipart body, in order, with their names.
     files: Vec<(String, File)>,
+    /// A body streamed to the handler ([`Media::Stream`]).
+    body_stream: Option<ByteStream>,
 }
 
 impl Operation {
@@ -2370,6 +2375,7 @@ impl Operation {
 
         let (mut body_bytes, mut body_unchecked, mut body_repeats) = (Bytes::new(), false, false);
         let mut files = Vec::new();
+        let mut body_stream = None;
         // Multipart fields that are not UTF-8: named once, not again by the check.
         let mut unreadable = Vec::new();
         if let Some(spec) = &self.body {
@@ -2379,7 +2385,7 @@ impl Operation {
                     Media::Json => ("JSON (`application/json`)", is_json),
                     Media::Form => ("a form (`application/x-www-form-urlencoded`)", is_form),
                     Media::Multipart => ("multipart (`multipart/form-data`)", is_multipart),
-                    Media::Text | Media::Bytes => ("", |_| true),
+                    Media::Text | Media::Bytes | Media::Stream => ("", |_| true),
                 }
             };
             // The documented media type the request's `Content-Type` names, the first that fits.
@@ -2388,67 +2394,102 @@ impl Operation {
             let media = chosen.unwrap_or(spec.media);
             let expected = offered.map(|m| described(m).0).collect::<Vec<_>>().join(" or ");
             let unsupported = content_type.filter(|_| chosen.is_none()).map(str::to_owned);
-            let bytes = axum::body::to_bytes(body, body_limit).await.map_err(|error| {
-                let (status, detail) = if error.into_inner().is::<http_body_util::LengthLimitError>() {
-                    (StatusCode::PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts.")
-                } else {
-                    (StatusCode::BAD_REQUEST, "The request body could not be read.")
-                };
-                Rejection::new(problem(status, PROBLEM_JSON, detail, Vec::new()))
-            })?;
-            if !bytes.is_empty() {
-                if let Some(ct) = unsupported {
-                    let detail = format!("The request body must be {expected}, not `{ct}`.");
+            if media == Media::Stream {
+                // Handed to the handler as it arrives: only a declared length over the limit is
+                // refused here; a body that grows past it ends its stream with an error.
+                let length =
+                    parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+                if length.is_some_and(|length| length > body_limit as u64) {
+                    let detail = "The request body is larger than this server accepts.";
                     return Err(Rejection::new(problem(
-                        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        StatusCode::PAYLOAD_TOO_LARGE,
                         PROBLEM_JSON,
                         detail,
                         Vec::new(),
                     )));
                 }
-                let bytes = match media {
-                    Media::Json => bytes,
-                    Media::Form => Bytes::from(form_to_json(&spec.schema, spec.styles, &bytes).to_string()),
-                    Media::Multipart => {
-                        let parts = read_parts(content_type, bytes).await.map_err(|e| self.malformed_body(e))?;
-                        let read = multipart_to_json(&spec.schema, spec.files, parts);
-                        for name in &read.unreadable {
-                            errors
-                                .push(InvalidField { field: Some(name.clone()), message: "must be UTF-8 text".into() });
-                        }
-                        (files, unreadable) = (read.files, read.unreadable);
-                        Bytes::from(read.value.to_string())
+                if axum::body::HttpBody::is_end_stream(&body) || length == Some(0) {
+                    if spec.required {
+                        errors.push(InvalidField { field: None, message: "a request body is required".into() });
                     }
-                    Media::Text if std::str::from_utf8(&bytes).is_err() => {
-                        errors
-                            .push(InvalidField { field: None, message: "the request body must be UTF-8 text".into() });
-                        Bytes::new()
-                    }
-                    // Taken as they are: there is no schema to check them against.
-                    Media::Text | Media::Bytes => {
-                        body_bytes = bytes;
-                        Bytes::new()
-                    }
-                };
-                if bytes.is_empty() {
-                    // A text or byte body, kept above.
-                } else if errors.is_empty() {
-                    // Nothing else is wrong: the body is checked as it is read, in one pass.
-                    (body_bytes, body_unchecked) = (bytes, true);
                 } else {
-                    // Its problems go with the others.
-                    let mut checked = check_body(&spec.schema, &bytes).map_err(|e| self.malformed(e))?;
-                    checked.errors.retain(|e| !unreadable.iter().any(|name| within(e.field.as_deref(), name)));
-                    errors.append(&mut checked.errors);
-                    (body_bytes, body_repeats) = (bytes, checked.repeats);
+                    let limited = http_body_util::Limited::new(body, body_limit);
+                    let mut stream = ByteStream::from_stream(http_body_util::BodyExt::into_data_stream(limited));
+                    if let Some(content_type) = content_type {
+                        stream = stream.with_content_type(content_type);
+                    }
+                    if let Some(length) = length {
+                        stream = stream.with_content_length(length);
+                    }
+                    body_stream = Some(stream);
                 }
-            } else if spec.required {
-                errors.push(InvalidField { field: None, message: "a request body is required".into() });
+            } else {
+                let bytes = axum::body::to_bytes(body, body_limit).await.map_err(|error| {
+                    let (status, detail) = if error.into_inner().is::<http_body_util::LengthLimitError>() {
+                        (StatusCode::PAYLOAD_TOO_LARGE, "The request body is larger than this server accepts.")
+                    } else {
+                        (StatusCode::BAD_REQUEST, "The request body could not be read.")
+                    };
+                    Rejection::new(problem(status, PROBLEM_JSON, detail, Vec::new()))
+                })?;
+                if !bytes.is_empty() {
+                    if let Some(ct) = unsupported {
+                        let detail = format!("The request body must be {expected}, not `{ct}`.");
+                        return Err(Rejection::new(problem(
+                            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            PROBLEM_JSON,
+                            detail,
+                            Vec::new(),
+                        )));
+                    }
+                    let bytes = match media {
+                        Media::Json => bytes,
+                        Media::Form => Bytes::from(form_to_json(&spec.schema, spec.styles, &bytes).to_string()),
+                        Media::Multipart => {
+                            let parts = read_parts(content_type, bytes).await.map_err(|e| self.malformed_body(e))?;
+                            let read = multipart_to_json(&spec.schema, spec.files, parts);
+                            for name in &read.unreadable {
+                                errors.push(InvalidField {
+                                    field: Some(name.clone()),
+                                    message: "must be UTF-8 text".into(),
+                                });
+                            }
+                            (files, unreadable) = (read.files, read.unreadable);
+                            Bytes::from(read.value.to_string())
+                        }
+                        Media::Text if std::str::from_utf8(&bytes).is_err() => {
+                            errors.push(InvalidField {
+                                field: None,
+                                message: "the request body must be UTF-8 text".into(),
+                            });
+                            Bytes::new()
+                        }
+                        // Taken as they are: there is no schema to check them against.
+                        Media::Text | Media::Bytes | Media::Stream => {
+                            body_bytes = bytes;
+                            Bytes::new()
+                        }
+                    };
+                    if bytes.is_empty() {
+                        // A text or byte body, kept above.
+                    } else if errors.is_empty() {
+                        // Nothing else is wrong: the body is checked as it is read, in one pass.
+                        (body_bytes, body_unchecked) = (bytes, true);
+                    } else {
+                        // Its problems go with the others.
+                        let mut checked = check_body(&spec.schema, &bytes).map_err(|e| self.malformed(e))?;
+                        checked.errors.retain(|e| !unreadable.iter().any(|name| within(e.field.as_deref(), name)));
+                        errors.append(&mut checked.errors);
+                        (body_bytes, body_repeats) = (bytes, checked.repeats);
+                    }
+                } else if spec.required {
+                    errors.push(InvalidField { field: None, message: "a request body is required".into() });
+                }
             }
         }
 
         if errors.is_empty() {
-            Ok(Input { operation: self, params, body: body_bytes, body_unchecked, body_repeats, files })
+            Ok(Input { operation: self, params, body: body_bytes, body_unchecked, body_repeats, files, body_stream })
         } else {
             Err(self.invalid(errors, path_errors))
         }
@@ -2540,6 +2581,12 @@ impl Input {
     pub fn bytes(&mut self) -> Option<Vec<u8>> {
         let bytes = std::mem::take(&mut self.body);
         (!bytes.is_empty()).then(|| bytes.to_vec())
+    }
+
+    /// A streamed body ([`Media::Stream`]) with its media type and declared length; `None`
+    /// when the request had none.
+    pub fn byte_stream(&mut self) -> Option<ByteStream> {
+        self.body_stream.take()
     }
 
     /// The file part `name` of a multipart body (the first, if several came); when the request
@@ -3339,6 +3386,7 @@ mod tests {
                 body_unchecked: false,
                 body_repeats: checked.repeats,
                 files: Vec::new(),
+                body_stream: None,
             }
         };
         let mut empty = Input {
@@ -3348,6 +3396,7 @@ mod tests {
             body_unchecked: false,
             body_repeats: false,
             files: Vec::new(),
+            body_stream: None,
         };
         // Read directly, the union would see `"s"` first and settle for `Other`.
         assert_eq!(input(r#"{"x": "s", "x": 1}"#).body::<Either>().ok(), Some(Either::Number { x: 1 }));

@@ -89,6 +89,13 @@ pub struct ByteStream {
     inner: Pin<Box<dyn Stream<Item = Result<Bytes, StreamError>> + Send>>,
 }
 
+/// An empty body.
+impl Default for ByteStream {
+    fn default() -> Self {
+        ByteStream::from_bytes(Bytes::new())
+    }
+}
+
 impl ByteStream {
     /// A body already in memory; its length is known.
     pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {

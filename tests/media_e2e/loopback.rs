@@ -69,8 +69,16 @@ impl Api for Service {
         LoginResponse::Ok(fixture_media_types::models::LoginResponse200 { token: Some(token) })
     }
 
-    async fn upload_file(&self, _params: UploadFileParams, body: Vec<u8>) -> UploadFileResponse {
-        self.uploaded.store(body.len(), Ordering::SeqCst);
+    async fn upload_file(&self, _params: UploadFileParams, mut body: ByteStream) -> UploadFileResponse {
+        // Read as it arrives, a chunk at a time.
+        let mut len = 0;
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(chunk) => len += chunk.len(),
+                Err(_) => return UploadFileResponse::Created,
+            }
+        }
+        self.uploaded.store(len, Ordering::SeqCst);
         UploadFileResponse::Created
     }
 
@@ -86,8 +94,12 @@ impl Api for Service {
         }
     }
 
-    async fn replace_file(&self, _params: ReplaceFileParams, body: Option<Vec<u8>>) -> ReplaceFileResponse {
-        self.uploaded.store(body.map_or(0, |b| b.len()), Ordering::SeqCst);
+    async fn replace_file(&self, _params: ReplaceFileParams, body: Option<ByteStream>) -> ReplaceFileResponse {
+        let len = match body {
+            Some(body) => body.collect().await.map_or(0, |b| b.len()),
+            None => 0,
+        };
+        self.uploaded.store(len, Ordering::SeqCst);
         ReplaceFileResponse::NoContent
     }
 
@@ -244,6 +256,15 @@ async fn a_body_over_the_limit_is_refused() {
         Err(Error::UnexpectedStatus(raw)) => assert_eq!(raw.status.as_u16(), 413),
         other => panic!("expected 413, got {other:?}"),
     }
+    // A streamed body of no declared length reaches the handler, whose stream ends in an
+    // error once the limit is passed: it never holds more than the limit.
+    let service = Service::default();
+    let client = serve(service.clone(), 64 * 1024).await;
+    let chunks = (0..4).map(|_| Ok::<_, std::io::Error>(vec![1u8; 32 * 1024]));
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let params = UploadFileParams { name: "big".into() };
+    let _ = client.upload_file(&params, body, "application/octet-stream").await;
+    assert_eq!(service.uploaded.load(Ordering::SeqCst), 0, "the handler saw the error, not a whole body");
 }
 
 #[tokio::test]

@@ -486,7 +486,8 @@ fn request_body_type(api: &Api, op: &Operation, imports: &mut Imports) -> Option
         }
         (BodyKind::Json | BodyKind::Form, None) => syntax::named(&["serde_json", "Value"]),
         (BodyKind::Text | BodyKind::EventStream, None) => syntax::named(&["String"]),
-        (BodyKind::Binary | BodyKind::Multipart, None) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
+        (BodyKind::Binary, None) => syntax::named(&["crate", "runtime", "ByteStream"]),
+        (BodyKind::Multipart, None) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
     };
     Some(if body.required { t } else { syntax::generic(&["Option"], vec![t]) })
 }
@@ -632,7 +633,7 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
                 Some(form) => form_parts(api, b, &form, &mut stmts),
                 None => raw("bytes"),
             },
-            BodyKind::Binary => raw("bytes"),
+            BodyKind::Binary => raw("byte_stream"),
         };
         stmts.push(syntax::let_stmt(syntax::binding("body"), value));
     }
@@ -768,7 +769,8 @@ fn operation_static(
                 BodyKind::Form => Some("Form"),
                 BodyKind::Multipart if form.is_some() => Some("Multipart"),
                 BodyKind::Text | BodyKind::EventStream => Some("Text"),
-                BodyKind::Binary | BodyKind::Multipart => Some("Bytes"),
+                BodyKind::Binary => Some("Stream"),
+                BodyKind::Multipart => Some("Bytes"),
             };
             if let Some(media) = media {
                 imports.add("Media");
