@@ -95,6 +95,20 @@ fn timing(stdout: &str, key: &str) -> f64 {
     timings(stdout).into_iter().find(|(k, _)| k == key).map_or(f64::NAN, |(_, v)| v)
 }
 
+/// The spec of the streaming bench (section 7): one binary upload, one binary download.
+const STREAM_SPEC: &str = include_str!("../assets/stream_bench/openapi.yaml");
+
+/// The program of the streaming bench, an example of its generated crate.
+const STREAM_PROGRAM: &str = include_str!("../assets/stream_bench/stream.rs");
+
+/// What the streaming bench's program needs beside the generated crate.
+const STREAM_DEV_DEPENDENCIES: &str = "\n[dev-dependencies]\n\
+    axum = { version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }\n\
+    futures-util = { version = \"0.3\", default-features = false }\n\
+    reqwest = { version = \"0.13\", default-features = false, features = [\"stream\"] }\n\
+    tokio = { version = \"1\", features = [\"macros\", \"net\", \"rt-multi-thread\"] }\n\n\
+    [workspace]\n";
+
 /// Options of a bench run.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -104,6 +118,16 @@ pub struct Options {
     pub peers: bool,
     /// Measure compile cost.
     pub compile: bool,
+    /// Run only this section (`generation`, `noop`, `peers`, `compile`, `server`, `serde`,
+    /// `streams`); all when `None`.
+    pub only: Option<String>,
+}
+
+impl Options {
+    /// Whether the section `name` runs.
+    fn wants(&self, name: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == name)
+    }
 }
 
 /// The bench, writing its report to `out` as it goes.
@@ -155,16 +179,27 @@ impl Bench {
             return Err(io::Error::other("building the codegen examples failed"));
         }
         self.line(format!("# Benchmarks ({} runs per measurement; median (min–max))\n", self.options.runs));
-        let ours = self.generation()?;
-        self.noop()?;
-        if self.options.peers {
+        let o = self.options.clone();
+        // The peers are measured against our generation time.
+        let ours = if o.wants("generation") || (o.peers && o.wants("peers")) { Some(self.generation()?) } else { None };
+        if o.wants("noop") {
+            self.noop()?;
+        }
+        if let (true, true, Some(ours)) = (o.peers, o.wants("peers"), ours) {
             self.peers(ours)?;
         }
-        if self.options.compile {
+        if o.compile && o.wants("compile") {
             self.compile_cost()?;
         }
-        self.server_overhead()?;
-        self.serde_overhead()?;
+        if o.wants("server") {
+            self.server_overhead()?;
+        }
+        if o.wants("serde") {
+            self.serde_overhead()?;
+        }
+        if o.wants("streams") {
+            self.stream_bodies()?;
+        }
         Ok(())
     }
 
@@ -479,6 +514,76 @@ impl Bench {
         let s = measure(self.cargo().args(["bench", "--quiet", "-p", "tests", "--bench", "serde_customer"]))?;
         self.line("## 6. Client-side serde overhead (encode + decode of a Customer with every seed field)\n");
         self.table_of(&s, "the serde bench failed to run");
+        Ok(())
+    }
+
+    /// Section 7: 200 MiB up and down through a generated client and server (a spec of one
+    /// binary upload and one download), against reqwest and axum used by hand; each run is a
+    /// process of its own holding both sides, so its peak memory bounds either side's.
+    fn stream_bodies(&mut self) -> io::Result<()> {
+        let krate = self.scratch.join("streams");
+        let spec = krate.join("openapi.yaml");
+        std::fs::create_dir_all(krate.join("examples"))?;
+        std::fs::write(&spec, STREAM_SPEC)?;
+        let config = codegen::Config {
+            crate_name: "bench-streams".into(),
+            crate_version: "0.1.0".into(),
+            source_label: "xtask/assets/stream_bench/openapi.yaml".into(),
+            runtime: crate::codegen::scratch_runtime(),
+        };
+        let generated = codegen::generate(&spec, &config).map_err(|d| io::Error::other(d.to_string()))?;
+        for (rel, text) in &generated.files {
+            let mut text = text.clone();
+            if rel == "Cargo.toml" {
+                text.push_str(STREAM_DEV_DEPENDENCIES);
+            }
+            let path = krate.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap_or(&krate))?;
+            std::fs::write(path, text)?;
+        }
+        std::fs::write(krate.join("examples/stream.rs"), STREAM_PROGRAM)?;
+        std::fs::copy(self.root.join("Cargo.lock"), krate.join("Cargo.lock"))?;
+        let target = self.scratch.join("streams-target");
+        let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&krate)
+            .env("CARGO_TARGET_DIR", &target)
+            .args(["build", "--quiet", "--release", "--offline", "--all-features", "--example", "stream"])
+            .status()?;
+        self.line("## 7. Streamed bodies (200 MiB through the generated client and server, against reqwest and axum by hand, loopback)\n");
+        if !built.success() {
+            self.line("(the streaming bench did not build)\n");
+            return Ok(());
+        }
+        let exe = target.join("release/examples/stream");
+        // `wait4` counts the pages a child shares with this process before `exec`: the peak
+        // memory read so is an upper bound, this process's own size at the least.
+        self.line("| direction | generated MiB/s | by hand MiB/s | **ratio** (target ≥ 0.8) | peak RSS generated, MiB (target < 64; upper bound) | peak RSS by hand, MiB |");
+        self.line("|---|---|---|---|---|---|");
+        for direction in ["upload", "download"] {
+            let (mut ours, mut plain) = (Vec::new(), Vec::new());
+            // In turns, so that both see the same machine.
+            for _ in 0..self.options.runs {
+                ours.push(measure(Command::new(&exe).args(["ours", direction]))?);
+                plain.push(measure(Command::new(&exe).args(["plain", direction]))?);
+            }
+            if ours.iter().chain(&plain).any(|s| !s.ok) {
+                self.line(format!("| {direction} | (a run failed) | | | | |"));
+                continue;
+            }
+            // Each run moves 200 MiB five times.
+            let mib = |s: &Sample| 5.0 * 200.0 / timing(&s.stdout, "seconds");
+            let rss = |s: &Sample| s.max_rss_kib as f64 / 1024.0;
+            let speed = |v: &[Sample]| Stats::of(&v.iter().map(mib).collect::<Vec<_>>());
+            let memory = |v: &[Sample]| Stats::of(&v.iter().map(rss).collect::<Vec<_>>());
+            let (o, p) = (speed(&ours), speed(&plain));
+            self.line(format!(
+                "| {direction} | {o} | {p} | {:.2} | {} | {} |",
+                o.median / p.median,
+                memory(&ours),
+                memory(&plain)
+            ));
+        }
+        self.line("");
         Ok(())
     }
 

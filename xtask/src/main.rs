@@ -32,10 +32,11 @@ Commands:
   diff OLD NEW [--json FILE|-] [--fail-on breaking|any]
                       what changes between two specs (files, folders or git revisions such as
                       HEAD~1 or REV:spec/openapi.yaml), classified for clients and servers
-  bench [--runs N] [--no-peers] [--no-compile]
+  bench [--runs N] [--no-peers] [--no-compile] [--only SECTION]
                       benchmarks on Rebilly's API (needs ../shared): generation vs floor and peers,
-                      no-op regeneration, compile cost, server overhead, serde overhead;
-                      writes target/bench/report.md
+                      no-op regeneration, compile cost, server overhead, serde overhead, 200 MiB
+                      streamed each way; --only runs one section (generation, noop, peers,
+                      compile, server, serde, streams); writes target/bench/report.md
   corpus [--each-feature-set] PATH...
                       generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace (all features, or each feature set
@@ -122,8 +123,11 @@ fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
     }
 }
 
+/// The sections `bench --only` takes.
+const SECTIONS: &[&str] = &["generation", "noop", "peers", "compile", "server", "serde", "streams"];
+
 fn bench_cmd(args: &[&str]) -> ExitCode {
-    let mut options = xtask::bench::Options { runs: 5, peers: true, compile: true };
+    let mut options = xtask::bench::Options { runs: 5, peers: true, compile: true, only: None };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
@@ -136,6 +140,13 @@ fn bench_cmd(args: &[&str]) -> ExitCode {
             },
             "--no-peers" => options.peers = false,
             "--no-compile" => options.compile = false,
+            "--only" => match rest.next() {
+                Some(section) if SECTIONS.contains(section) => options.only = Some(section.to_string()),
+                _ => {
+                    eprintln!("--only takes one of: {}", SECTIONS.join(", "));
+                    return ExitCode::from(2);
+                }
+            },
             other => {
                 eprint!("unknown option `{other}`\n\n{HELP}");
                 return ExitCode::from(2);
