@@ -474,7 +474,8 @@ async fn send_live(
 }
 
 /// Sends `request` for `operation` (its `operationId`, and the path template `path`) in a
-/// `tracing` span `request` that records the status; see [`send`].
+/// `tracing` span `request` that records the status, and reads the whole answer; see
+/// [`send`].
 pub async fn exchange(
     http: &reqwest::Client,
     retry: Option<&RetryPolicy>,
@@ -483,15 +484,12 @@ pub async fn exchange(
     operation: &'static str,
     path: &'static str,
 ) -> Result<RawResponse, Failure> {
-    let method = request.method().as_str();
-    let span = tracing::info_span!("request", operation, method, path, status = Empty);
-    let raw = send(http, retry, retry_headers, request).instrument(span.clone()).await?;
-    span.record("status", raw.status.as_u16());
-    Ok(raw)
+    let response = exchange_streaming(http, retry, retry_headers, request, operation, path).await?;
+    Ok(RawResponse::read(response).await?)
 }
 
-/// Like [`exchange`] but the answer's body is left unread, for operations whose answer is a
-/// stream.
+/// Like [`exchange`] but the answer's body is left unread, for operations whose answer may be
+/// a stream.
 pub async fn exchange_streaming(
     http: &reqwest::Client,
     retry: Option<&RetryPolicy>,
