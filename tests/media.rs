@@ -56,7 +56,7 @@ fn client_and_server_exchange_form_binary_and_text_bodies_with_either_runtime() 
                     "\n[dev-dependencies]\naxum = { version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }\n\
                      futures-util = { version = \"0.3\", default-features = false }\n\
                      reqwest = { version = \"0.13\", default-features = false }\n\
-                     tokio = { version = \"1\", features = [\"macros\", \"net\", \"rt-multi-thread\"] }\n",
+                     tokio = { version = \"1\", features = [\"fs\", \"macros\", \"net\", \"rt-multi-thread\"] }\n",
                 );
                 if !inline {
                     // A second crate generated with the runtime crate: the project's own.
@@ -90,5 +90,17 @@ fn client_and_server_exchange_form_binary_and_text_bodies_with_either_runtime() 
         "the loopback test of the media fixture failed:\n{}{}",
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_readme_shows_the_media_tour_as_the_loopback_test_runs_it() {
+    let source = include_str!("media_e2e/loopback.rs");
+    let begin = source.find("// README media begin\n").expect("begin marker") + "// README media begin\n".len();
+    let end = source.find("// README media end").expect("end marker");
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(&source[begin..end]),
+        "README.md must show tests/media_e2e/loopback.rs's media tour as it is"
     );
 }

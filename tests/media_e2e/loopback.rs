@@ -514,3 +514,65 @@ async fn a_body_documented_as_json_or_a_form_is_accepted_as_either() {
     let text = answer.text().await.expect("a body");
     assert!(text.contains("JSON") && text.contains("form"), "{text}");
 }
+
+// README media begin
+/// Uploads a file from disk, a multipart form with a file streamed from disk, downloads a PDF
+/// to disk, reads server-sent events as they come, and reads an answer in whichever media
+/// type the server chose.
+async fn media_tour(client: &Client, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    // A raw upload: the method takes the media type, since the spec allows any (`*/*`).
+    let file = tokio::fs::File::open(dir.join("report.tar")).await?;
+    client.upload_file(&UploadFileParams { name: "report.tar".into() }, file, "application/x-tar").await?;
+
+    // A multipart upload: a file part is a `File`, streamed as it is sent.
+    let form = UploadAvatarForm {
+        file: File::open(dir.join("me.png")).await?,
+        size: 1,
+        caption: Some("me".into()),
+        tags: None,
+        meta: None,
+        thumbnails: vec![File::from_bytes(vec![0u8; 16]).with_file_name("small.png")],
+        original: None,
+    };
+    client.upload_avatar(form).await?;
+
+    // A binary answer, written to disk a chunk at a time.
+    if let DownloadFileResponse::Ok(pdf) = client.download_file(&DownloadFileParams { id: "report".into() }).await? {
+        pdf.write_to(dir.join("report.pdf")).await?;
+    }
+
+    // Server-sent events, typed, one at a time.
+    let StreamEventsResponse::Ok(mut ticks) = client.stream_events(&StreamEventsParams { count: Some(3) }).await?;
+    while let Some(tick) = ticks.next().await {
+        println!("tick {}", tick?.data.n);
+    }
+
+    // One answer, several media types: the variant says which came.
+    match client.get_report(&GetReportParams { id: "csv".into() }).await? {
+        GetReportResponse::Ok(GetReportOkBody::Json(report)) => println!("{} pages", report.pages.unwrap_or(0)),
+        GetReportResponse::Ok(GetReportOkBody::Pdf(pdf)) => println!("{:?} bytes of PDF", pdf.content_length()),
+        GetReportResponse::Ok(GetReportOkBody::Csv(text)) => print!("{text}"),
+        GetReportResponse::Status4xx { status, .. } => println!("refused: {status}"),
+    }
+    Ok(())
+}
+// README media end
+
+#[tokio::test]
+async fn the_readme_tour_of_media_types_runs() {
+    let dir = std::env::temp_dir().join(format!("media-tour-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    std::fs::write(dir.join("report.tar"), vec![1u8; 3000]).expect("a file to upload");
+    std::fs::write(dir.join("me.png"), b"\x89PNG not really").expect("an image to upload");
+    let service = Service::default();
+    let client = serve(service.clone(), 1 << 20).await;
+    let toured = media_tour(&client, &dir).await;
+    let written = std::fs::read(dir.join("report.pdf"));
+    let _ = std::fs::remove_dir_all(&dir);
+    toured.expect("the tour runs");
+    assert_eq!(written.expect("the PDF was written"), PDF);
+    assert_eq!(service.uploaded.load(Ordering::SeqCst), 3000);
+    let avatar = service.avatars.lock().expect("not poisoned").pop().expect("one upload");
+    assert_eq!(avatar.file_name.as_deref(), Some("me.png"));
+    assert_eq!(avatar.file_len, b"\x89PNG not really".len());
+}
