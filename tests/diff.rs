@@ -248,6 +248,26 @@ fn a_response_media_type_added_is_compatible_and_one_dropped_breaks() {
 }
 
 #[test]
+fn a_request_media_type_added_is_compatible_and_one_dropped_breaks_clients() {
+    let json = spec(&NONE);
+    let body = "application/json:\n            schema: {$ref: '#/components/schemas/NewPet'}";
+    assert!(json.contains(body), "the base spec takes a NewPet as JSON");
+    let both = json.replacen(
+        body,
+        &format!("{body}\n          application/x-www-form-urlencoded:\n            schema: {{$ref: '#/components/schemas/NewPet'}}"),
+        1,
+    );
+    let changes = |old: &str, new: &str| {
+        let r = codegen::compat::compare(&surface(old), &surface(new));
+        r.changes.iter().map(|c| (c.what.clone(), c.clients, c.servers)).collect::<Vec<_>>()
+    };
+    let form = "application/x-www-form-urlencoded";
+    assert!(changes(&json, &both).contains(&(format!("request body also offers {form}"), C, C)));
+    // A client that sends the form is refused by new servers; old servers still read it.
+    assert!(changes(&both, &json).contains(&(format!("request body no longer offers {form}"), B, C)));
+}
+
+#[test]
 fn surfaces_written_before_media_types_were_recorded_still_compare() {
     let mut old = surface(&spec(&NONE));
     for op in old.operations.values_mut() {

@@ -89,20 +89,37 @@ impl Diff {
         }
     }
 
-    /// The media types a response is offered in. One type for one: a change of type breaks
-    /// both sides (old clients read the old type; old servers send it to new clients). With
-    /// several, each type dropped breaks both sides the same way, and each type added breaks
-    /// neither: clients ask only for the types they know, and no server has to send it.
+    /// The media types a response is offered in; see [`Diff::media_set`].
     fn response_media(&mut self, subject: &str, status: &str, old: &ResponseSurface, new: &ResponseSurface) {
         let of = format!("response {status}");
-        if old.other_media_types.is_empty() && new.other_media_types.is_empty() {
-            return self.media_type(subject, &of, &old.media_type, &new.media_type);
+        let (old, new) = ((&old.media_type, &old.other_media_types), (&new.media_type, &new.other_media_types));
+        // A response type dropped breaks the clients that ask for it, and the servers that
+        // still send it.
+        self.media_set(subject, &of, old, new, (Impact::Breaking, Impact::Breaking));
+    }
+
+    /// The media types a body (`of`) comes in: the first, and the others. One type for one: a
+    /// change of type breaks both sides (old clients send or read the old type, old servers
+    /// read or send it). With several, each type dropped has the impacts `dropped` (clients,
+    /// servers), and each type added breaks neither: clients generated from the spec send the
+    /// first and ask only for the types they know, and no server has to send it. Unknown on
+    /// either side (an old surface), nothing is said.
+    fn media_set(
+        &mut self,
+        subject: &str,
+        of: &str,
+        (old_first, old_others): (&Option<String>, &Vec<String>),
+        (new_first, new_others): (&Option<String>, &Vec<String>),
+        (clients, servers): (Impact, Impact),
+    ) {
+        if old_others.is_empty() && new_others.is_empty() {
+            return self.media_type(subject, of, old_first, new_first);
         }
-        let (Some(old_first), Some(new_first)) = (&old.media_type, &new.media_type) else { return };
-        let old_all: BTreeSet<&String> = std::iter::once(old_first).chain(&old.other_media_types).collect();
-        let new_all: BTreeSet<&String> = std::iter::once(new_first).chain(&new.other_media_types).collect();
+        let (Some(old_first), Some(new_first)) = (old_first, new_first) else { return };
+        let old_all: BTreeSet<&String> = std::iter::once(old_first).chain(old_others).collect();
+        let new_all: BTreeSet<&String> = std::iter::once(new_first).chain(new_others).collect();
         for gone in old_all.difference(&new_all) {
-            self.push(subject, format!("{of} no longer offers {gone}"), Impact::Breaking, Impact::Breaking);
+            self.push(subject, format!("{of} no longer offers {gone}"), clients, servers);
         }
         for added in new_all.difference(&old_all) {
             self.push(subject, format!("{of} also offers {added}"), Impact::Compatible, Impact::Compatible);
@@ -262,7 +279,15 @@ impl Diff {
         self.member(&subject, "request body", o.body.as_ref(), n.body.as_ref(), Sender::Client);
         // Old clients send the old type, which the new server refuses (415); old servers
         // refuse what new clients send.
-        self.media_type(&subject, "request body", &o.body_media_type, &n.body_media_type);
+        // A request type dropped breaks the clients that send it; servers that still read it
+        // are none the worse.
+        self.media_set(
+            &subject,
+            "request body",
+            (&o.body_media_type, &o.body_other_media_types),
+            (&n.body_media_type, &n.body_other_media_types),
+            (Impact::Breaking, Impact::Compatible),
+        );
         let statuses: BTreeSet<&String> = o.responses.keys().chain(n.responses.keys()).collect();
         for status in statuses {
             match (o.responses.get(status), n.responses.get(status)) {

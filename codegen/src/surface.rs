@@ -37,6 +37,9 @@ pub struct OperationSurface {
     /// media types were recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_media_type: Option<String>,
+    /// The other media types the request body may be sent in (with the same schema).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body_other_media_types: Vec<String>,
     /// Responses by status (`201`, `4XX`, `default`).
     pub responses: BTreeMap<String, ResponseSurface>,
     /// Security alternatives, each a list of scheme names.
@@ -146,6 +149,12 @@ impl Surface {
                     params,
                     body,
                     body_media_type: op.body.as_ref().map(|b| b.content_type.clone()),
+                    body_other_media_types: op
+                        .body
+                        .iter()
+                        .flat_map(|b| &b.alternatives)
+                        .map(|a| a.content_type.clone())
+                        .collect(),
                     responses,
                     security,
                 },
