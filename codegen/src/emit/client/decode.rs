@@ -181,6 +181,7 @@ fn choice_decode(b: &Body, choice: &str) -> syn::Expr {
         let variant = ident(variant);
         let single = Body { choice: None, alternatives: Vec::new(), ..media.clone() };
         let read = body_decode(&single);
+        let i = Literal::usize_unsuffixed(i);
         arms.push(quote::quote!(Some(#i) => #choice::#variant(#read),));
     }
     let list = media_list(b);
@@ -204,6 +205,26 @@ pub(super) fn streams(op: &Operation) -> bool {
     op.responses.iter().any(|r| r.body.as_ref().is_some_and(Body::streams))
 }
 
+/// `0 | 2..=4`: the indices (ascending) as a pattern, runs of neighbours as ranges (clippy
+/// asks for them).
+fn index_pattern(indices: &[usize]) -> syn::Pat {
+    let mut parts: Vec<syn::Pat> = Vec::new();
+    let mut rest = indices;
+    while let [first, ..] = rest {
+        let run = rest.windows(2).take_while(|w| w[1] == w[0] + 1).count();
+        parts.push(if run == 0 {
+            syntax::pat_lit(Literal::usize_unsuffixed(*first))
+        } else {
+            syntax::pat_range(Literal::usize_unsuffixed(*first), Literal::usize_unsuffixed(rest[run]))
+        });
+        rest = &rest[run + 1..];
+    }
+    match parts.len() {
+        1 => parts.remove(0),
+        _ => syntax::pat_or(parts),
+    }
+}
+
 /// Whether a body in its own media type is a stream.
 fn media_streams(b: &Body) -> bool {
     matches!(b.kind, BodyKind::Binary | BodyKind::EventStream)
@@ -225,9 +246,10 @@ pub(super) fn streaming_tail(op: &Operation) -> syn::Expr {
                 let Some(pattern) = status_pattern(r, &codes) else { continue };
                 let cond: syn::Expr = match r.body.as_ref() {
                     Some(b) if b.choice.is_some() && b.streams() => {
-                        let indices = b.media().enumerate().filter(|(_, (_, m))| media_streams(m)).map(|(i, _)| i);
-                        let list = media_list(b);
-                        syn::parse_quote!(matches!(pick_media(media, #list), Some(#(#indices)|*)))
+                        let indices: Vec<usize> =
+                            b.media().enumerate().filter(|(_, (_, m))| media_streams(m)).map(|(i, _)| i).collect();
+                        let (list, indices) = (media_list(b), index_pattern(&indices));
+                        syn::parse_quote!(matches!(pick_media(media, #list), Some(#indices)))
                     }
                     Some(b) => syntax::boolean(b.streams()),
                     None => syntax::boolean(false),

@@ -193,7 +193,7 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
             &self.http
         }
     })?;
-    let plumbing = impl_items(quote! {
+    let request_fn = impl_items(quote! {
         /// A request for `path` below the base URL with `query` (both already encoded),
         /// accepting the media types `accept`.
         fn request(&self, method: Method, path: &str, query: &str, accept: Option<&'static str>) -> Result<reqwest::Request, InvalidRequest> {
@@ -209,19 +209,24 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
             }
             Ok(request)
         }
-
-        /// Authorizes and sends `request` for `operation` in a span of its own, retrying as the
-        /// policy says. Not generic over the response, so it is compiled once for all
-        /// operations; each method decodes what it returns with [`decode`].
-        async fn exchange(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<RawResponse, Failure> {
-            #authorize
-            exchange(&self.http, self.retry.as_ref(), RETRY_AFTER_HEADERS, request, operation, path).await
-        }
     })?;
+    let whole = if needs.whole {
+        impl_items(quote! {
+            /// Authorizes and sends `request` for `operation` in a span of its own, retrying as the
+            /// policy says. Not generic over the response, so it is compiled once for all
+            /// operations; each method decodes what it returns with [`decode`].
+            async fn exchange(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<RawResponse, Failure> {
+                #authorize
+                exchange(&self.http, self.retry.as_ref(), RETRY_AFTER_HEADERS, request, operation, path).await
+            }
+        })?
+    } else {
+        Vec::new()
+    };
     let streaming = if needs.streaming {
         impl_items(quote! {
-            /// Like [`Client::exchange`], but the answer's body is left unread, for operations
-            /// whose answer may be a stream.
+            /// Authorizes and sends `request` like `exchange`, but leaves the answer's body
+            /// unread, for operations whose answer may be a stream.
             async fn exchange_streaming(&self, #request_mut: reqwest::Request, operation: &'static str, path: &'static str #authorize_param) -> Result<reqwest::Response, Failure> {
                 #authorize
                 exchange_streaming(&self.http, self.retry.as_ref(), RETRY_AFTER_HEADERS, request, operation, path).await
@@ -230,7 +235,14 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     } else {
         Vec::new()
     };
-    let items = constructors.into_iter().chain(methods).chain(streams).chain(plumbing).chain(streaming).collect();
+    let items = constructors
+        .into_iter()
+        .chain(methods)
+        .chain(streams)
+        .chain(request_fn)
+        .chain(whole)
+        .chain(streaming)
+        .collect();
     let client_impl = syntax::impl_type(syntax::named(&["Client"]), items);
     let rest = quote! {
         #credentials
@@ -253,8 +265,10 @@ fn impl_items(tokens: TokenStream) -> Result<Vec<syn::ImplItem>, Diagnostic> {
 /// The runtime's items the module imports, sorted: the ones every client uses, and those the
 /// API's operations turned out to need.
 fn runtime_uses(needs: &Needs) -> Vec<syn::Ident> {
-    let mut names = vec!["decode", "exchange", "Failure"];
+    let mut names = vec!["Failure"];
     let wanted = [
+        (needs.whole, "decode"),
+        (needs.whole, "exchange"),
         (needs.query, "Query"),
         (needs.form_style, "FormStyle"),
         (needs.base64, "basic_credentials"),

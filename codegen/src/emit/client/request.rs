@@ -196,6 +196,7 @@ pub(super) fn method(api: &Api, op: &Operation, needs: &mut Needs) -> syn::ImplI
         stmts.push(syntax::let_stmt(syntax::binding("response"), syntax::question(syntax::awaited(exchange))));
         stmts.push(syntax::tail(decode::streaming_tail(op)));
     } else {
+        needs.whole = true;
         let exchange = syntax::method(local("self"), "exchange", exchange_args);
         stmts.push(syntax::let_stmt(syntax::binding("raw"), syntax::question(syntax::awaited(exchange))));
         stmts.push(syntax::tail(syntax::call(&["decode"], vec![local("raw")])));

@@ -37,6 +37,8 @@ pub(super) struct Needs {
     pub(super) base64: bool,
     /// `exchange_streaming` and `decode_streaming`: an answer whose body may be a stream.
     pub(super) streaming: bool,
+    /// `exchange` and `decode`: an answer read whole (every API with one that never streams).
+    pub(super) whole: bool,
     /// `pick_media`: a body offered in several media types.
     pub(super) pick_media: bool,
 }
