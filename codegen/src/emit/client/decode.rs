@@ -156,9 +156,14 @@ pub(super) fn range_pattern(first: u16, codes: &[u16]) -> Option<syn::Pat> {
 /// of what arrived; a method whose answer may stream replaces it with the live body (see
 /// [`streaming_tail`]).
 pub(super) fn body_decode(b: &Body) -> syn::Expr {
-    if let Some(choice) = &b.choice {
-        return choice_decode(b, &choice.type_name);
+    match &b.choice {
+        Some(choice) => choice_decode(b, &choice.type_name),
+        None => media_decode(b),
     }
+}
+
+/// How a body in its own media type (one variant of a choice) is read from `raw`.
+fn media_decode(b: &Body) -> syn::Expr {
     let raw = syntax::path_expr(&["raw"]);
     match b.kind {
         BodyKind::Json => syntax::question(syntax::method(raw, "json", Vec::new())),
@@ -179,8 +184,7 @@ fn choice_decode(b: &Body, choice: &str) -> syn::Expr {
     for (i, (variant, media)) in b.media().enumerate() {
         let Some(variant) = variant else { continue };
         let variant = ident(variant);
-        let single = Body { choice: None, alternatives: Vec::new(), ..media.clone() };
-        let read = body_decode(&single);
+        let read = media_decode(media);
         let i = Literal::usize_unsuffixed(i);
         arms.push(quote::quote!(Some(#i) => #choice::#variant(#read),));
     }
@@ -292,20 +296,13 @@ pub(super) fn streaming_tail(op: &Operation) -> syn::Expr {
                 BodyKind::EventStream => syn::parse_quote!(crate::runtime::EventStream::from_response(response)),
                 _ => syn::parse_quote!(crate::runtime::ByteStream::from_response(response)),
             };
-            // `body: Choice::Pdf(body)`, or the shorthand `body`.
-            let field: proc_macro2::TokenStream = match (&b.choice, choice_variant) {
+            // `Choice::Pdf(body)` in a field `body: ..`, or plain `body` (the shorthand).
+            let (inner, field): (syn::Pat, proc_macro2::TokenStream) = match (&b.choice, choice_variant) {
                 (Some(choice), Some(v)) => {
                     let path = syntax::path(&[choice.type_name.as_str(), v]);
-                    quote::quote!(body: #path(body))
+                    (syn::parse_quote!(#path(body)), quote::quote!(body: #path(body)))
                 }
-                _ => quote::quote!(body),
-            };
-            let inner: syn::Pat = match (&b.choice, choice_variant) {
-                (Some(choice), Some(v)) => {
-                    let path = syntax::path(&[choice.type_name.as_str(), v]);
-                    syn::parse_quote!(#path(body))
-                }
-                _ => syn::parse_quote!(body),
+                _ => (syn::parse_quote!(body), quote::quote!(body)),
             };
             let variant = syntax::path(&[op.response_type.as_str(), r.name.as_str()]);
             let pattern: syn::Pat = match (&r.type_name, r.status) {
