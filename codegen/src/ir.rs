@@ -334,12 +334,15 @@ pub struct Body {
     /// A multipart request's struct of parts (`UploadAvatarForm`), named when its schema is a
     /// named type; the emitters type its parts when that type is an object.
     pub form_type: Option<String>,
-    /// A response body's other media types, each a body of its own (without alternatives),
-    /// exact types before ranges: the client asks for all and reads the one answered, the
-    /// server may answer any. Requests keep one media type.
+    /// The body's other media types, each a body of its own (without alternatives). For a
+    /// response, exact types before ranges: the client asks for all and reads the one
+    /// answered, the server may answer any. For a request, in the spec's order: the client
+    /// may send any, the server takes each.
     pub alternatives: Vec<Body>,
-    /// With alternatives: the enum of the media types (`GetInvoiceOkBody`) and its variants,
-    /// this body's first, then the alternatives' in order.
+    /// The enum of the media types (`GetInvoiceOkBody`, `UploadBody`) and its variants, this
+    /// body's first, then the alternatives' in order: for every response with alternatives,
+    /// and for a request whose media types do not all read into one type (JSON and a form
+    /// of one schema need none).
     pub choice: Option<Choice>,
 }
 
@@ -370,6 +373,12 @@ impl Body {
     pub fn media(&self) -> impl Iterator<Item = (Option<&str>, &Body)> {
         let variants = self.choice.iter().flat_map(|c| c.variants.iter().map(|v| Some(v.as_str())));
         variants.chain(std::iter::repeat(None)).zip(std::iter::once(self).chain(&self.alternatives))
+    }
+
+    /// The schema types of every media type of the body, its own first: what the lowering
+    /// passes rewrite.
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
+        self.ty.iter_mut().chain(self.alternatives.iter_mut().flat_map(|a| a.ty.iter_mut()))
     }
 
     /// The type each server-sent event's data holds; `None` when the body is not an event
@@ -428,6 +437,11 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
+    /// Whether a body of this kind is read into its schema's type (JSON, a form).
+    pub fn is_structured(self) -> bool {
+        matches!(self, BodyKind::Json | BodyKind::Form)
+    }
+
     /// How a body of the media type `media` (parameters allowed) travels.
     pub fn of(media: &str) -> BodyKind {
         let essence = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();

@@ -117,12 +117,15 @@ pub fn constant(raw: &str) -> String {
 
 /// An `UpperCamelCase` variant for one media type of a body that offers several: its subtype
 /// (`application/pdf` → `Pdf`, `application/problem+json` → `ProblemJson`), its type for a
-/// range (`image/*` → `Image`), `Any` for `*/*`.
+/// range (`image/*` → `Image`), `Any` for `*/*`; the two forms are `Form` and `Multipart`.
 pub fn media_variant(media: &str) -> String {
-    let essence = media.split(';').next().unwrap_or(media).trim();
-    let (kind, subtype) = essence.split_once('/').unwrap_or((essence, ""));
+    let essence = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    let (kind, subtype) = essence.split_once('/').unwrap_or((&essence, ""));
     let raw = match (kind, subtype) {
         ("*", _) => "any",
+        // The two kinds of form read best by what they are.
+        ("application", "x-www-form-urlencoded") => "form",
+        ("multipart", "form-data") => "multipart",
         (kind, "*" | "") => kind,
         (_, subtype) => subtype,
     };

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{Access, Api, Scalar, Status, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Access, Api, Body, Scalar, Status, TypeDef, TypeKind, TypeRef};
 
 /// Everything a client or a server relies on, keyed by wire names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -272,19 +272,19 @@ fn reachable(api: &Api) -> (Vec<bool>, Vec<bool>) {
     let mut responses = vec![false; api.types.len()];
     for op in &api.operations {
         op.params.iter().for_each(|p| mark(api, &p.ty, &mut requests));
-        if let Some(t) = op.body.as_ref().and_then(|b| b.ty.as_ref()) {
-            mark(api, t, &mut requests);
+        for (_, b) in op.body.iter().flat_map(Body::media) {
+            b.ty.iter().for_each(|t| mark(api, t, &mut requests));
         }
         for r in &op.responses {
-            if let Some(t) = r.body.as_ref().and_then(|b| b.ty.as_ref()) {
-                mark(api, t, &mut responses);
+            for (_, b) in r.body.iter().flat_map(Body::media) {
+                b.ty.iter().for_each(|t| mark(api, t, &mut responses));
             }
             r.headers.iter().for_each(|h| mark(api, &h.ty, &mut responses));
         }
     }
     for hook in &api.webhooks {
-        if let Some(t) = hook.operation.body.as_ref().and_then(|b| b.ty.as_ref()) {
-            mark(api, t, &mut responses);
+        for (_, b) in hook.operation.body.iter().flat_map(Body::media) {
+            b.ty.iter().for_each(|t| mark(api, t, &mut responses));
         }
     }
     (requests, responses)

@@ -2013,17 +2013,42 @@ pub struct RequestBody {
     files: &'static [&'static str],
     /// Other media types the body may come in, read into the same schema (JSON or a form).
     also: &'static [Media],
+    /// The documented media type, which a text or byte body's `Content-Type` must match when
+    /// the body has others (see [`RequestBody::or`]); empty for any.
+    content_type: &'static str,
+    /// Other media types the body may come in, each with a schema of its own.
+    or: &'static [RequestBody],
 }
 
 impl RequestBody {
     /// A JSON body that must be sent.
     pub const fn required(schema: Schema) -> Self {
-        RequestBody { required: true, schema, media: Media::Json, styles: &[], files: &[], also: &[] }
+        RequestBody::new(true, schema)
     }
 
     /// A JSON body that may be left out.
     pub const fn optional(schema: Schema) -> Self {
-        RequestBody { required: false, schema, media: Media::Json, styles: &[], files: &[], also: &[] }
+        RequestBody::new(false, schema)
+    }
+
+    const fn new(required: bool, schema: Schema) -> Self {
+        let (media, styles, files, also, content_type, or) = (Media::Json, &[], &[], &[], "", &[]);
+        RequestBody { required, schema, media, styles, files, also, content_type, or }
+    }
+
+    /// The documented media type (a range such as `image/*` matches its types): the
+    /// `Content-Type` a text or byte body must have to be taken as this one, when the body
+    /// has others.
+    pub const fn content_type(mut self, content_type: &'static str) -> Self {
+        self.content_type = content_type;
+        self
+    }
+
+    /// Other media types the body may come in, each with a schema of its own: the request's
+    /// `Content-Type` picks the first that fits, after this one (see [`Input::media`]).
+    pub const fn or(mut self, others: &'static [RequestBody]) -> Self {
+        self.or = others;
+        self
     }
 
     /// A body that is not JSON.
@@ -2051,6 +2076,33 @@ impl RequestBody {
     pub const fn files(mut self, files: &'static [&'static str]) -> Self {
         self.files = files;
         self
+    }
+
+    /// Whether a request's `Content-Type` is one this body, read as `media`, may come in,
+    /// and how to name it to a client that sent another.
+    fn accepts(&self, media: Media, content_type: &str) -> bool {
+        match media {
+            Media::Json => is_json(content_type),
+            Media::Form => is_form(content_type),
+            Media::Multipart => is_multipart(content_type),
+            Media::Text | Media::Bytes | Media::Stream => media_matches(self.content_type, content_type),
+        }
+    }
+
+    fn describe(&self, media: Media) -> String {
+        // The documented type names the body's own media; one it reads through `also` is
+        // named by its kind's usual type.
+        let named = |usual: &'static str| match self.content_type {
+            documented if self.media == media && !documented.is_empty() => documented,
+            _ => usual,
+        };
+        match media {
+            Media::Json => format!("JSON (`{}`)", named("application/json")),
+            Media::Form => format!("a form (`{}`)", named("application/x-www-form-urlencoded")),
+            Media::Multipart => format!("multipart (`{}`)", named("multipart/form-data")),
+            _ if self.content_type.is_empty() => "any media type".into(),
+            _ => format!("`{}`", self.content_type),
+        }
     }
 }
 
@@ -2247,6 +2299,18 @@ fn is_multipart(content_type: &str) -> bool {
     essence.get(..10).is_some_and(|start| start.eq_ignore_ascii_case("multipart/"))
 }
 
+/// Whether `content_type` is of the documented media type `documented`: the same essence, or
+/// within a range (`image/*`, `*/*`); an empty `documented` takes any.
+fn media_matches(documented: &str, content_type: &str) -> bool {
+    let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let (documented, content_type) = (essence(documented), essence(content_type));
+    match documented.strip_suffix("/*") {
+        _ if documented.is_empty() || documented == "*/*" => true,
+        Some(kind) => content_type.split_once('/').is_some_and(|(k, _)| k == kind),
+        None => documented == content_type,
+    }
+}
+
 fn is_form(content_type: &str) -> bool {
     content_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
 }
@@ -2303,6 +2367,10 @@ pub struct Input {
     files: Vec<(String, File)>,
     /// A body streamed to the handler ([`Media::Stream`]).
     body_stream: Option<ByteStream>,
+    /// See [`Input::media`].
+    media: Option<usize>,
+    /// The documented body the request's came as (its schema reads it).
+    body_spec: Option<&'static RequestBody>,
 }
 
 impl Operation {
@@ -2376,23 +2444,23 @@ impl Operation {
         let (mut body_bytes, mut body_unchecked, mut body_repeats) = (Bytes::new(), false, false);
         let mut files = Vec::new();
         let mut body_stream = None;
+        // Which documented body came (see `Input::media`), and its description.
+        let mut chosen_body: Option<(usize, &'static RequestBody)> = None;
+        let mut came = false;
         // Multipart fields that are not UTF-8: named once, not again by the check.
         let mut unreadable = Vec::new();
         if let Some(spec) = &self.body {
             let content_type = parts.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("?"));
-            let described = |media: Media| -> (&str, fn(&str) -> bool) {
-                match media {
-                    Media::Json => ("JSON (`application/json`)", is_json),
-                    Media::Form => ("a form (`application/x-www-form-urlencoded`)", is_form),
-                    Media::Multipart => ("multipart (`multipart/form-data`)", is_multipart),
-                    Media::Text | Media::Bytes | Media::Stream => ("", |_| true),
-                }
-            };
-            // The documented media type the request's `Content-Type` names, the first that fits.
-            let offered = std::iter::once(spec.media).chain(spec.also.iter().copied());
-            let chosen = content_type.and_then(|ct| offered.clone().find(|m| described(*m).1(ct)));
-            let media = chosen.unwrap_or(spec.media);
-            let expected = offered.map(|m| described(m).0).collect::<Vec<_>>().join(" or ");
+            // Every documented way in: this body in its media type and the others it reads
+            // into the same schema, then each body with a schema of its own.
+            let own = std::iter::once(spec.media).chain(spec.also.iter().copied()).map(|m| (0, spec, m));
+            let others = spec.or.iter().enumerate().map(|(i, other)| (i + 1, other, other.media));
+            let offered = own.chain(others);
+            // The first that the request's `Content-Type` names.
+            let chosen = content_type.and_then(|ct| offered.clone().find(|(_, body, m)| body.accepts(*m, ct)));
+            let (index, spec, media) = chosen.unwrap_or((0, spec, spec.media));
+            chosen_body = Some((index, spec));
+            let expected = offered.map(|(_, body, m)| body.describe(m)).collect::<Vec<_>>().join(" or ");
             let unsupported = content_type.filter(|_| chosen.is_none()).map(str::to_owned);
             if media == Media::Stream {
                 // Handed to the handler as it arrives: only a declared length over the limit is
@@ -2413,6 +2481,7 @@ impl Operation {
                         errors.push(InvalidField { field: None, message: "a request body is required".into() });
                     }
                 } else {
+                    came = true;
                     let limited = http_body_util::Limited::new(body, body_limit);
                     let mut stream = ByteStream::from_stream(http_body_util::BodyExt::into_data_stream(limited));
                     if let Some(content_type) = content_type {
@@ -2442,6 +2511,7 @@ impl Operation {
                             Vec::new(),
                         )));
                     }
+                    came = true;
                     let bytes = match media {
                         Media::Json => bytes,
                         Media::Form => Bytes::from(form_to_json(&spec.schema, spec.styles, &bytes).to_string()),
@@ -2489,7 +2559,21 @@ impl Operation {
         }
 
         if errors.is_empty() {
-            Ok(Input { operation: self, params, body: body_bytes, body_unchecked, body_repeats, files, body_stream })
+            let (media, body_spec) = match chosen_body {
+                Some((index, spec)) => (came.then_some(index), Some(spec)),
+                None => (None, None),
+            };
+            Ok(Input {
+                operation: self,
+                params,
+                body: body_bytes,
+                body_unchecked,
+                body_repeats,
+                files,
+                body_stream,
+                media,
+                body_spec,
+            })
         } else {
             Err(self.invalid(errors, path_errors))
         }
@@ -2570,6 +2654,13 @@ impl Input {
 
     /// The request body, typed (`Option` when optional); a body left unchecked by
     /// [`Operation::extract`] is checked as it is read, and answered 422 with every problem.
+    /// Which documented body the request's came as: `0` for the operation's own (or a media
+    /// type read into its schema, see [`RequestBody::also`]), `i` for the `i`-th of
+    /// [`RequestBody::or`]; `None` when the request had no body.
+    pub fn media(&self) -> Option<usize> {
+        self.media
+    }
+
     /// A text body as it came; `None` when the request had none.
     pub fn text(&mut self) -> Option<String> {
         let bytes = std::mem::take(&mut self.body);
@@ -2615,7 +2706,7 @@ impl Input {
     pub fn body<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
         let bytes = std::mem::take(&mut self.body);
         let text = std::str::from_utf8(&bytes).unwrap_or_default();
-        if let (true, Some(spec)) = (std::mem::take(&mut self.body_unchecked), &self.operation.body) {
+        if let (true, Some(spec)) = (std::mem::take(&mut self.body_unchecked), self.body_spec) {
             if let Some(read) = read_checked(&spec.schema, text) {
                 return read.map_err(|errors| self.operation.invalid(errors, 0));
             }
@@ -3387,6 +3478,8 @@ mod tests {
                 body_repeats: checked.repeats,
                 files: Vec::new(),
                 body_stream: None,
+                media: Some(0),
+                body_spec: OPERATION.body.as_ref(),
             }
         };
         let mut empty = Input {
@@ -3397,6 +3490,8 @@ mod tests {
             body_repeats: false,
             files: Vec::new(),
             body_stream: None,
+            media: None,
+            body_spec: OPERATION.body.as_ref(),
         };
         // Read directly, the union would see `"s"` first and settle for `Other`.
         assert_eq!(input(r#"{"x": "s", "x": 1}"#).body::<Either>().ok(), Some(Either::Number { x: 1 }));
@@ -3595,6 +3690,66 @@ mod tests {
 
         let (status, _) = answer(upload(Some(&form_data()), body(), 16));
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    static LINK: Schema = Schema::object(&[Property::required("url", Schema::string())]);
+    static CHOICE_OTHERS: [RequestBody; 3] = [
+        RequestBody::optional(Schema::reference(&UPLOAD))
+            .media(Media::Multipart)
+            .files(&["avatar", "attachments"])
+            .content_type("multipart/form-data"),
+        RequestBody::optional(Schema::any()).media(Media::Bytes).content_type("image/*"),
+        RequestBody::optional(Schema::any()).media(Media::Text).content_type("application/sdp"),
+    ];
+    static CHOICE_OPERATION: Operation = Operation {
+        params: &[],
+        body: Some(RequestBody::optional(Schema::reference(&LINK)).content_type("application/json").or(&CHOICE_OTHERS)),
+        errors: ErrorMedia { unauthorized: None, not_found: None, unprocessable: None, bad_request: None },
+    };
+
+    #[test]
+    fn a_body_in_several_media_types_is_read_as_the_one_its_content_type_names() {
+        let send = |content_type: Option<&str>, body: Vec<u8>| {
+            let mut request = axum::http::Request::builder().method("POST").uri("/choice");
+            if let Some(content_type) = content_type {
+                request = request.header(header::CONTENT_TYPE, content_type);
+            }
+            let (parts, body) = request.body(Body::from(body)).expect("a request").into_parts();
+            ready(CHOICE_OPERATION.extract(parts, body, 1 << 20))
+        };
+        let mut input = send(Some("application/json"), br#"{"url": "u"}"#.to_vec()).ok().expect("JSON");
+        assert_eq!(input.media(), Some(0));
+        assert_eq!(input.body::<Value>().ok(), Some(json(r#"{"url": "u"}"#)));
+        // Each is checked against its own schema (as it is read).
+        let mut input = send(Some("application/json"), b"{}".to_vec()).ok().expect("JSON");
+        let (status, problem) = answer(input.body::<Value>());
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(invalid_fields(&problem), [("url".to_owned(), "is required".to_owned())]);
+        let parts = multipart_body(&[("avatar", Some("a.png"), None, b"png"), ("count", None, None, b"2")]);
+        let mut input = send(Some(&form_data()), parts).ok().expect("multipart");
+        assert_eq!(input.media(), Some(1));
+        assert_eq!(input.body::<Value>().ok(), Some(json(r#"{"avatar": "", "count": 2}"#)));
+        assert_eq!(input.file("avatar").ok().and_then(|f| f.bytes().cloned()), Some(Bytes::from_static(b"png")));
+        let mut input = send(Some(&form_data()), multipart_body(&[("count", None, None, b"0")])).ok().expect("parts");
+        let (status, problem) = answer(input.body::<Value>());
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let names: Vec<String> = invalid_fields(&problem).into_iter().map(|(field, _)| field).collect();
+        assert_eq!(names, ["avatar", "count"]);
+        // A range takes each of its types; an exact type only itself, parameters aside.
+        let mut input = send(Some("Image/PNG"), b"\x89PNG".to_vec()).ok().expect("an image");
+        assert_eq!((input.media(), input.bytes()), (Some(2), Some(b"\x89PNG".to_vec())));
+        let mut input = send(Some("application/sdp; charset=utf-8"), b"v=0".to_vec()).ok().expect("text");
+        assert_eq!((input.media(), input.text().as_deref()), (Some(3), Some("v=0")));
+        let (status, problem) = answer(send(Some("text/plain"), b"v=0".to_vec()));
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            problem["detail"],
+            "The request body must be JSON (`application/json`) or multipart (`multipart/form-data`) or \
+             `image/*` or `application/sdp`, not `text/plain`."
+        );
+        // No body: none of them came.
+        let input = send(None, Vec::new()).ok().expect("no body");
+        assert_eq!(input.media(), None);
     }
 
     #[test]

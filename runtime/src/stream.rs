@@ -216,6 +216,14 @@ impl ByteStream {
     }
 }
 
+/// A request body sent as the stream is read (chunked: its length is not sent).
+#[cfg(feature = "client")]
+impl From<ByteStream> for reqwest::Body {
+    fn from(stream: ByteStream) -> Self {
+        reqwest::Body::wrap_stream(stream.inner)
+    }
+}
+
 impl Stream for ByteStream {
     type Item = Result<Bytes, StreamError>;
 

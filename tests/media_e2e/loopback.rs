@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::StreamExt as _;
 
 use fixture_media_types::client::{Client, Error};
-use fixture_media_types::models::{LoginRequest, Report, Tick, UploadAvatarBodyMeta};
+use fixture_media_types::models::{ImageLink, ImageTaken, LoginRequest, Report, Tick, UploadAvatarBodyMeta};
 use fixture_media_types::operations::*;
 use fixture_media_types::runtime::bytes::Bytes;
 use fixture_media_types::runtime::{ByteStream, Event, EventStream, File};
@@ -160,6 +160,28 @@ impl Api for Service {
 
     async fn post_report(&self, body: Report) -> PostReportResponse {
         PostReportResponse::Created(body)
+    }
+
+    async fn post_image(&self, body: PostImageBody) -> PostImageResponse {
+        let taken = |via: &str, size: usize, prompt: Option<String>, content_type: Option<&str>| ImageTaken {
+            via: via.into(),
+            size: size as i64,
+            prompt,
+            content_type: content_type.map(str::to_owned),
+        };
+        PostImageResponse::Created(match body {
+            PostImageBody::Json(link) => taken("json", link.url.len(), link.prompt, None),
+            PostImageBody::Form(link) => taken("form", link.url.len(), link.prompt, None),
+            PostImageBody::Multipart(form) => {
+                let size = form.image.bytes().map_or(0, Bytes::len);
+                taken("multipart", size, Some(form.prompt), form.image.content_type())
+            }
+            PostImageBody::Image(image) => {
+                let content_type = image.content_type().map(str::to_owned);
+                let bytes = image.collect().await.unwrap_or_default();
+                taken("image", bytes.len(), None, content_type.as_deref())
+            }
+        })
     }
 
     async fn post_bundle(&self, body: Option<Vec<u8>>) -> PostBundleResponse {
@@ -515,10 +537,76 @@ async fn a_body_documented_as_json_or_a_form_is_accepted_as_either() {
     assert!(text.contains("JSON") && text.contains("form"), "{text}");
 }
 
+#[tokio::test]
+async fn a_body_documented_in_four_media_types_with_their_own_schemas_is_sent_and_read_as_each() {
+    let client = serve(Service::default(), 1 << 20).await;
+    let link = || ImageLink { url: "https://example.com/cat.png".into(), prompt: Some("a cat".into()) };
+    let png = File::from_bytes(&b"\x89PNG\r\n"[..]).with_file_name("cat.png").with_content_type("image/png");
+    let sent = [
+        (PostImageBody::Json(link()), "json", 27, Some("a cat"), None),
+        (PostImageBody::Form(link()), "form", 27, Some("a cat"), None),
+        (PostImageBody::Multipart(PostImageForm { image: png, prompt: "a dog".into() }), "multipart", 6, Some("a dog"), Some("image/png")),
+        (
+            PostImageBody::Image(ByteStream::from_bytes(&b"GIF89a!"[..]).with_content_type("image/gif")),
+            "image",
+            7,
+            None,
+            Some("image/gif"),
+        ),
+    ];
+    for (body, via, size, prompt, content_type) in sent {
+        match client.post_image(body).await {
+            Ok(PostImageResponse::Created(taken)) => {
+                assert_eq!(taken.via, via);
+                assert_eq!(taken.size, size, "{via}");
+                assert_eq!(taken.prompt.as_deref(), prompt, "{via}");
+                assert_eq!(taken.content_type.as_deref(), content_type, "{via}");
+            }
+            other => panic!("expected 201 for {via}, got {other:?}"),
+        }
+    }
+    let http = reqwest::Client::new();
+    let url = format!("{}/images", client.base_url());
+    let post = |content_type: &'static str, body: &'static str| {
+        http.post(&url).header("content-type", content_type).body(body).send()
+    };
+    // Each media type is checked against its own schema: JSON needs `url`, the form too.
+    let answer = post("application/json", r#"{"prompt": ""}"#).await.expect("an answer");
+    assert_eq!(answer.status().as_u16(), 422);
+    let text = answer.text().await.expect("a body");
+    assert!(text.contains("url") && text.contains("prompt"), "{text}");
+    let answer = post("application/x-www-form-urlencoded", "prompt=x").await.expect("an answer");
+    assert_eq!(answer.status().as_u16(), 422);
+    assert!(answer.text().await.expect("a body").contains("url"));
+    // Multipart needs its file part and its prompt.
+    let boundary = "XyZ";
+    let body = format!("--{boundary}\r\ncontent-disposition: form-data; name=\"prompt\"\r\n\r\n\r\n--{boundary}--\r\n");
+    let answer = http
+        .post(&url)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status().as_u16(), 422);
+    let text = answer.text().await.expect("a body");
+    assert!(text.contains("prompt"), "{text}");
+    // Any image type is taken as bytes; a type none of the four admits is 415, naming each.
+    let answer = post("image/webp", "RIFF").await.expect("an answer");
+    assert_eq!(answer.status().as_u16(), 201);
+    assert!(answer.text().await.expect("a body").contains(r#""via":"image""#));
+    let answer = post("text/plain", "a cat").await.expect("an answer");
+    assert_eq!(answer.status().as_u16(), 415);
+    let text = answer.text().await.expect("a body");
+    for named in ["JSON", "multipart", "image/*", "form"] {
+        assert!(text.contains(named), "{named} is named: {text}");
+    }
+}
+
 // README media begin
 /// Uploads a file from disk, a multipart form with a file streamed from disk, downloads a PDF
-/// to disk, reads server-sent events as they come, and reads an answer in whichever media
-/// type the server chose.
+/// to disk, reads server-sent events as they come, reads an answer in whichever media type
+/// the server chose, and sends one request body in two of its media types.
 async fn media_tour(client: &Client, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     // A raw upload: the method takes the media type, since the spec allows any (`*/*`).
     let file = tokio::fs::File::open(dir.join("report.tar")).await?;
@@ -554,6 +642,12 @@ async fn media_tour(client: &Client, dir: &std::path::Path) -> Result<(), Box<dy
         GetReportResponse::Ok(GetReportOkBody::Csv(text)) => print!("{text}"),
         GetReportResponse::Status4xx { status, .. } => println!("refused: {status}"),
     }
+
+    // One request, several media types with schemas of their own: the variant says which to send.
+    let upload = PostImageForm { image: File::open(dir.join("me.png")).await?, prompt: "me".into() };
+    client.post_image(PostImageBody::Multipart(upload)).await?;
+    let png = ByteStream::from_bytes(tokio::fs::read(dir.join("me.png")).await?).with_content_type("image/png");
+    client.post_image(PostImageBody::Image(png)).await?;
     Ok(())
 }
 // README media end

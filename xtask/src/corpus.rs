@@ -608,8 +608,8 @@ components:
         let out = codegen::generate(&spec, &codegen::Config::default()).expect("the fixture generates");
         // Form login, */* upload, octet-stream, PDF, text 404, text note, CSV, 422 form (text),
         // image, the two event streams, the typed multipart upload, the report's PDF and CSV,
-        // its text problem, the report posted as a form: typed; the multipart bundle without a
-        // schema: not.
-        assert_eq!(non_json_bodies(&out.api), (16, 17));
+        // its text problem, the report posted as a form, the image's multipart, bytes and form:
+        // typed; the multipart bundle without a schema: not.
+        assert_eq!(non_json_bodies(&out.api), (19, 20));
     }
 }

@@ -44,7 +44,12 @@ fn uses_models(op: &Operation) -> bool {
     }
     let body_named = |b: &Body| b.media().any(|(_, b)| b.typed().or(b.event_type()).is_some_and(named));
     op.params.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| b.form_type.is_some() && b.ty.as_ref().is_some_and(named))
+        || op.body.as_ref().is_some_and(|b| {
+            b.media().any(|(_, m)| {
+                let typed = m.form_type.is_some() || (b.choice.is_some() && m.kind.is_structured());
+                typed && m.ty.as_ref().is_some_and(named)
+            })
+        })
         || op
             .responses
             .iter()
@@ -77,8 +82,13 @@ fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
         ];
         items.push(syntax::strukt(attrs, ident(&op.params_type), fields));
     }
-    if let Some(form) = op.body.as_ref().and_then(|b| multipart::form(api, b)) {
-        items.push(multipart::form_struct(api, &op.id, &form));
+    if let Some(body) = &op.body {
+        for (_, media) in body.media() {
+            if let Some(form) = multipart::form(api, media) {
+                items.push(multipart::form_struct(api, &op.id, &form));
+            }
+        }
+        items.extend(request_choice_enum(api, op, body));
     }
 
     let mut structs = Vec::new();
@@ -117,6 +127,61 @@ fn operation(api: &Api, op: &Operation) -> Vec<syn::Item> {
     items.extend(structs);
     items.extend(op.responses.iter().filter_map(|r| choice_enum(api, op, r)));
     items
+}
+
+/// The media types of a request body's choice that the crate types, with their variants: all
+/// but a multipart body without an object schema (whose parts the client would build by hand
+/// and the server read as bytes, which one enum shared by both cannot hold). `None` when the
+/// body has no choice.
+pub(crate) fn request_choice<'a>(api: &Api, body: &'a Body) -> Option<(&'a str, Vec<(&'a str, &'a Body)>)> {
+    let choice = body.choice.as_ref()?;
+    let media = body
+        .media()
+        .filter_map(|(variant, media)| Some((variant?, media)))
+        .filter(|(_, media)| media.kind != BodyKind::Multipart || multipart::form(api, media).is_some())
+        .collect();
+    Some((&choice.type_name, media))
+}
+
+/// The operations module's types that a request body is taken as: its structs of parts and
+/// its choice.
+pub(crate) fn request_types<'a>(api: &'a Api, body: &'a Body) -> Vec<&'a str> {
+    let forms = body.media().filter_map(|(_, m)| multipart::form(api, m)).map(|f| f.type_name);
+    forms.chain(request_choice(api, body).map(|(type_name, _)| type_name)).collect()
+}
+
+/// The Rust type of one media type of a request body: its schema's type (JSON, a form), its
+/// struct of parts (multipart), text, or a stream of bytes.
+pub(crate) fn request_media_type(api: &Api, body: &Body, models: &[&str]) -> syn::Type {
+    match multipart::form(api, body) {
+        Some(form) => syntax::named(&[form.type_name]),
+        None => match (body.kind, &body.ty) {
+            (BodyKind::Json | BodyKind::Form, Some(ty)) => qualified_syntax_type(api, ty, models),
+            (BodyKind::Json | BodyKind::Form, None) => syntax::named(&["serde_json", "Value"]),
+            (BodyKind::Text | BodyKind::EventStream, _) => syntax::named(&["String"]),
+            (BodyKind::Binary, _) => syntax::named(&["crate", "runtime", "ByteStream"]),
+            (BodyKind::Multipart, _) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
+        },
+    }
+}
+
+/// The enum of a request body documented in several media types that do not read into one
+/// type: the client sends the variant it is given, the server hands its handler the one
+/// that came.
+fn request_choice_enum(api: &Api, op: &Operation, body: &Body) -> Option<syn::Item> {
+    let (type_name, media) = request_choice(api, body)?;
+    let variants = media
+        .iter()
+        .map(|(variant, media)| {
+            let docs = format!("`{}`", media.content_type);
+            let ty = request_media_type(api, media, MODELS);
+            syntax::variant(syntax::doc_attrs(Some(&docs)), ident(variant), syntax::unnamed(vec![ty]))
+        })
+        .collect();
+    let doc = format!(" The request body of `{}`, in one of the media types it is documented in.", op.id);
+    let streams = media.iter().any(|(_, m)| m.kind == BodyKind::Binary || multipart::form(api, m).is_some());
+    let attrs = vec![syntax::doc_attr(&doc), derives(streams)];
+    Some(syntax::enumeration(attrs, ident(type_name), variants))
 }
 
 /// The enum of a response body offered in several media types: one variant per media type,

@@ -111,10 +111,24 @@ impl<'s> TypeGraph<'s> {
             Some(_) => self.body(&loc.join("requestBody"), &|| format!("{type_prefix}Body"), true)?,
             None => None,
         };
-        if let Some(b) =
-            body.as_mut().filter(|b| b.kind == BodyKind::Multipart && matches!(b.ty, Some(TypeRef::Named(_))))
-        {
-            b.form_type = Some(self.op_types.claim(&format!("{type_name}Form")));
+        if let Some(body) = &mut body {
+            // Media types that read into one type (JSON and a form of one schema) need no
+            // choice: the method takes that type. Any other set does.
+            let same = |a: &Body, b: &Body| a.ty == b.ty && [a.kind, b.kind].iter().all(|k| k.is_structured());
+            if body.alternatives.iter().any(|a| !same(a, body)) {
+                let mut scope = names::Scope::default();
+                let variants = body.media().map(|(_, b)| scope.claim(&names::media_variant(&b.content_type))).collect();
+                let type_name = self.op_types.claim(&format!("{type_name}Body"));
+                body.choice = Some(crate::ir::Choice { type_name, variants });
+            }
+            // Each multipart media type with a named schema is typed as a struct of parts.
+            let typed = |b: &Body| b.kind == BodyKind::Multipart && matches!(b.ty, Some(TypeRef::Named(_)));
+            if typed(body) {
+                body.form_type = Some(self.op_types.claim(&format!("{type_name}Form")));
+            }
+            for b in body.alternatives.iter_mut().filter(|b| typed(b)) {
+                b.form_type = Some(self.op_types.claim(&format!("{type_name}Form")));
+            }
         }
         let mut responses = self.responses(&loc.join("responses"), &type_prefix)?;
         for r in responses.iter_mut().filter(|r| !r.headers.is_empty()) {
@@ -387,14 +401,15 @@ impl<'s> TypeGraph<'s> {
         let mut body = self.media_body(&content_loc, media, hint, request, None)?;
         (body.docs, body.required) = (docs_of(b), required);
         if request {
-            // Another media type with the very same schema is the same body written another
-            // way (JSON or a form, say): the server accepts it too. One with a schema of its
-            // own is left to the one picked.
+            // Every other media type, in the spec's order. One with the very same schema keeps
+            // the type already lowered (JSON or a form, say, read into one struct).
             let schema_of = |m: &str| content.get(m).and_then(|v| v.as_object()).and_then(|m| m.get("schema"));
             let primary_schema = schema_of(media);
-            for other in content.keys().filter(|m| *m != media && schema_of(m) == primary_schema) {
-                let shared = Some(body.ty.clone());
-                let mut alternative = self.media_body(&content_loc, other, hint, request, shared)?;
+            for other in content.keys().filter(|m| *m != media) {
+                let shared = (schema_of(other) == primary_schema).then(|| body.ty.clone());
+                let variant = names::media_variant(other);
+                let hint = || format!("{}{variant}", hint());
+                let mut alternative = self.media_body(&content_loc, other, &hint, request, shared)?;
                 alternative.required = required;
                 body.alternatives.push(alternative);
             }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::schema::{RawKind, RawType, TypeGraph};
 use crate::diag::Diagnostic;
-use crate::ir::{Access, Api, Field, Origin, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, View};
+use crate::ir::{Access, Api, Body, Field, Origin, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, View};
 
 pub(crate) fn run(types: &mut TypeGraph<'_>, api: &mut Api) -> Result<(), Vec<Diagnostic>> {
     inline_anonymous_aliases(&mut types.raw, api);
@@ -104,11 +104,11 @@ pub(crate) fn run(types: &mut TypeGraph<'_>, api: &mut Api) -> Result<(), Vec<Di
         for p in &mut op.params {
             p.ty = map(&p.ty, View::Request);
         }
-        if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
+        for t in op.body.iter_mut().flat_map(Body::types_mut) {
             *t = map(t, body_view);
         }
         for r in &mut op.responses {
-            if let Some(t) = r.body.as_mut().and_then(|b| b.ty.as_mut()) {
+            for t in r.body.iter_mut().flat_map(Body::types_mut) {
                 *t = map(t, View::Response);
             }
             for h in &mut r.headers {
@@ -191,9 +191,9 @@ fn def_refs(def: &mut TypeDef, f: &mut impl FnMut(&mut TypeRef)) {
 /// Calls `f` on every type reference an operation makes.
 fn operation_refs(op: &mut crate::ir::Operation, f: &mut impl FnMut(&mut TypeRef)) {
     op.params.iter_mut().for_each(|p| f(&mut p.ty));
-    op.body.iter_mut().filter_map(|b| b.ty.as_mut()).for_each(&mut *f);
+    op.body.iter_mut().flat_map(Body::types_mut).for_each(&mut *f);
     for r in &mut op.responses {
-        r.body.iter_mut().filter_map(|b| b.ty.as_mut()).for_each(&mut *f);
+        r.body.iter_mut().flat_map(Body::types_mut).for_each(&mut *f);
         r.headers.iter_mut().for_each(|h| f(&mut h.ty));
     }
 }
@@ -260,11 +260,11 @@ fn inline_anonymous_aliases(raw: &mut [RawType], api: &mut Api) {
         for p in &mut op.params {
             p.ty = resolve(&p.ty, &snapshot, 0);
         }
-        if let Some(t) = op.body.as_mut().and_then(|b| b.ty.as_mut()) {
+        for t in op.body.iter_mut().flat_map(Body::types_mut) {
             *t = resolve(t, &snapshot, 0);
         }
         for r in &mut op.responses {
-            if let Some(t) = r.body.as_mut().and_then(|b| b.ty.as_mut()) {
+            for t in r.body.iter_mut().flat_map(Body::types_mut) {
                 *t = resolve(t, &snapshot, 0);
             }
             for h in &mut r.headers {

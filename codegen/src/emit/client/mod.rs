@@ -19,7 +19,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diag::Diagnostic;
-use crate::emit::multipart;
+use crate::emit::operations;
 use crate::emit::render::{ident, internal, Chunk, Module};
 use crate::emit::syntax;
 use crate::ir::Api;
@@ -74,8 +74,14 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let form_types = api
         .operations
         .iter()
-        .filter_map(|op| op.body.as_ref().and_then(|b| multipart::form(api, b)))
-        .map(|f| ident(f.type_name));
+        .filter_map(|op| op.body.as_ref())
+        // The method takes a choice, or the body's struct of parts (a choice's are named
+        // only by its variants).
+        .flat_map(|b| match operations::request_choice(api, b) {
+            Some((choice, _)) => vec![choice],
+            None => operations::request_types(api, b),
+        })
+        .map(ident);
     let mut imports: Vec<_> = response_types
         .iter()
         .cloned()

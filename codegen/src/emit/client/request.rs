@@ -7,6 +7,7 @@ use super::auth::{header_name, or_invalid, template};
 use super::decode;
 use super::shared::{local, Needs};
 use crate::emit::multipart::{self, FileShape};
+use crate::emit::operations;
 use crate::emit::render::ident;
 use crate::emit::rust_type::qualified_syntax_type;
 use crate::emit::syntax;
@@ -91,7 +92,8 @@ pub(super) fn method(api: &Api, op: &Operation, needs: &mut Needs) -> syn::ImplI
             arg_ty => syntax::generic(&["Option"], vec![arg_ty]),
         };
         args.push(syntax::arg(syntax::binding("body"), arg_ty));
-        if takes_content_type(body) {
+        // A choice's variants say their own.
+        if takes_content_type(body) && body.choice.is_none() {
             args.push(syntax::arg(syntax::binding("content_type"), syntax::ref_type(syntax::named(&["str"]))));
         }
         body_stmt = Some(if body.required {
@@ -256,6 +258,44 @@ pub(super) fn accept(op: &Operation) -> Option<String> {
 /// A body whose media type is a range (`*/*`, `image/*`) is sent with the `Content-Type` the
 /// caller gives in the argument `content_type`; [`takes_content_type`] says when.
 pub(super) fn request_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::Type, Vec<syn::Stmt>) {
+    match operations::request_choice(api, body) {
+        Some((type_name, media)) => choice_body(api, type_name, &media, needs),
+        None => media_body(api, body, needs),
+    }
+}
+
+/// A body documented in several media types, taken as their enum: each variant is sent in
+/// its own media type, as a body of that type alone would be.
+fn choice_body(api: &Api, type_name: &str, media: &[(&str, &Body)], needs: &mut Needs) -> (syn::Type, Vec<syn::Stmt>) {
+    let enum_name = ident(type_name);
+    let arms = media.iter().map(|(variant, media)| {
+        let (_, stmts) = media_body(api, media, needs);
+        // Each arm holds its value; the statements of a lone body take what its method would.
+        let prelude: Vec<syn::Stmt> = match media.kind {
+            _ if multipart::form(api, media).is_some() => Vec::new(),
+            BodyKind::Json | BodyKind::Form => vec![syn::parse_quote!(let body = &body;)],
+            BodyKind::Text | BodyKind::EventStream => vec![syn::parse_quote!(let body = body.as_str();)],
+            BodyKind::Binary if takes_content_type(media) => {
+                // A range is no type to send: the stream's own, else bytes.
+                let fallback =
+                    if media.content_type.starts_with("text/") { "text/plain" } else { "application/octet-stream" };
+                vec![
+                    syn::parse_quote!(let content_type = body.content_type().unwrap_or(#fallback).to_owned();),
+                    syn::parse_quote!(let content_type = content_type.as_str();),
+                ]
+            }
+            BodyKind::Binary | BodyKind::Multipart => Vec::new(),
+        };
+        let variant = ident(variant);
+        quote!(#enum_name::#variant(body) => { #(#prelude)* #(#stmts)* })
+    });
+    let stmt = syn::parse_quote!(match body { #(#arms)* });
+    (syntax::named(&[type_name]), vec![stmt])
+}
+
+/// A body in its one media type: the type the method takes it as, and the statements that
+/// put it on `request`.
+fn media_body(api: &Api, body: &Body, needs: &mut Needs) -> (syn::Type, Vec<syn::Stmt>) {
     let fixed = !takes_content_type(body);
     let content_type =
         if static_header_value(&body.content_type) { body.content_type.as_str() } else { "application/octet-stream" };

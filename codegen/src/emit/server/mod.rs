@@ -16,6 +16,7 @@ use quote::{format_ident, quote};
 use crate::diag::Diagnostic;
 use crate::emit::docs::docs;
 use crate::emit::multipart::{self, FileShape};
+use crate::emit::operations;
 use crate::emit::render::{ident, Chunk, Module, Sink};
 use crate::emit::rust_type::qualified_syntax_type;
 use crate::emit::syntax;
@@ -463,8 +464,8 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
         if !op.params.is_empty() {
             out.push(ident(&op.params_type));
         }
-        if let Some(form) = op.body.as_ref().and_then(|b| multipart::form(api, b)) {
-            out.push(ident(form.type_name));
+        if let Some(body) = &op.body {
+            out.extend(operations::request_types(api, body).into_iter().map(ident));
         }
         for choice in op.responses.iter().filter_map(|r| r.body.as_ref()?.choice.as_ref()) {
             out.push(ident(&choice.type_name));
@@ -477,17 +478,14 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
 /// The type of an operation's request body, as its trait method takes it.
 fn request_body_type(api: &Api, op: &Operation, imports: &mut Imports) -> Option<syn::Type> {
     let body = op.body.as_ref()?;
-    let form = multipart::form(api, body);
-    let t = match (body.kind, body.typed()) {
-        _ if form.is_some() => syntax::named(&[form.map_or("", |f| f.type_name)]),
-        (_, Some(ty)) => {
-            imports.note_type(api, ty);
-            qualified_syntax_type(api, ty, &["crate", "models"])
+    let t = match operations::request_choice(api, body) {
+        Some((type_name, _)) => syntax::named(&[type_name]),
+        None => {
+            if let (None, Some(ty)) = (&body.form_type, body.typed()) {
+                imports.note_type(api, ty);
+            }
+            operations::request_media_type(api, body, &["crate", "models"])
         }
-        (BodyKind::Json | BodyKind::Form, None) => syntax::named(&["serde_json", "Value"]),
-        (BodyKind::Text | BodyKind::EventStream, None) => syntax::named(&["String"]),
-        (BodyKind::Binary, None) => syntax::named(&["crate", "runtime", "ByteStream"]),
-        (BodyKind::Multipart, None) => syntax::generic(&["Vec"], vec![syntax::named(&["u8"])]),
     };
     Some(if body.required { t } else { syntax::generic(&["Option"], vec![t]) })
 }
@@ -617,23 +615,23 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
         stmts.push(syntax::let_stmt(syntax::binding("params"), params));
     }
     if let Some(b) = &op.body {
-        let raw = |getter: &str| {
-            let taken = syntax::method(syntax::path_expr(&["input"]), getter, Vec::new());
-            // `extract` answered 422 already when a required body is missing.
-            if b.required {
-                syntax::method(taken, "unwrap_or_default", Vec::new())
-            } else {
-                taken
+        let value = match operations::request_choice(api, b) {
+            Some((type_name, media)) => {
+                // The variant of the media type the request came in (see the runtime's
+                // `Input::media`); a required body that did not come was answered already.
+                let arms = media.iter().enumerate().map(|(i, (variant, media))| {
+                    let value = syntax::call(&[type_name, variant], vec![media_value(api, media, true)]);
+                    let value = if b.required { value } else { syntax::call(&["Some"], vec![value]) };
+                    let index = Literal::usize_unsuffixed(i);
+                    let pattern = if i == 0 { quote!(_) } else { quote!(Some(#index)) };
+                    quote!(#pattern => #value,)
+                });
+                let none = (!b.required).then(|| quote!(None => None,));
+                let arms: Vec<TokenStream> = arms.collect();
+                let (first, rest) = arms.split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));
+                syn::parse_quote!(match input.media() { #none #(#rest)* #first })
             }
-        };
-        let value = match b.kind {
-            BodyKind::Json | BodyKind::Form => input("body", Vec::new()),
-            BodyKind::Text | BodyKind::EventStream => raw("text"),
-            BodyKind::Multipart => match multipart::form(api, b) {
-                Some(form) => form_parts(api, b, &form, &mut stmts),
-                None => raw("bytes"),
-            },
-            BodyKind::Binary => raw("byte_stream"),
+            None => media_value(api, b, b.required),
         };
         stmts.push(syntax::let_stmt(syntax::binding("body"), value));
     }
@@ -659,15 +657,42 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
     // The static serves extraction and the 401 answer; an operation with neither needs none.
     let uses_static = extract || matches!(auth, Auth::Required);
     match uses_static {
-        true => vec![operation_static(api, op, op_const, schemas, imports), handler],
+        true => {
+            let mut items = operation_static(api, op, op_const, schemas, imports);
+            items.push(handler);
+            items
+        }
         false => vec![handler],
     }
 }
 
-/// The struct of parts of a multipart body, built from `input` (after the statements it
-/// pushes on `stmts`): the parts that are not files are checked and read as the body's models
-/// type, then each part moves into the struct, files taken from the input as they came.
-fn form_parts(api: &Api, b: &Body, form: &multipart::Form<'_>, stmts: &mut Vec<syn::Stmt>) -> syn::Expr {
+/// A request body in its one media type, read from `input`: `Option` unless `required`
+/// (a required body that did not come was answered 422 by `extract`).
+fn media_value(api: &Api, b: &Body, required: bool) -> syn::Expr {
+    let raw = |getter: &str| {
+        let taken = syntax::method(syntax::path_expr(&["input"]), getter, Vec::new());
+        if required {
+            syntax::method(taken, "unwrap_or_default", Vec::new())
+        } else {
+            taken
+        }
+    };
+    match b.kind {
+        // `Option<T>` reads as `T` does.
+        BodyKind::Json | BodyKind::Form => syn::parse_quote!(input.body()?),
+        BodyKind::Text | BodyKind::EventStream => raw("text"),
+        BodyKind::Multipart => match multipart::form(api, b) {
+            Some(form) => form_parts(api, &form, required),
+            None => raw("bytes"),
+        },
+        BodyKind::Binary => raw("byte_stream"),
+    }
+}
+
+/// The struct of parts of a multipart body, built from `input`: the parts that are not files
+/// are checked and read as the body's models type, then each part moves into the struct,
+/// files taken from the input as they came.
+fn form_parts(api: &Api, form: &multipart::Form<'_>, required: bool) -> syn::Expr {
     let object = qualified_syntax_type(api, form.object, &["crate", "models"]);
     let fields = form.parts.iter().map(|part| {
         let name = ident(&part.field.name);
@@ -684,9 +709,11 @@ fn form_parts(api: &Api, b: &Body, form: &multipart::Form<'_>, stmts: &mut Vec<s
     let built = quote!(#type_name { #(#fields),* });
     // Only files: the other parts are checked, but nothing is read from them.
     let parts = if form.parts.iter().all(|p| p.file.is_some()) { quote!(_) } else { quote!(parts) };
-    if b.required {
-        stmts.push(syn::parse_quote!(let #parts: #object = input.body()?;));
-        syn::parse_quote!(#built)
+    if required {
+        syn::parse_quote!({
+            let #parts: #object = input.body()?;
+            #built
+        })
     } else {
         syn::parse_quote!(
             match input.body::<Option<#object>>()? {
@@ -749,82 +776,30 @@ fn operation_static(
     name: &Ident,
     schemas: &mut Schemas<'_>,
     imports: &mut Imports,
-) -> syn::Item {
+) -> Vec<syn::Item> {
+    let mut items = Vec::new();
     let params: Vec<syn::Expr> = op.params.iter().map(|p| param(p, schemas, imports)).collect();
     let body = match &op.body {
-        Some(b) => {
-            let form = multipart::form(api, b);
-            let schema = match multipart::checked_type(api, b) {
-                Some(ty) => schemas.expr(ty, &Constraints::default(), &["schemas"]),
-                None => {
-                    imports.add("Schema");
-                    syntax::call(&["Schema", "any"], Vec::new())
-                }
-            };
-            imports.add("RequestBody");
-            let ctor = if b.required { "required" } else { "optional" };
-            let mut body = syntax::call(&["RequestBody", ctor], vec![schema]);
-            let media = match b.kind {
-                BodyKind::Json => None,
-                BodyKind::Form => Some("Form"),
-                BodyKind::Multipart if form.is_some() => Some("Multipart"),
-                BodyKind::Text | BodyKind::EventStream => Some("Text"),
-                BodyKind::Binary => Some("Stream"),
-                BodyKind::Multipart => Some("Bytes"),
-            };
-            if let Some(media) = media {
-                imports.add("Media");
-                body = syntax::method(body, "media", vec![syntax::path_expr(&["Media", media])]);
+        Some(b) => match operations::request_choice(api, b) {
+            // One body per media type, in the choice's order: the first is the operation's, the
+            // others follow in a static of their own (see the runtime's `RequestBody::or`).
+            Some((_, media)) => {
+                let mut bodies = media.iter().map(|(_, m)| request_body(api, m, b.required, true, schemas, imports));
+                let first = bodies.next();
+                let others: Vec<syn::Expr> = bodies.collect();
+                let others_name = format_ident!("{name}_OTHERS");
+                let len = Literal::usize_unsuffixed(others.len());
+                let ty: syn::Type = syn::parse_quote!([RequestBody; #len]);
+                let value = syntax::array(others);
+                items.push(syntax::static_item(Vec::new(), syn::Visibility::Inherited, others_name.clone(), ty, value));
+                first.map(|first| syntax::method(first, "or", vec![syn::parse_quote!(&#others_name)]))
             }
-            // The same schema as JSON or a form, beside the other: either is read into it.
-            let mut also: Vec<&str> = Vec::new();
-            if matches!(b.kind, BodyKind::Json | BodyKind::Form) && b.typed().is_some() {
-                for kind in b.alternatives.iter().map(|a| a.kind) {
-                    let media = match kind {
-                        BodyKind::Json if b.kind != BodyKind::Json => "Json",
-                        BodyKind::Form if b.kind != BodyKind::Form => "Form",
-                        _ => continue,
-                    };
-                    if !also.contains(&media) {
-                        also.push(media);
-                    }
-                }
-            }
-            if !also.is_empty() {
-                imports.add("Media");
-                let also = also.iter().map(|m| syntax::path_expr(&["Media", m]));
-                body = syntax::method(body, "also", vec![syn::parse_quote!(&[#(#also),*])]);
-            }
-            // The form's encoding, the body's own or its form alternative's.
-            let form_media = b.media().map(|(_, m)| m).find(|m| m.kind == BodyKind::Form);
-            let styles: Vec<syn::Expr> = form_media
-                .iter()
-                .flat_map(|f| &f.encoding)
-                .filter_map(|e| {
-                    let (style, explode) = e.form_style()?;
-                    let style = match style {
-                        ParamStyle::SpaceDelimited => "SpaceDelimited",
-                        ParamStyle::PipeDelimited => "PipeDelimited",
-                        ParamStyle::DeepObject => "DeepObject",
-                        _ => "Form",
-                    };
-                    let name = syntax::string(&e.property);
-                    let style = syntax::path_expr(&["Style", style]);
-                    let explode = syntax::boolean(explode);
-                    Some(syn::parse_quote!((#name, #style, #explode)))
-                })
-                .collect();
-            if !styles.is_empty() {
-                imports.add("Style");
-                body = syntax::method(body, "styles", vec![syn::parse_quote!(&[#(#styles),*])]);
-            }
-            let files = form.iter().flat_map(|f| &f.parts).filter(|p| p.file.is_some()).map(|p| &p.field.wire_name);
-            let files: Vec<&String> = files.collect();
-            if !files.is_empty() {
-                body = syntax::method(body, "files", vec![syn::parse_quote!(&[#(#files),*])]);
-            }
-            syntax::call(&["Some"], vec![body])
-        }
+            None => Some(request_body(api, b, b.required, false, schemas, imports)),
+        },
+        None => None,
+    };
+    let body = match body {
+        Some(body) => syntax::call(&["Some"], vec![body]),
         None => syntax::path_expr(&["None"]),
     };
     let errors = [("unauthorized", 401), ("not_found", 404), ("unprocessable", 422), ("bad_request", 400)]
@@ -840,7 +815,96 @@ fn operation_static(
     imports.add("Operation");
     imports.add("ErrorMedia");
     let ty = syntax::named(&["Operation"]);
-    syntax::static_item(Vec::new(), syn::Visibility::Inherited, name.clone(), ty, operation)
+    items.insert(0, syntax::static_item(Vec::new(), syn::Visibility::Inherited, name.clone(), ty, operation));
+    items
+}
+
+/// The runtime's `RequestBody` of one media type of a request body; `exact` says its media
+/// type, for a body documented in several.
+fn request_body(
+    api: &Api,
+    b: &Body,
+    required: bool,
+    exact: bool,
+    schemas: &mut Schemas<'_>,
+    imports: &mut Imports,
+) -> syn::Expr {
+    let form = multipart::form(api, b);
+    let schema = match multipart::checked_type(api, b) {
+        Some(ty) => schemas.expr(ty, &Constraints::default(), &["schemas"]),
+        None => {
+            imports.add("Schema");
+            syntax::call(&["Schema", "any"], Vec::new())
+        }
+    };
+    imports.add("RequestBody");
+    let ctor = if required { "required" } else { "optional" };
+    let mut body = syntax::call(&["RequestBody", ctor], vec![schema]);
+    let media = match b.kind {
+        BodyKind::Json => None,
+        BodyKind::Form => Some("Form"),
+        BodyKind::Multipart if form.is_some() => Some("Multipart"),
+        BodyKind::Text | BodyKind::EventStream => Some("Text"),
+        BodyKind::Binary => Some("Stream"),
+        BodyKind::Multipart => Some("Bytes"),
+    };
+    if let Some(media) = media {
+        imports.add("Media");
+        body = syntax::method(body, "media", vec![syntax::path_expr(&["Media", media])]);
+    }
+    // The same schema as JSON or a form, beside the other: either is read into it (with a
+    // choice, each is a body of its own).
+    let mut also: Vec<&str> = Vec::new();
+    if !exact && b.kind.is_structured() && b.typed().is_some() {
+        for kind in b.alternatives.iter().map(|a| a.kind) {
+            let media = match kind {
+                BodyKind::Json if b.kind != BodyKind::Json => "Json",
+                BodyKind::Form if b.kind != BodyKind::Form => "Form",
+                _ => continue,
+            };
+            if !also.contains(&media) {
+                also.push(media);
+            }
+        }
+    }
+    if !also.is_empty() {
+        imports.add("Media");
+        let also = also.iter().map(|m| syntax::path_expr(&["Media", m]));
+        body = syntax::method(body, "also", vec![syn::parse_quote!(&[#(#also),*])]);
+    }
+    // The form's encoding, the body's own or its form alternative's.
+    let mut own = b.media().map(|(_, m)| m).take(if exact { 1 } else { usize::MAX });
+    let form_media = own.find(|m| m.kind == BodyKind::Form);
+    let styles: Vec<syn::Expr> = form_media
+        .iter()
+        .flat_map(|f| &f.encoding)
+        .filter_map(|e| {
+            let (style, explode) = e.form_style()?;
+            let style = match style {
+                ParamStyle::SpaceDelimited => "SpaceDelimited",
+                ParamStyle::PipeDelimited => "PipeDelimited",
+                ParamStyle::DeepObject => "DeepObject",
+                _ => "Form",
+            };
+            let name = syntax::string(&e.property);
+            let style = syntax::path_expr(&["Style", style]);
+            let explode = syntax::boolean(explode);
+            Some(syn::parse_quote!((#name, #style, #explode)))
+        })
+        .collect();
+    if !styles.is_empty() {
+        imports.add("Style");
+        body = syntax::method(body, "styles", vec![syn::parse_quote!(&[#(#styles),*])]);
+    }
+    let files = form.iter().flat_map(|f| &f.parts).filter(|p| p.file.is_some()).map(|p| &p.field.wire_name);
+    let files: Vec<&String> = files.collect();
+    if !files.is_empty() {
+        body = syntax::method(body, "files", vec![syn::parse_quote!(&[#(#files),*])]);
+    }
+    if exact {
+        body = syntax::method(body, "content_type", vec![syntax::string(&b.content_type)]);
+    }
+    body
 }
 
 fn param(p: &Param, schemas: &mut Schemas<'_>, imports: &mut Imports) -> syn::Expr {

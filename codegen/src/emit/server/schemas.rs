@@ -34,8 +34,11 @@ impl<'a> Schemas<'a> {
             for p in &op.params {
                 reach(api, &p.ty, &mut reachable);
             }
-            if let Some(ty) = op.body.as_ref().and_then(|b| crate::emit::multipart::checked_type(api, b)) {
-                reach(api, ty, &mut reachable);
+            // Every media type of the body, each checked against its own schema.
+            for (_, b) in op.body.iter().flat_map(crate::ir::Body::media) {
+                if let Some(ty) = crate::emit::multipart::checked_type(api, b) {
+                    reach(api, ty, &mut reachable);
+                }
             }
         }
         let mut scope = Scope::default();
