@@ -131,7 +131,9 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
         /// How the router treats requests.
         #[derive(Clone, Debug)]
         pub struct Config {
-            /// Largest request body accepted, in bytes; larger ones are answered with 413.
+            /// Largest request body accepted, in bytes; larger ones are answered with 413 (a
+            /// body streamed to its handler without a declared length ends its stream with an
+            /// error instead, once past the limit).
             pub body_limit: usize,
         }
 
