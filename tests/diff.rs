@@ -290,3 +290,75 @@ fn the_projects_own_history_compares_clean() {
     let r = codegen::compat::compare(&committed, &Surface::of(&api));
     assert!(r.changes.is_empty(), "{r}");
 }
+
+/// The report between two spec texts with the generated crates compared too, as
+/// `cargo xtask diff` makes it.
+fn crate_report(old: &str, new: &str) -> Report {
+    let generate = |text: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openapi.yaml");
+        std::fs::write(&path, text).unwrap();
+        let out = codegen::generate(&path, &codegen::Config::default()).unwrap_or_else(|d| panic!("{d}\n{text}"));
+        (Surface::of(&out.api), codegen::rust_api::RustApi::of(&out.files).expect("generated Rust reads"))
+    };
+    let ((old_surface, old_api), (new_surface, new_api)) = (generate(old), generate(new));
+    codegen::compat::compare(&old_surface, &new_surface).with_crate(codegen::compat::compare_crates(&old_api, &new_api))
+}
+
+/// The crate changes of `r` as (rule, item, impact).
+fn crate_rules(r: &Report) -> Vec<(&'static str, String, Impact)> {
+    let changes = r.crate_changes.as_ref().expect("the crates were compared");
+    changes.iter().map(|c| (c.rule, c.item.clone(), c.impact)).collect()
+}
+
+#[test]
+fn removing_an_optional_response_member_is_fine_on_the_wire_and_breaks_the_crate() {
+    let old = spec(&Edit { pet: "        age: {type: integer}\n", ..NONE });
+    let r = crate_report(&old, &spec(&NONE));
+    assert_eq!(only(&r), ("schema Pet: `age` removed (was optional)".into(), C, C));
+    assert_eq!(crate_rules(&r), [("struct-field-removed", "models::Pet".to_owned(), B)]);
+    assert_eq!((r.wire_bump, r.crate_bump, r.bump), (Bump::Minor, Some(Bump::Major), Bump::Major));
+    assert!(r.to_string().contains("breaking in the crate's Rust API"), "{r}");
+}
+
+#[test]
+fn a_new_member_breaks_struct_literals() {
+    let r = crate_report(&spec(&NONE), &spec(&Edit { pet: "        age: {type: integer}\n", ..NONE }));
+    assert_eq!(crate_rules(&r), [("struct-field-added", "models::Pet".to_owned(), B)]);
+    assert_eq!(r.bump, Bump::Major);
+}
+
+#[test]
+fn a_new_enum_value_stays_minor_because_open_enums_are_non_exhaustive() {
+    let r = crate_report(&spec(&NONE), &spec(&Edit { status: ", pending", ..NONE }));
+    assert_eq!(crate_rules(&r), [("enum-variant-added-open", "models::Status".to_owned(), C)]);
+    assert_eq!(r.bump, Bump::Minor);
+}
+
+#[test]
+fn a_new_operation_adds_a_client_method_and_a_trait_method_to_implement() {
+    let ops = "  /pets/{id}:\n    delete:\n      operationId: DeletePet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\n";
+    let r = crate_report(&spec(&NONE), &spec(&Edit { ops, ..NONE }));
+    let rules = crate_rules(&r);
+    assert!(rules.contains(&("item-added", "client::Client::delete_pet".to_owned(), C)), "{r}");
+    assert!(rules.contains(&("trait-method-added", "server::Api".to_owned(), B)), "{r}");
+    assert!(rules.contains(&("item-added", "operations::DeletePetResponse".to_owned(), C)), "{r}");
+}
+
+#[test]
+fn a_renamed_operation_id_renames_the_method() {
+    let old = spec(&NONE);
+    let new = old.replace("operationId: ListPets", "operationId: FindPets");
+    let r = crate_report(&old, &new);
+    let rules = crate_rules(&r);
+    assert!(rules.contains(&("item-removed", "client::Client::list_pets".to_owned(), B)), "{r}");
+    assert!(rules.contains(&("item-added", "client::Client::find_pets".to_owned(), C)), "{r}");
+}
+
+#[test]
+fn an_optional_parameter_breaks_the_params_struct_literal_but_not_the_wire() {
+    let optional = "        - {name: owner, in: query, schema: {type: string}}\n";
+    let r = crate_report(&spec(&NONE), &spec(&Edit { params: optional, ..NONE }));
+    assert_eq!(r.wire_bump, Bump::Minor);
+    assert!(crate_rules(&r).contains(&("struct-field-added", "operations::ListPetsParams".to_owned(), B)), "{r}");
+}

@@ -13,6 +13,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::rust_api::{Item, RustApi};
 use crate::surface::{FieldSurface, OperationSurface, ResponseSurface, SchemaSurface, Surface};
 
 /// Whether a change breaks one side.
@@ -50,20 +51,210 @@ pub enum Bump {
     Major,
 }
 
-/// All changes between two surfaces, and the bump they imply.
+/// All changes between two versions of an API: on the wire, and (when both crates were
+/// read) in the generated crate's Rust API; and the bump they imply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
-    /// Changes, sorted by subject.
+    /// Changes on the wire, sorted by subject.
     pub changes: Vec<Change>,
-    /// The implied bump.
+    /// Changes to the generated crate's public Rust API, sorted by item; `None` when the
+    /// crates were not compared.
+    pub crate_changes: Option<Vec<CrateChange>>,
+    /// The bump the wire changes call for.
+    pub wire_bump: Bump,
+    /// The bump the Rust API changes call for, when judged.
+    pub crate_bump: Option<Bump>,
+    /// The implied bump of the generated crate: the worse of the two.
     pub bump: Bump,
 }
 
 impl Report {
-    /// Whether any change breaks clients or servers.
+    /// Whether any change breaks clients, servers or (when judged) code using the crate.
     pub fn is_breaking(&self) -> bool {
         self.bump == Bump::Major
     }
+
+    /// The report with the crate's own changes judged too: its bump becomes the worse of the
+    /// wire's and the crate's.
+    pub fn with_crate(mut self, changes: Vec<CrateChange>) -> Report {
+        let crate_bump = bump_of(changes.iter().map(|c| c.impact));
+        self.bump = self.wire_bump.max(crate_bump);
+        (self.crate_changes, self.crate_bump) = (Some(changes), Some(crate_bump));
+        self
+    }
+}
+
+/// Patch for no change, major for any breaking one, else minor.
+fn bump_of(impacts: impl IntoIterator<Item = Impact>) -> Bump {
+    impacts
+        .into_iter()
+        .fold(Bump::Patch, |bump, impact| bump.max(if impact == Impact::Breaking { Bump::Major } else { Bump::Minor }))
+}
+
+/// One difference between two versions of the generated crate's public Rust API.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CrateChange {
+    /// The rule that names it (`struct-field-added`, ...): see [`CRATE_RULES`].
+    pub rule: &'static str,
+    /// The item: `models::Customer`, `client::Client::get_customer`.
+    pub item: String,
+    /// How it changed.
+    pub what: String,
+    /// Whether code written against the old crate may stop compiling.
+    pub impact: Impact,
+}
+
+/// The rules [`compare_crates`] applies, each with what it means; Rust's semver rules as
+/// `cargo-semver-checks` applies them.
+pub const CRATE_RULES: &[(&str, &str)] = &[
+    ("item-removed", "a public item is gone: code naming it stops compiling"),
+    ("item-added", "a new public item: compatible"),
+    ("item-kind-changed", "an item became another kind of item (a struct an enum, ...)"),
+    ("struct-field-removed", "a public field is gone: code reading or building it stops compiling"),
+    ("struct-field-retyped", "a public field's type changed"),
+    ("struct-field-added", "a field added to a struct callers build with a literal (no `#[non_exhaustive]`)"),
+    ("struct-field-added-sealed", "a field added to a struct callers cannot build with a literal: compatible"),
+    ("struct-sealed", "a struct callers built with a literal no longer can"),
+    ("enum-variant-removed", "a variant is gone: code naming it stops compiling"),
+    ("enum-variant-changed", "a variant's fields changed"),
+    ("enum-variant-added", "a variant added to an enum callers match exhaustively (no `#[non_exhaustive]`)"),
+    ("enum-variant-added-open", "a variant added to a `#[non_exhaustive]` enum: compatible"),
+    ("enum-sealed", "an enum callers matched exhaustively became `#[non_exhaustive]`"),
+    ("fn-signature-changed", "a function's or method's signature changed"),
+    ("trait-method-added", "a trait method without a default: implementations stop compiling"),
+    ("trait-method-added-default", "a trait method with a default: compatible"),
+    ("trait-method-removed", "a trait method is gone: implementations and callers stop compiling"),
+    ("trait-method-changed", "a trait method's signature changed"),
+    ("alias-retyped", "a type alias, constant or static stands for another type"),
+    ("impl-removed", "a trait implementation (or derive) is gone"),
+    ("impl-added", "a new trait implementation: compatible"),
+    ("reexport-changed", "a re-export names another item"),
+];
+
+/// Compares two versions of a generated crate's public Rust API.
+pub fn compare_crates(old: &RustApi, new: &RustApi) -> Vec<CrateChange> {
+    let mut out = Vec::new();
+    let mut push = |rule: &'static str, item: &str, what: String, breaks: bool| {
+        out.push(CrateChange { rule, item: item.to_owned(), what, impact: impact(breaks) });
+    };
+    let paths: BTreeSet<&String> = old.items.keys().chain(new.items.keys()).collect();
+    for path in paths {
+        let (o, n) = match (old.items.get(path), new.items.get(path)) {
+            (Some(_), None) => {
+                let rule = if path.starts_with("impl ") { "impl-removed" } else { "item-removed" };
+                push(rule, path, "removed".into(), true);
+                continue;
+            }
+            (None, Some(_)) => {
+                let rule = if path.starts_with("impl ") { "impl-added" } else { "item-added" };
+                push(rule, path, "added".into(), false);
+                continue;
+            }
+            (Some(o), Some(n)) => (o, n),
+            (None, None) => continue,
+        };
+        match (o, n) {
+            (Item::Struct { fields: of, constructible: oc }, Item::Struct { fields: nf, constructible: nc }) => {
+                for (name, ty) in of {
+                    match nf.get(name) {
+                        None => push("struct-field-removed", path, format!("field `{name}` removed"), true),
+                        Some(nty) if nty != ty => {
+                            let what = format!("field `{name}` retyped: {} → {}", tidy(ty), tidy(nty));
+                            push("struct-field-retyped", path, what, true);
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for name in nf.keys().filter(|name| !of.contains_key(*name)) {
+                    let what = format!("field `{name}` added");
+                    match oc {
+                        true => push("struct-field-added", path, what + " (breaks struct literals)", true),
+                        false => push("struct-field-added-sealed", path, what, false),
+                    }
+                }
+                if *oc && !nc {
+                    push("struct-sealed", path, "can no longer be built with a literal".into(), true);
+                }
+            }
+            (Item::Enum { variants: ov, exhaustive: oe }, Item::Enum { variants: nv, exhaustive: ne }) => {
+                for (name, fields) in ov {
+                    match nv.get(name) {
+                        None => push("enum-variant-removed", path, format!("variant `{name}` removed"), true),
+                        Some(nfields) if nfields != fields => {
+                            let what = format!("variant `{name}` changed: {} → {}", tidy(fields), tidy(nfields));
+                            push("enum-variant-changed", path, what, true);
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for name in nv.keys().filter(|name| !ov.contains_key(*name)) {
+                    let what = format!("variant `{name}` added");
+                    match oe {
+                        true => push("enum-variant-added", path, what + " (breaks exhaustive matches)", true),
+                        false => push("enum-variant-added-open", path, what, false),
+                    }
+                }
+                if *oe && !ne {
+                    push("enum-sealed", path, "became `#[non_exhaustive]`".into(), true);
+                }
+            }
+            (Item::Fn { signature: os }, Item::Fn { signature: ns }) if os != ns => {
+                let what = format!("signature: {} → {}", tidy(os), tidy(ns));
+                push("fn-signature-changed", path, what, true);
+            }
+            (Item::Trait { methods: om }, Item::Trait { methods: nm }) => {
+                for (name, (sig, _)) in om {
+                    match nm.get(name) {
+                        None => push("trait-method-removed", path, format!("method `{name}` removed"), true),
+                        Some((nsig, _)) if nsig != sig => {
+                            let what = format!("method `{name}`: {} → {}", tidy(sig), tidy(nsig));
+                            push("trait-method-changed", path, what, true);
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for (name, (_, default)) in nm.iter().filter(|(name, _)| !om.contains_key(*name)) {
+                    match default {
+                        false => push("trait-method-added", path, format!("method `{name}` added, to implement"), true),
+                        true => push("trait-method-added-default", path, format!("method `{name}` added"), false),
+                    }
+                }
+            }
+            (Item::Alias { ty: ot }, Item::Alias { ty: nt }) if ot != nt => {
+                push("alias-retyped", path, format!("now {} (was {})", tidy(nt), tidy(ot)), true);
+            }
+            (Item::Reexport { target: ot }, Item::Reexport { target: nt }) if ot != nt => {
+                push("reexport-changed", path, format!("now names {nt} (was {ot})"), true);
+            }
+            (o, n) if std::mem::discriminant(o) != std::mem::discriminant(n) => {
+                push("item-kind-changed", path, format!("changed from {} to {}", kind(o), kind(n)), true);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What kind of item `item` is, in words.
+fn kind(item: &Item) -> &'static str {
+    match item {
+        Item::Struct { .. } => "a struct",
+        Item::Enum { .. } => "an enum",
+        Item::Fn { .. } => "a function",
+        Item::Trait { .. } => "a trait",
+        Item::Alias { .. } => "a type alias",
+        Item::Impl => "an implementation",
+        Item::Reexport { .. } => "a re-export",
+    }
+}
+
+/// Token text as Rust is written: `Option < i64 >` → `Option<i64>`, `f (& self , x : T)` →
+/// `f(&self, x: T)`.
+fn tidy(tokens: &str) -> String {
+    [(" :: ", "::"), (":: ", "::"), (" <", "<"), ("< ", "<"), (" >", ">"), (" ,", ","), (" (", "("), ("( ", "(")]
+        .into_iter()
+        .chain([(" )", ")"), ("& ", "&"), (" :", ":"), (" ;", ";"), ("! (", "!(")])
+        .fold(tokens.to_owned(), |text, (from, to)| text.replace(from, to))
 }
 
 /// Who sends a value.
@@ -359,34 +550,57 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
         .into_iter()
         .map(|((subject, what), (clients, servers))| Change { subject, what, clients, servers })
         .collect();
-    let bump = if changes.iter().any(|c| c.clients == Impact::Breaking || c.servers == Impact::Breaking) {
-        Bump::Major
-    } else if changes.is_empty() {
-        Bump::Patch
-    } else {
-        Bump::Minor
-    };
-    Report { changes, bump }
+    let wire_bump = bump_of(changes.iter().map(|c| c.clients.max(c.servers)));
+    Report { changes, crate_changes: None, wire_bump, crate_bump: None, bump: wire_bump }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.changes.is_empty() {
-            return writeln!(f, "No change to the API surface: a patch release.");
-        }
         let mark = |i: Impact| match i {
             Impact::Compatible => "ok",
             Impact::Breaking => "BREAKING",
         };
-        writeln!(f, "{:<9} {:<9} change", "clients", "servers")?;
-        for c in &self.changes {
-            writeln!(f, "{:<9} {:<9} {}: {}", mark(c.clients), mark(c.servers), c.subject, c.what)?;
+        if self.changes.is_empty() {
+            writeln!(f, "No change on the wire.")?;
+        } else {
+            writeln!(f, "{:<9} {:<9} change on the wire", "clients", "servers")?;
+            for c in &self.changes {
+                writeln!(f, "{:<9} {:<9} {}: {}", mark(c.clients), mark(c.servers), c.subject, c.what)?;
+            }
         }
-        let bump = match self.bump {
+        match &self.crate_changes {
+            None => {}
+            Some(changes) if changes.is_empty() => writeln!(f, "\nNo change to the generated crate's Rust API.")?,
+            Some(changes) => {
+                writeln!(f, "\n{:<9} change to the generated crate's Rust API [rule]", "crate")?;
+                for c in changes {
+                    writeln!(f, "{:<9} {}: {} [{}]", mark(c.impact), c.item, c.what, c.rule)?;
+                }
+            }
+        }
+        let word = |bump: Bump| match bump {
             Bump::Patch => "patch",
-            Bump::Minor => "minor (compatible additions)",
-            Bump::Major => "major (breaking; for a 0.x crate, bump the minor number)",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
         };
-        writeln!(f, "Implied version bump of the generated crate: {bump}.")
+        let why = match self.bump {
+            Bump::Patch => "nothing a user can see changed".to_owned(),
+            Bump::Minor => "compatible changes only".to_owned(),
+            Bump::Major => {
+                let sides: Vec<&str> = [
+                    (self.wire_bump == Bump::Major).then_some("on the wire"),
+                    (self.crate_bump == Some(Bump::Major)).then_some("in the crate's Rust API"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                format!("breaking {}; for a 0.x crate, bump the minor number", sides.join(" and "))
+            }
+        };
+        let judged = match self.crate_bump {
+            Some(crate_bump) => format!(" (wire: {}, Rust API: {})", word(self.wire_bump), word(crate_bump)),
+            None => " (wire only: the crates were not compared)".to_owned(),
+        };
+        writeln!(f, "\nImplied version bump of the generated crate: {}{judged}: {why}.", word(self.bump))
     }
 }

@@ -60,6 +60,7 @@ json::object!(CompanyLink {
 
 /// Kind of link.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CompanyLinkRel {
     Linkedin,
     /// A value this version of the API did not list, kept as sent.
@@ -485,6 +486,7 @@ json::object!(SelfLinkItem {
 
 /// Kind of link.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SelfLinkItemRel {
     SelfValue,
     /// A value this version of the API did not list, kept as sent.
@@ -521,6 +523,7 @@ json::object!(Tag {
 /// Kind of entity the tag may be attached to; a customer tag can only be
 /// applied to customers, and so on.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TagType {
     Customer,
     KycDocument,
@@ -578,6 +581,7 @@ json::object!(TaxNumberRequest {
 
 /// Tax number scheme.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaxNumberType {
     EuVat,
     Other,

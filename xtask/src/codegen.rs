@@ -9,6 +9,8 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use codegen::rust_api::RustApi;
+
 /// The spec the project ships, relative to the workspace root.
 pub const SPEC: &str = "spec/openapi.yaml";
 /// Where the generated crate lives, relative to the workspace root.
@@ -130,8 +132,17 @@ pub fn run_with(
         Error::Spec(d)
     })?;
     let previous = fs::read_to_string(out_dir.join(SURFACE)).ok().and_then(|t| serde_json::from_str(&t).ok());
-    let api_changes =
-        previous.map(|old| codegen::compat::compare(&old, &codegen::surface::Surface::of(&generated.api)));
+    let api_changes = previous.map(|old| {
+        let report = codegen::compat::compare(&old, &codegen::surface::Surface::of(&generated.api));
+        // The crate's Rust API, when both the committed sources and the new ones read as Rust.
+        let committed = generated.files.keys().filter(|rel| rel.ends_with(".rs"));
+        let committed = committed.filter_map(|rel| Some((rel.clone(), fs::read_to_string(out_dir.join(rel)).ok()?)));
+        let apis = (RustApi::of(&committed.collect()), RustApi::of(&generated.files));
+        match apis {
+            (Ok(old), Ok(new)) => report.with_crate(codegen::compat::compare_crates(&old, &new)),
+            _ => report,
+        }
+    });
     let mut report =
         Report { warnings: generated.warnings, files: generated.files.len(), api_changes, ..Report::default() };
     for diag in &mut report.warnings {

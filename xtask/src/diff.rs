@@ -1,4 +1,5 @@
-//! `cargo xtask diff OLD NEW`: what changes between two specs, classified for clients and servers.
+//! `cargo xtask diff OLD NEW`: what changes between two specs, classified for clients, servers
+//! and code using the generated crate.
 //!
 //! OLD and NEW are spec root files, folders holding `openapi.yaml`, or git revisions
 //! (`HEAD~1`, `main`, or `REV:path/to/openapi.yaml`), whose `spec/` tree is extracted first.
@@ -7,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use codegen::compat::Report;
+use codegen::rust_api::RustApi;
 use codegen::surface::Surface;
 
 /// A spec to compare, made available on disk.
@@ -55,10 +57,19 @@ pub fn resolve(repo: &Path, arg: &str) -> Result<Side, String> {
     Ok(Side { root: tmp.path().join(file), _tmp: Some(tmp) })
 }
 
-/// Lowers both specs and compares their surfaces.
+/// Generates both specs' crates and compares them: their surfaces on the wire, and their
+/// public Rust APIs.
 pub fn compare(old: &Path, new: &Path) -> Result<Report, String> {
-    let surface = |p: &Path| {
-        codegen::lower(p).map(|(api, _)| Surface::of(&api)).map_err(|d| format!("cannot read {}:\n{d}", p.display()))
-    };
-    Ok(codegen::compat::compare(&surface(old)?, &surface(new)?))
+    let (old_surface, old_api) = generate(old)?;
+    let (new_surface, new_api) = generate(new)?;
+    let report = codegen::compat::compare(&old_surface, &new_surface);
+    Ok(report.with_crate(codegen::compat::compare_crates(&old_api, &new_api)))
+}
+
+/// The surface of the spec at `root` and the public Rust API of the crate made from it.
+pub fn generate(root: &Path) -> Result<(Surface, RustApi), String> {
+    let out = codegen::generate(root, &codegen::Config::default())
+        .map_err(|d| format!("cannot generate from {}:\n{d}", root.display()))?;
+    let api = RustApi::of(&out.files).map_err(|e| e.to_string())?;
+    Ok((Surface::of(&out.api), api))
 }

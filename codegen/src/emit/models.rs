@@ -290,6 +290,9 @@ fn enumeration(mut attrs: Vec<syn::Attribute>, name: proc_macro2::Ident, e: &Enu
         syntax::unnamed(vec![syntax::named(&["String"])]),
     ));
     attrs.push(syntax::attr_list("derive", quote!(Clone, Debug, PartialEq, Eq, Hash)));
+    // Old code already keeps a value it does not know (the catch-all): a value a later
+    // version lists is a new variant that code matching the enum must not be broken by.
+    attrs.push(syntax::attr_path("non_exhaustive"));
     let json = syntax::macro_call(&["json", "enumeration"], quote!(#name { #(#wire)* ..#other }));
     vec![syntax::enumeration(attrs, name, variants), json]
 }
@@ -343,6 +346,7 @@ fn union(api: &Api, docs: &TokenStream, name: &proc_macro2::Ident, u: &Union) ->
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value whose tag this version of the API did not list.
