@@ -26,10 +26,25 @@ pub enum Impact {
     Breaking,
 }
 
-/// One difference between two surfaces.
+/// How much a change matters to whoever reads the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Nothing to act on.
+    Info,
+    /// Worth a look: nothing breaks, but behaviour may differ (a default changed, an
+    /// operation deprecated).
+    Warning,
+    /// Breaks clients or servers.
+    Breaking,
+}
+
+/// One difference between two surfaces: one spec change with its consequences (one member's
+/// changes are one line), or one change made alike to several schemas (a member added to a
+/// base schema that others extend).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
-    /// What changed: `operation PostCustomer`, `schema Customer`, ...
+    /// What changed, as shown: `operation PostCustomer`, `schema Customer`, `3 schemas: A, B, C`.
     pub subject: String,
     /// How it changed.
     pub what: String,
@@ -37,6 +52,60 @@ pub struct Change {
     pub clients: Impact,
     /// Effect on existing server implementations.
     pub servers: Impact,
+    /// The rules that name it (see [`WIRE_RULES`]), worst first.
+    pub rules: Vec<&'static str>,
+    /// Breaking, warning or info.
+    pub level: Level,
+    /// Each subject the change was made to (one, unless grouped).
+    pub subjects: Vec<String>,
+}
+
+/// The rules [`compare`] applies on the wire, each with what it covers.
+pub const WIRE_RULES: &[(&str, &str)] = &[
+    ("operation-added", "a new operation: servers must implement it"),
+    ("operation-removed", "an operation is gone: clients calling it fail"),
+    ("operation-moved", "an operation's method or path changed"),
+    (
+        "operation-id-changed",
+        "an operation's `operationId` changed (same method and path): the generated method is renamed",
+    ),
+    ("member-added-required", "a required member, parameter or header added: its sender breaks"),
+    ("member-added-optional", "an optional member, parameter or header added"),
+    ("member-removed-required", "a required member removed: its receiver breaks"),
+    ("member-removed-optional", "an optional member removed"),
+    ("member-retyped", "a member's type changed: both sides break"),
+    ("member-made-required", "a member became required: its sender breaks"),
+    ("member-made-optional", "a member became optional: its receiver breaks"),
+    ("member-made-nullable", "a member may now be `null`: its receiver breaks"),
+    ("member-made-not-nullable", "a member may no longer be `null`: its sender breaks"),
+    ("member-access-changed", "a member moved between read-write, readOnly and writeOnly"),
+    ("enum-value-added", "an enum value added (the generated enums keep unknown values)"),
+    ("enum-value-removed", "an enum value removed: its sender breaks"),
+    ("union-alternative-added", "a union alternative added: its receiver breaks unless a discriminator picks it"),
+    ("union-alternative-removed", "a union alternative removed: its sender breaks"),
+    ("schema-added", "a new schema"),
+    ("schema-removed", "a schema is gone"),
+    ("schema-kind-changed", "a schema became another kind (object, enum, union, alias)"),
+    ("schema-alias-changed", "an alias stands for another type"),
+    ("media-type-changed", "a body's only media type changed: both sides break"),
+    ("media-type-dropped", "one of a body's media types is gone"),
+    ("media-type-added", "a body is offered in another media type too"),
+    ("response-added", "a new documented response"),
+    ("response-removed", "a documented response is gone: servers still sending it break"),
+    ("response-body-changed", "a response's body type changed"),
+    ("security-changed", "the credentials an operation accepts changed"),
+];
+
+/// The level of a change with these impacts and rules.
+fn level(clients: Impact, servers: Impact, rules: &[&str]) -> Level {
+    const WARNINGS: &[&str] = &["operation-id-changed", "member-access-changed"];
+    if clients == Impact::Breaking || servers == Impact::Breaking {
+        Level::Breaking
+    } else if rules.iter().any(|r| WARNINGS.contains(r)) {
+        Level::Warning
+    } else {
+        Level::Info
+    }
 }
 
 /// The version bump a set of changes calls for.
@@ -181,7 +250,8 @@ pub fn compare_crates(old: &RustApi, new: &RustApi) -> Vec<CrateChange> {
                     match nv.get(name) {
                         None => push("enum-variant-removed", path, format!("variant `{name}` removed"), true),
                         Some(nfields) if nfields != fields => {
-                            let what = format!("variant `{name}` changed: {} → {}", tidy(fields), tidy(nfields));
+                            let (fields, nfields) = (fields.to_string(), nfields.to_string());
+                            let what = format!("variant `{name}` changed: {} → {}", tidy(&fields), tidy(&nfields));
                             push("enum-variant-changed", path, what, true);
                         }
                         Some(_) => {}
@@ -202,7 +272,20 @@ pub fn compare_crates(old: &RustApi, new: &RustApi) -> Vec<CrateChange> {
                 let what = format!("signature: {} → {}", tidy(os), tidy(ns));
                 push("fn-signature-changed", path, what, true);
             }
-            (Item::Trait { methods: om }, Item::Trait { methods: nm }) => {
+            (Item::Trait { methods: om, types: ot }, Item::Trait { methods: nm, types: nt }) => {
+                for (name, bounds) in ot {
+                    match nt.get(name) {
+                        None => push("trait-method-removed", path, format!("associated type `{name}` removed"), true),
+                        Some(nb) if nb != bounds => {
+                            let what = format!("associated type `{name}`: {} → {}", tidy(bounds), tidy(nb));
+                            push("trait-method-changed", path, what, true);
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for name in nt.keys().filter(|name| !ot.contains_key(*name)) {
+                    push("trait-method-added", path, format!("associated type `{name}` added, to define"), true);
+                }
                 for (name, (sig, _)) in om {
                     match nm.get(name) {
                         None => push("trait-method-removed", path, format!("method `{name}` removed"), true),
@@ -265,8 +348,9 @@ enum Sender {
 }
 
 struct Diff {
-    /// Changes by (subject, what); a change seen in both directions keeps the worse impacts.
-    changes: BTreeMap<(String, String), (Impact, Impact)>,
+    /// Changes by (subject, what), with their rule; a change seen in both directions keeps
+    /// the worse impacts.
+    changes: BTreeMap<(String, String), (&'static str, Impact, Impact)>,
 }
 
 impl Diff {
@@ -275,7 +359,8 @@ impl Diff {
     fn media_type(&mut self, subject: &str, of: &str, old: &Option<String>, new: &Option<String>) {
         if let (Some(old), Some(new)) = (old, new) {
             if old != new {
-                self.push(subject, format!("{of} media type: {old} → {new}"), Impact::Breaking, Impact::Breaking);
+                let what = format!("{of} media type: {old} → {new}");
+                self.push(subject, "media-type-changed", what, Impact::Breaking, Impact::Breaking);
             }
         }
     }
@@ -310,26 +395,35 @@ impl Diff {
         let old_all: BTreeSet<&String> = std::iter::once(old_first).chain(old_others).collect();
         let new_all: BTreeSet<&String> = std::iter::once(new_first).chain(new_others).collect();
         for gone in old_all.difference(&new_all) {
-            self.push(subject, format!("{of} no longer offers {gone}"), clients, servers);
+            self.push(subject, "media-type-dropped", format!("{of} no longer offers {gone}"), clients, servers);
         }
         for added in new_all.difference(&old_all) {
-            self.push(subject, format!("{of} also offers {added}"), Impact::Compatible, Impact::Compatible);
+            let what = format!("{of} also offers {added}");
+            self.push(subject, "media-type-added", what, Impact::Compatible, Impact::Compatible);
         }
     }
 
-    fn push(&mut self, subject: &str, what: String, clients: Impact, servers: Impact) {
-        let entry = self.changes.entry((subject.to_string(), what)).or_insert((clients, servers));
-        entry.0 = entry.0.max(clients);
-        entry.1 = entry.1.max(servers);
+    fn push(&mut self, subject: &str, rule: &'static str, what: String, clients: Impact, servers: Impact) {
+        let entry = self.changes.entry((subject.to_string(), what)).or_insert((rule, clients, servers));
+        entry.1 = entry.1.max(clients);
+        entry.2 = entry.2.max(servers);
     }
 
     /// A change that breaks the sender (`stricter`) or the receiver (`looser`), or neither.
-    fn directed(&mut self, subject: &str, what: String, sender: Sender, breaks_sender: bool, breaks_receiver: bool) {
+    fn directed(
+        &mut self,
+        subject: &str,
+        rule: &'static str,
+        what: String,
+        sender: Sender,
+        breaks_sender: bool,
+        breaks_receiver: bool,
+    ) {
         let (client, server) = match sender {
             Sender::Client => (breaks_sender, breaks_receiver),
             Sender::Server => (breaks_receiver, breaks_sender),
         };
-        self.push(subject, what, impact(client), impact(server));
+        self.push(subject, rule, what, impact(client), impact(server));
     }
 
     /// Compares one member (field, parameter, header, body) sent by `sender`.
@@ -346,24 +440,29 @@ impl Diff {
             (None, Some(n)) => {
                 let what =
                     format!("`{name}` added ({}{})", if n.required { "required" } else { "optional" }, access_note(n));
-                self.directed(subject, what, sender, n.required, false);
+                let rule = if n.required { "member-added-required" } else { "member-added-optional" };
+                self.directed(subject, rule, what, sender, n.required, false);
             }
             (Some(o), None) => {
                 let what = format!("`{name}` removed (was {})", if o.required { "required" } else { "optional" });
-                self.directed(subject, what, sender, false, o.required);
+                let rule = if o.required { "member-removed-required" } else { "member-removed-optional" };
+                self.directed(subject, rule, what, sender, false, o.required);
             }
             (Some(o), Some(n)) => {
                 if o.ty != n.ty {
-                    self.directed(subject, format!("`{name}` retyped: {} → {}", o.ty, n.ty), sender, true, true);
+                    let what = format!("`{name}` retyped: {} → {}", o.ty, n.ty);
+                    self.directed(subject, "member-retyped", what, sender, true, true);
                 }
                 if o.required != n.required {
                     let what = format!("`{name}` is now {}", if n.required { "required" } else { "optional" });
-                    self.directed(subject, what, sender, n.required, !n.required);
+                    let rule = if n.required { "member-made-required" } else { "member-made-optional" };
+                    self.directed(subject, rule, what, sender, n.required, !n.required);
                 }
                 if o.nullable != n.nullable {
                     let what =
                         format!("`{name}` {}", if n.nullable { "may now be null" } else { "may no longer be null" });
-                    self.directed(subject, what, sender, !n.nullable, n.nullable);
+                    let rule = if n.nullable { "member-made-nullable" } else { "member-made-not-nullable" };
+                    self.directed(subject, rule, what, sender, !n.nullable, n.nullable);
                 }
             }
         }
@@ -372,14 +471,19 @@ impl Diff {
     fn schema(&mut self, name: &str, old: Option<&SchemaSurface>, new: Option<&SchemaSurface>) {
         let subject = format!("schema {name}");
         let (o, n) = match (old, new) {
-            (None, Some(_)) => return self.push(&subject, "added".into(), Impact::Compatible, Impact::Compatible),
-            (Some(_), None) => return self.push(&subject, "removed".into(), Impact::Breaking, Impact::Breaking),
+            (None, Some(_)) => {
+                return self.push(&subject, "schema-added", "added".into(), Impact::Compatible, Impact::Compatible)
+            }
+            (Some(_), None) => {
+                return self.push(&subject, "schema-removed", "removed".into(), Impact::Breaking, Impact::Breaking)
+            }
             (Some(o), Some(n)) => (o, n),
             (None, None) => return,
         };
         if o.kind != n.kind {
             return self.push(
                 &subject,
+                "schema-kind-changed",
                 format!("changed from {} to {}", o.kind, n.kind),
                 Impact::Breaking,
                 Impact::Breaking,
@@ -393,6 +497,7 @@ impl Diff {
         if o.alias != n.alias {
             self.push(
                 &subject,
+                "schema-alias-changed",
                 format!(
                     "now stands for {} (was {})",
                     n.alias.as_deref().unwrap_or("?"),
@@ -413,6 +518,7 @@ impl Diff {
                 // Receivers keep unknown values in the enum's catch-all variant.
                 self.directed(
                     &subject,
+                    "enum-value-added",
                     format!("enum value `{v}` added (old code keeps it as `Unknown`)"),
                     *sender,
                     false,
@@ -420,13 +526,22 @@ impl Diff {
                 );
             }
             for v in o.values.iter().filter(|v| !n.values.contains(v)) {
-                self.directed(&subject, format!("enum value `{v}` removed"), *sender, true, false);
+                self.directed(
+                    &subject,
+                    "enum-value-removed",
+                    format!("enum value `{v}` removed"),
+                    *sender,
+                    true,
+                    false,
+                );
             }
             for v in n.variants.iter().filter(|v| !o.variants.contains(v)) {
-                self.directed(&subject, format!("alternative `{v}` added"), *sender, false, !o.discriminated);
+                let what = format!("alternative `{v}` added");
+                self.directed(&subject, "union-alternative-added", what, *sender, false, !o.discriminated);
             }
             for v in o.variants.iter().filter(|v| !n.variants.contains(v)) {
-                self.directed(&subject, format!("alternative `{v}` removed"), *sender, true, false);
+                let what = format!("alternative `{v}` removed");
+                self.directed(&subject, "union-alternative-removed", what, *sender, true, false);
             }
         }
         for (key, f) in &n.fields {
@@ -435,7 +550,7 @@ impl Diff {
                     let describe = |a: &str| if a.is_empty() { "read-write".to_string() } else { a.to_string() };
                     let what = format!("`{key}` moved from {} to {}", describe(&of.access), describe(&f.access));
                     // Covered member by member above; recorded here so the move itself is visible.
-                    self.push(&subject, what, Impact::Compatible, Impact::Compatible);
+                    self.push(&subject, "member-access-changed", what, Impact::Compatible, Impact::Compatible);
                 }
             }
         }
@@ -446,11 +561,12 @@ impl Diff {
         let (o, n) = match (old, new) {
             (None, Some(n)) => {
                 let what = format!("added ({} {}); servers must implement it", n.method, n.path);
-                return self.push(&subject, what, Impact::Compatible, Impact::Breaking);
+                return self.push(&subject, "operation-added", what, Impact::Compatible, Impact::Breaking);
             }
             (Some(o), None) => {
                 return self.push(
                     &subject,
+                    "operation-removed",
                     format!("removed ({} {})", o.method, o.path),
                     Impact::Breaking,
                     Impact::Breaking,
@@ -461,7 +577,7 @@ impl Diff {
         };
         if (&o.method, &o.path) != (&n.method, &n.path) {
             let what = format!("moved from {} {} to {} {}", o.method, o.path, n.method, n.path);
-            self.push(&subject, what, Impact::Breaking, Impact::Breaking);
+            self.push(&subject, "operation-moved", what, Impact::Breaking, Impact::Breaking);
         }
         let keys: BTreeSet<&String> = o.params.keys().chain(n.params.keys()).collect();
         for key in keys {
@@ -484,16 +600,18 @@ impl Diff {
             match (o.responses.get(status), n.responses.get(status)) {
                 (None, Some(_)) => {
                     // Old clients report it as an undocumented status, which they already handle.
-                    self.push(&subject, format!("response {status} added"), Impact::Compatible, Impact::Compatible);
+                    let what = format!("response {status} added");
+                    self.push(&subject, "response-added", what, Impact::Compatible, Impact::Compatible);
                 }
                 (Some(_), None) => {
-                    self.directed(&subject, format!("response {status} removed"), Sender::Server, true, false);
+                    let what = format!("response {status} removed");
+                    self.directed(&subject, "response-removed", what, Sender::Server, true, false);
                 }
                 (Some(or), Some(nr)) => {
                     if or.body != nr.body {
                         let body = |b: &Option<String>| b.clone().unwrap_or_else(|| "no body".into());
                         let what = format!("response {status} body: {} → {}", body(&or.body), body(&nr.body));
-                        self.push(&subject, what, Impact::Breaking, Impact::Breaking);
+                        self.push(&subject, "response-body-changed", what, Impact::Breaking, Impact::Breaking);
                     }
                     self.response_media(&subject, status, or, nr);
                     let headers: BTreeSet<&String> = or.headers.keys().chain(nr.headers.keys()).collect();
@@ -509,7 +627,7 @@ impl Diff {
             let show = |s: &Vec<Vec<String>>| s.iter().map(|a| a.join("+")).collect::<Vec<_>>().join(" or ");
             let what = format!("security: {} → {}", show(&o.security), show(&n.security));
             // Any other set of accepted credentials may reject what old clients send.
-            self.push(&subject, what, Impact::Breaking, Impact::Compatible);
+            self.push(&subject, "security-changed", what, Impact::Breaking, Impact::Compatible);
         }
     }
 }
@@ -534,22 +652,102 @@ fn access_note(f: &FieldSurface) -> String {
     }
 }
 
+/// The changes as lines: a member's changes under one subject make one line (a member made
+/// readOnly and retyped is one change, not three), then a change made alike to several
+/// schemas is one line naming them.
+fn group(changes: BTreeMap<(String, String), (&'static str, Impact, Impact)>) -> Vec<Change> {
+    // `what` begins with the member it concerns (`` `name` ``), when it concerns one.
+    let member =
+        |what: &str| what.strip_prefix('`').and_then(|rest| rest.split_once('`')).map(|(name, _)| name.to_owned());
+    /// One change as recorded: what, rule, clients, servers.
+    type Part = (String, &'static str, Impact, Impact);
+    let mut lines: BTreeMap<(String, String), Vec<Part>> = BTreeMap::new();
+    for ((subject, what), (rule, clients, servers)) in changes {
+        let key = member(&what).map_or_else(|| what.clone(), |m| format!("`{m}`"));
+        lines.entry((subject, key)).or_default().push((what, rule, clients, servers));
+    }
+    let mut merged: Vec<Change> = lines
+        .into_iter()
+        .map(|((subject, key), mut parts)| {
+            // Worst first: the line reads as its most serious consequence.
+            parts.sort_by_key(|(_, _, c, s)| std::cmp::Reverse((*c).max(*s)));
+            let clients = parts.iter().map(|p| p.2).max().unwrap_or(Impact::Compatible);
+            let servers = parts.iter().map(|p| p.3).max().unwrap_or(Impact::Compatible);
+            let mut rules: Vec<&'static str> = Vec::new();
+            for (_, rule, ..) in &parts {
+                if !rules.contains(rule) {
+                    rules.push(rule);
+                }
+            }
+            let what = match parts.len() {
+                1 => parts.swap_remove(0).0,
+                _ => {
+                    let rest: Vec<&str> =
+                        parts.iter().map(|(w, ..)| w.strip_prefix(key.as_str()).unwrap_or(w).trim()).collect();
+                    format!("{key} {}", rest.join("; "))
+                }
+            };
+            let level = level(clients, servers, &rules);
+            Change { subjects: vec![subject.clone()], subject, what, clients, servers, rules, level }
+        })
+        .collect();
+    // The same change to several schemas: one line.
+    let mut by_change: BTreeMap<(String, Vec<&'static str>, Impact, Impact), Vec<usize>> = BTreeMap::new();
+    for (i, c) in merged.iter().enumerate().filter(|(_, c)| c.subject.starts_with("schema ")) {
+        by_change.entry((c.what.clone(), c.rules.clone(), c.clients, c.servers)).or_default().push(i);
+    }
+    let mut drop = vec![false; merged.len()];
+    for indexes in by_change.into_values().filter(|i| i.len() > 1) {
+        let names: Vec<String> =
+            indexes.iter().map(|&i| merged[i].subject.trim_start_matches("schema ").to_owned()).collect();
+        let first = indexes[0];
+        merged[first].subject = format!("{} schemas: {}", names.len(), names.join(", "));
+        merged[first].subjects = names.iter().map(|n| format!("schema {n}")).collect();
+        for &i in &indexes[1..] {
+            drop[i] = true;
+        }
+    }
+    let mut kept = drop.iter();
+    merged.retain(|_| !kept.next().copied().unwrap_or(false));
+    merged
+}
+
 /// Compares two surfaces.
 pub fn compare(old: &Surface, new: &Surface) -> Report {
     let mut d = Diff { changes: BTreeMap::new() };
+    // An operation whose `operationId` changed but whose method and path did not is the same
+    // operation on the wire (only the generated names change): compared as one.
+    let gone = old.operations.iter().filter(|(id, _)| !new.operations.contains_key(*id));
+    let renamed: BTreeMap<&String, &String> = gone
+        .filter_map(|(old_id, o)| {
+            let mut same = new
+                .operations
+                .iter()
+                .filter(|(id, n)| !old.operations.contains_key(*id) && (&n.method, &n.path) == (&o.method, &o.path));
+            Some((old_id, same.next()?.0))
+        })
+        .collect();
     let ops: BTreeSet<&String> = old.operations.keys().chain(new.operations.keys()).collect();
     for id in ops {
-        d.operation(id, old.operations.get(id), new.operations.get(id));
+        if let Some(new_id) = renamed.get(id) {
+            d.operation(new_id, old.operations.get(id), new.operations.get(*new_id));
+            let what = format!("operationId was `{id}` (the generated method is renamed)");
+            d.push(
+                &format!("operation {new_id}"),
+                "operation-id-changed",
+                what,
+                Impact::Compatible,
+                Impact::Compatible,
+            );
+        } else if !renamed.values().any(|n| *n == id) {
+            d.operation(id, old.operations.get(id), new.operations.get(id));
+        }
     }
     let schemas: BTreeSet<&String> = old.schemas.keys().chain(new.schemas.keys()).collect();
     for name in schemas {
         d.schema(name, old.schemas.get(name), new.schemas.get(name));
     }
-    let changes: Vec<Change> = d
-        .changes
-        .into_iter()
-        .map(|((subject, what), (clients, servers))| Change { subject, what, clients, servers })
-        .collect();
+    let changes = group(d.changes);
     let wire_bump = bump_of(changes.iter().map(|c| c.clients.max(c.servers)));
     Report { changes, crate_changes: None, wire_bump, crate_bump: None, bump: wire_bump }
 }

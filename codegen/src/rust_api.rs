@@ -17,6 +17,48 @@ use serde::Serialize;
 pub struct RustApi {
     /// Items by path.
     pub items: BTreeMap<String, Item>,
+    /// The `use` items of each module (by path), as written: the names its types are
+    /// written with, for code that writes them again elsewhere.
+    pub uses: BTreeMap<String, Vec<String>>,
+}
+
+/// The fields of a struct-like variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum Shape {
+    /// `V`.
+    Unit,
+    /// `V(T, U)`: the types.
+    Tuple(Vec<String>),
+    /// `V { a: T }`: names and types.
+    Named(Vec<(String, String)>),
+}
+
+impl Shape {
+    fn of(fields: &syn::Fields) -> Shape {
+        match fields {
+            syn::Fields::Unit => Shape::Unit,
+            syn::Fields::Unnamed(f) => Shape::Tuple(f.unnamed.iter().map(|f| text(&f.ty)).collect()),
+            syn::Fields::Named(f) => Shape::Named(
+                f.named
+                    .iter()
+                    .map(|f| (f.ident.as_ref().map_or_else(String::new, ToString::to_string), text(&f.ty)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shape::Unit => write!(f, "no fields"),
+            Shape::Tuple(types) => write!(f, "({})", types.join(", ")),
+            Shape::Named(fields) => {
+                let fields: Vec<String> = fields.iter().map(|(n, t)| format!("{n}: {t}")).collect();
+                write!(f, "{{ {} }}", fields.join(", "))
+            }
+        }
+    }
 }
 
 /// One public item.
@@ -33,8 +75,8 @@ pub enum Item {
     },
     /// An enum: its variants with their fields.
     Enum {
-        /// Each variant's fields (`(T)`, `{ status: u16, body: T }`, empty for a unit).
-        variants: BTreeMap<String, String>,
+        /// Each variant's fields.
+        variants: BTreeMap<String, Shape>,
         /// Whether code outside the crate may match it without a wildcard (no
         /// `#[non_exhaustive]`): then a new variant breaks it.
         exhaustive: bool,
@@ -48,6 +90,8 @@ pub enum Item {
     Trait {
         /// Method signatures and whether each has a default.
         methods: BTreeMap<String, (String, bool)>,
+        /// Associated types, with their bounds.
+        types: BTreeMap<String, String>,
     },
     /// A type alias, a constant or a static: its type.
     Alias {
@@ -112,6 +156,11 @@ impl RustApi {
             .flatten()
             .filter_map(|(name, _)| Some(name.strip_prefix("self::")?.strip_suffix("::*")?.to_owned()))
             .collect();
+        let written = items.iter().filter_map(|item| match item {
+            syn::Item::Use(u) => Some(text(&u.tree)),
+            _ => None,
+        });
+        self.uses.entry(path.to_owned()).or_default().extend(written);
         for item in items {
             match item {
                 syn::Item::Mod(m) => {
@@ -153,7 +202,7 @@ impl RustApi {
                     self.items.insert(name, Item::Struct { fields, constructible });
                 }
                 syn::Item::Enum(e) if is_pub(&e.vis) => {
-                    let variants = e.variants.iter().map(|v| (v.ident.to_string(), text(&v.fields))).collect();
+                    let variants = e.variants.iter().map(|v| (v.ident.to_string(), Shape::of(&v.fields))).collect();
                     let name = join(&e.ident.to_string());
                     self.derives(&e.attrs, &name);
                     self.items.insert(name, Item::Enum { variants, exhaustive: !non_exhaustive(&e.attrs) });
@@ -172,7 +221,15 @@ impl RustApi {
                             _ => None,
                         })
                         .collect();
-                    self.items.insert(join(&t.ident.to_string()), Item::Trait { methods });
+                    let types = t
+                        .items
+                        .iter()
+                        .filter_map(|i| match i {
+                            syn::TraitItem::Type(ty) => Some((ty.ident.to_string(), text(&ty.bounds))),
+                            _ => None,
+                        })
+                        .collect();
+                    self.items.insert(join(&t.ident.to_string()), Item::Trait { methods, types });
                 }
                 syn::Item::Type(t) if is_pub(&t.vis) => {
                     self.items.insert(join(&t.ident.to_string()), Item::Alias { ty: text(&t.ty) });
@@ -321,8 +378,8 @@ mod tests {
         assert!(matches!(api.items["models::Sealed"], Item::Struct { constructible: false, .. }));
         let Item::Enum { variants, exhaustive } = &api.items["models::Kind"] else { panic!("an enum") };
         assert!(!exhaustive);
-        assert_eq!(variants["Dog"], "(String)");
-        let Item::Trait { methods } = &api.items["models::Api"] else { panic!("a trait") };
+        assert_eq!(variants["Dog"], Shape::Tuple(vec!["String".into()]));
+        let Item::Trait { methods, .. } = &api.items["models::Api"] else { panic!("a trait") };
         assert_eq!((methods["get"].1, methods["count"].1), (false, true));
     }
 }

@@ -4,4 +4,5 @@ pub mod bench;
 pub mod codegen;
 pub mod corpus;
 pub mod diff;
+pub mod history;
 pub mod mutate;

@@ -32,6 +32,12 @@ Commands:
   diff OLD NEW [--json FILE|-] [--fail-on breaking|any]
                       what changes between two specs (files, folders or git revisions such as
                       HEAD~1 or REV:spec/openapi.yaml), classified for clients and servers
+  diff-history BUNDLE [--last N] [--root PATH] [--probe | --probe-all]
+                      the change report on each pair of consecutive commits of a spec's history
+                      (a git bundle or repository; root file PATH, default openapi/openapi.yaml),
+                      last N pairs (default 200); --probe checks each minor or patch verdict
+                      against the compiler, --probe-all the major ones too; prints a summary
+                      table; fails on a failed pair or a disagreement
   bench [--runs N] [--no-peers] [--no-compile] [--only SECTION]
                       benchmarks on Rebilly's API (needs ../shared): generation vs floor and peers,
                       no-op regeneration, compile cost, server overhead, serde overhead, 200 MiB
@@ -55,6 +61,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen_cmd(Mode::Write),
         ["codegen", "--check"] => codegen_cmd(Mode::Check),
         ["diff", old, new, rest @ ..] => diff_cmd(old, new, rest),
+        ["diff-history", bundle, rest @ ..] => diff_history_cmd(bundle, rest),
         ["bench", rest @ ..] => bench_cmd(rest),
         ["corpus", paths @ ..] if !paths.is_empty() => corpus_cmd(paths),
         ["fuzz", rest @ ..] => fuzz_cmd(rest),
@@ -120,6 +127,62 @@ fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn diff_history_cmd(bundle: &str, args: &[&str]) -> ExitCode {
+    let mut options = xtask::history::Options {
+        bundle: PathBuf::from(bundle),
+        last: 200,
+        root: "openapi/openapi.yaml".into(),
+        probe: false,
+        probe_all: false,
+        scratch: project_root().join("target").join("xtask").join("history"),
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (*arg, rest.clone().next().copied()) {
+            ("--probe", _) => options.probe = true,
+            ("--probe-all", _) => (options.probe, options.probe_all) = (true, true),
+            ("--last", Some(n)) if n.parse::<usize>().is_ok_and(|n| n > 0) => {
+                options.last = n.parse().unwrap_or(200);
+                rest.next();
+            }
+            ("--root", Some(path)) => {
+                options.root = path.into();
+                rest.next();
+            }
+            _ => {
+                eprint!("unknown or incomplete option `{arg}`\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match std::fs::canonicalize(&options.bundle) {
+        Ok(path) => options.bundle = path,
+        Err(e) => {
+            eprintln!("cannot read {bundle}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match xtask::history::run(&options) {
+        Ok(pairs) => {
+            print!("{}", xtask::history::table(&pairs));
+            let failed = pairs.iter().any(|p| {
+                p.report.is_err()
+                    || xtask::history::disagrees(p)
+                    || matches!(p.probe, xtask::history::Probe::ProbeBroken(_))
+            });
+            if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
