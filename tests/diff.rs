@@ -362,3 +362,74 @@ fn an_optional_parameter_breaks_the_params_struct_literal_but_not_the_wire() {
     assert_eq!(r.wire_bump, Bump::Minor);
     assert!(crate_rules(&r).contains(&("struct-field-added", "operations::ListPetsParams".to_owned(), B)), "{r}");
 }
+
+#[test]
+fn one_member_made_read_only_and_retyped_is_one_line() {
+    let old = spec(&NONE);
+    let new = old.replace(
+        "required: [name]\n      properties:\n        name: {type: string}",
+        "required: [name]\n      properties:\n        name: {type: integer, readOnly: true}",
+    );
+    let r = codegen::compat::compare(&surface(&old), &surface(&new));
+    let (what, clients, servers) = only(&r);
+    assert_eq!(what, "schema NewPet: `name` removed (was required); moved from read-write to readOnly");
+    assert_eq!((clients, servers), (C, B));
+    assert_eq!(r.changes[0].rules, ["member-removed-required", "member-access-changed"]);
+    assert_eq!(r.changes[0].level, codegen::compat::Level::Breaking);
+}
+
+#[test]
+fn one_change_to_several_schemas_is_one_line_naming_them() {
+    let edit = Edit { new_pet: "        tag: {type: string}\n", pet: "        tag: {type: string}\n", ..NONE };
+    let r = report(&NONE, &edit);
+    assert_eq!(only(&r), ("2 schemas: NewPet, Pet: `tag` added (optional)".into(), C, C));
+    assert_eq!(r.changes[0].subjects, ["schema NewPet", "schema Pet"]);
+}
+
+#[test]
+fn a_renamed_operation_id_is_one_change_compatible_on_the_wire() {
+    let old = spec(&NONE);
+    let new = old.replace("operationId: ListPets", "operationId: FindPets");
+    let r = codegen::compat::compare(&surface(&old), &surface(&new));
+    assert_eq!(
+        only(&r),
+        ("operation FindPets: operationId was `ListPets` (the generated method is renamed)".into(), C, C)
+    );
+    assert_eq!(r.changes[0].level, codegen::compat::Level::Warning);
+}
+
+#[test]
+fn accepted_changes_do_not_fail_the_gate_and_stale_acceptances_are_named() {
+    let old = spec(&Edit { pet: "        age: {type: integer}\n", ..NONE });
+    let mut r = crate_report(&old, &spec(&NONE));
+    assert!(r.has_unaccepted_breaks());
+    let text = "# the age was never filled in\nstruct-field-removed models::Pet\nmember-removed-optional schema Pet\n\
+                enum-value-removed schema Status\n";
+    let acceptance = codegen::compat::Acceptance::parse(text).expect("a valid file");
+    let stale = r.accept(&acceptance);
+    assert_eq!(stale, [&("enum-value-removed".to_owned(), "schema Status".to_owned())]);
+    assert!(!r.has_unaccepted_breaks(), "{r}");
+    assert!(r.changes[0].accepted);
+    assert_eq!(r.bump, Bump::Major, "the bump stays what the change is");
+    let unknown = codegen::compat::Acceptance::parse("\nno-such-rule schema Pet\n").unwrap_err();
+    assert!(unknown.contains("line 2") && unknown.contains("no-such-rule"), "{unknown}");
+}
+
+#[test]
+fn the_markdown_report_leads_with_the_verdict_and_lists_breaks_first() {
+    let old = spec(&Edit { pet: "        age: {type: integer}\n", ..NONE });
+    let new = spec(&Edit { status: ", pending", ..NONE });
+    let md = codegen::report::markdown(&crate_report(&old, &new));
+    assert!(md.starts_with("### API change report\n\n**Implied version bump of the generated crate: major** (wire: minor, Rust API: major)."), "{md}");
+    let removed = md.find("`age` removed").expect("the removal is listed");
+    let added = md.find("`pending` added").expect("the addition is listed");
+    assert!(
+        md.contains("<details open>")
+            && md.contains("| **breaks** | `models::Pet` | field `age` removed | `struct-field-removed` |"),
+        "{md}"
+    );
+    assert!(removed < md.find("<details").unwrap() && added < md.find("<details").unwrap(), "{md}");
+    let notes = codegen::report::changelog(&crate_report(&old, &new));
+    assert!(notes.contains("### Breaking changes\n\n- Rust API: `models::Pet`: field `age` removed"), "{notes}");
+    assert!(notes.contains("### Added\n\n- schema Status: enum value `pending` added"), "{notes}");
+}

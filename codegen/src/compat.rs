@@ -58,6 +58,8 @@ pub struct Change {
     pub level: Level,
     /// Each subject the change was made to (one, unless grouped).
     pub subjects: Vec<String>,
+    /// Whether an acceptance file lists it (see [`Acceptance`]): known, and not to fail a gate.
+    pub accepted: bool,
 }
 
 /// The rules [`compare`] applies on the wire, each with what it covers.
@@ -143,6 +145,30 @@ impl Report {
         self.bump == Bump::Major
     }
 
+    /// Whether any breaking change is not accepted (see [`Report::accept`]): what a CI gate
+    /// fails on.
+    pub fn has_unaccepted_breaks(&self) -> bool {
+        let wire = self.changes.iter().any(|c| c.level == Level::Breaking && !c.accepted);
+        wire || self.crate_changes.iter().flatten().any(|c| c.impact == Impact::Breaking && !c.accepted)
+    }
+
+    /// Marks the changes `acceptance` lists; returns its entries that matched nothing (stale).
+    pub fn accept<'a>(&mut self, acceptance: &'a Acceptance) -> Vec<&'a (String, String)> {
+        let mut used = vec![false; acceptance.entries.len()];
+        for (i, (rule, location)) in acceptance.entries.iter().enumerate() {
+            let here = |l: &str| location == "*" || location == l;
+            for c in self.changes.iter_mut().filter(|c| c.rules.iter().any(|r| r == rule)) {
+                if c.subjects.iter().any(|s| here(s)) {
+                    (c.accepted, used[i]) = (true, true);
+                }
+            }
+            for c in self.crate_changes.iter_mut().flatten().filter(|c| c.rule == rule && here(&c.item)) {
+                (c.accepted, used[i]) = (true, true);
+            }
+        }
+        acceptance.entries.iter().zip(used).filter(|(_, used)| !used).map(|(e, _)| e).collect()
+    }
+
     /// The report with the crate's own changes judged too: its bump becomes the worse of the
     /// wire's and the crate's.
     pub fn with_crate(mut self, changes: Vec<CrateChange>) -> Report {
@@ -150,6 +176,39 @@ impl Report {
         self.bump = self.wire_bump.max(crate_bump);
         (self.crate_changes, self.crate_bump) = (Some(changes), Some(crate_bump));
         self
+    }
+}
+
+/// Known changes a CI gate should not fail on: lines of `RULE LOCATION` (a wire rule and a
+/// subject such as `schema Pet` or `operation ListPets`, or a crate rule and an item such as
+/// `models::Pet`; `*` for any location), `#` starting a comment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Acceptance {
+    /// (rule, location) pairs, in file order.
+    pub entries: Vec<(String, String)>,
+}
+
+impl Acceptance {
+    /// Reads an acceptance file's text; an unknown rule is an error naming its line.
+    pub fn parse(text: &str) -> Result<Acceptance, String> {
+        let known = |rule: &str| WIRE_RULES.iter().chain(CRATE_RULES).any(|(r, _)| *r == rule);
+        let mut entries = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (rule, location) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+            let location = location.trim();
+            if !known(rule) {
+                return Err(format!("line {}: unknown rule `{rule}` (the rules are listed by `--rules`)", n + 1));
+            }
+            if location.is_empty() {
+                return Err(format!("line {}: `{rule}` needs a location (a subject, an item, or `*`)", n + 1));
+            }
+            entries.push((rule.to_owned(), location.to_owned()));
+        }
+        Ok(Acceptance { entries })
     }
 }
 
@@ -171,6 +230,8 @@ pub struct CrateChange {
     pub what: String,
     /// Whether code written against the old crate may stop compiling.
     pub impact: Impact,
+    /// Whether an acceptance file lists it (see [`Acceptance`]).
+    pub accepted: bool,
 }
 
 /// The rules [`compare_crates`] applies, each with what it means; Rust's semver rules as
@@ -204,7 +265,7 @@ pub const CRATE_RULES: &[(&str, &str)] = &[
 pub fn compare_crates(old: &RustApi, new: &RustApi) -> Vec<CrateChange> {
     let mut out = Vec::new();
     let mut push = |rule: &'static str, item: &str, what: String, breaks: bool| {
-        out.push(CrateChange { rule, item: item.to_owned(), what, impact: impact(breaks) });
+        out.push(CrateChange { rule, item: item.to_owned(), what, impact: impact(breaks), accepted: false });
     };
     let paths: BTreeSet<&String> = old.items.keys().chain(new.items.keys()).collect();
     for path in paths {
@@ -688,7 +749,7 @@ fn group(changes: BTreeMap<(String, String), (&'static str, Impact, Impact)>) ->
                 }
             };
             let level = level(clients, servers, &rules);
-            Change { subjects: vec![subject.clone()], subject, what, clients, servers, rules, level }
+            Change { subjects: vec![subject.clone()], subject, what, clients, servers, rules, level, accepted: false }
         })
         .collect();
     // The same change to several schemas: one line.

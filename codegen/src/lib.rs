@@ -21,6 +21,7 @@ pub mod ir;
 mod load;
 mod lower;
 pub mod names;
+pub mod report;
 pub mod rust_api;
 pub mod surface;
 mod timings;

@@ -29,9 +29,13 @@ cargo xtask <command>
 
 Commands:
   codegen [--check]   regenerate generated/ from spec/ (with --check: write nothing, fail if stale)
-  diff OLD NEW [--json FILE|-] [--fail-on breaking|any]
+  diff --rules        every rule of the change report, with what it covers
+  diff OLD NEW [--format text|json|markdown|changelog] [--json FILE|-] [--accept FILE]
+               [--fail-on breaking|any]
                       what changes between two specs (files, folders or git revisions such as
-                      HEAD~1 or REV:spec/openapi.yaml), classified for clients and servers
+                      HEAD~1 or REV:spec/openapi.yaml), classified for clients, servers and the
+                      generated crate's Rust API; --accept lists known changes (`RULE LOCATION`
+                      per line) that --fail-on breaking lets through
   diff-history BUNDLE [--last N] [--root PATH] [--probe | --probe-all]
                       the change report on each pair of consecutive commits of a spec's history
                       (a git bundle or repository; root file PATH, default openapi/openapi.yaml),
@@ -60,6 +64,13 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen_cmd(Mode::Write),
         ["codegen", "--check"] => codegen_cmd(Mode::Check),
+        ["diff", "--rules"] => {
+            let rules = ::codegen::compat::WIRE_RULES.iter().map(|r| ("wire", r));
+            for (side, (rule, meaning)) in rules.chain(::codegen::compat::CRATE_RULES.iter().map(|r| ("crate", r))) {
+                println!("{side:<6} {rule:<28} {meaning}");
+            }
+            ExitCode::SUCCESS
+        }
         ["diff", old, new, rest @ ..] => diff_cmd(old, new, rest),
         ["diff-history", bundle, rest @ ..] => diff_history_cmd(bundle, rest),
         ["bench", rest @ ..] => bench_cmd(rest),
@@ -86,27 +97,54 @@ fn project_root() -> PathBuf {
 fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
     let mut json = None;
     let mut fail_on = None;
+    let mut format = "text";
+    let mut accept = None;
     let mut rest = options.iter();
     while let Some(opt) = rest.next() {
         match (*opt, rest.next().copied()) {
             ("--json", Some(path)) => json = Some(path),
             ("--fail-on", Some(level @ ("breaking" | "any"))) => fail_on = Some(level),
+            ("--format", Some(f @ ("text" | "json" | "markdown" | "changelog"))) => format = f,
+            ("--accept", Some(path)) => accept = Some(path),
             _ => {
                 eprint!("unknown or incomplete option `{opt}`\n\n{HELP}");
                 return ExitCode::from(2);
             }
         }
     }
+    let acceptance = match accept.map(|path| std::fs::read_to_string(path).map(|text| (path, text))) {
+        None => ::codegen::compat::Acceptance::default(),
+        Some(Err(e)) => {
+            eprintln!("cannot read {}: {e}", accept.unwrap_or_default());
+            return ExitCode::from(2);
+        }
+        Some(Ok((path, text))) => match ::codegen::compat::Acceptance::parse(&text) {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
     let root = project_root();
     let sides = xtask::diff::resolve(&root, old).and_then(|o| xtask::diff::resolve(&root, new).map(|n| (o, n)));
-    let report = match sides.and_then(|(o, n)| xtask::diff::compare(&o.root, &n.root)) {
+    let mut report = match sides.and_then(|(o, n)| xtask::diff::compare(&o.root, &n.root)) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
+    for (rule, location) in report.accept(&acceptance) {
+        eprintln!("note: the acceptance of `{rule} {location}` matches no change (stale?)");
+    }
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let shown = match format {
+        "json" => format!("{text}\n"),
+        "markdown" => ::codegen::report::markdown(&report),
+        "changelog" => ::codegen::report::changelog(&report),
+        _ => report.to_string(),
+    };
     match json {
         Some("-") => println!("{text}"),
         Some(path) => {
@@ -114,13 +152,13 @@ fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
                 eprintln!("cannot write {path}: {e}");
                 return ExitCode::FAILURE;
             }
-            print!("{report}");
+            print!("{shown}");
         }
-        None => print!("{report}"),
+        None => print!("{shown}"),
     }
     let failed = match fail_on {
-        Some("breaking") => report.is_breaking(),
-        Some(_) => !report.changes.is_empty(),
+        Some("breaking") => report.has_unaccepted_breaks(),
+        Some(_) => !report.changes.is_empty() || report.crate_changes.iter().flatten().next().is_some(),
         None => false,
     };
     if failed {
