@@ -433,3 +433,141 @@ fn the_markdown_report_leads_with_the_verdict_and_lists_breaks_first() {
     assert!(notes.contains("### Breaking changes\n\n- Rust API: `models::Pet`: field `age` removed"), "{notes}");
     assert!(notes.contains("### Added\n\n- schema Status: enum value `pending` added"), "{notes}");
 }
+
+/// Rust sources of a one-module crate, as `RustApi::of` reads them.
+fn rust_api(models: &str) -> codegen::rust_api::RustApi {
+    let files = [("src/lib.rs", "pub mod models;"), ("src/models.rs", models)];
+    let files = files.iter().map(|(f, t)| (f.to_string(), t.to_string())).collect();
+    codegen::rust_api::RustApi::of(&files).expect("Rust")
+}
+
+/// Every rule of the report, wire and crate, with a pair of specs (or, for what the generator
+/// never changes between two specs, of crate sources) that shows it.
+#[test]
+fn every_rule_has_a_pair_that_shows_it() {
+    // The base with its placeholders: `spec_text` fills them once each case is edited.
+    let base = BASE.to_string();
+    let edit = |from: &str, to: &str| {
+        assert!(base.contains(from), "the base spec has `{from}`");
+        base.replacen(from, to, 1)
+    };
+    let with = |e: Edit<'_>| spec(&e);
+    let ops = "  /pets/{id}:\n    delete:\n      operationId: DeletePet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\n";
+    let components = "components:\n  schemas:\n";
+    let extra = "components:\n  schemas:\n    Tag: {type: string}\n";
+    let secured = "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n  schemas:\n";
+    let union =
+        |alternatives: &str| with(Edit { pet: &format!("        kind: {{oneOf: [{alternatives}]}}\n"), ..NONE });
+    let tag_required = edit("required: [name]", "required: [name, tag]").replacen(
+        "        name: {type: string}\n",
+        "        name: {type: string}\n        tag: {type: string}\n",
+        1,
+    );
+    let tag_optional = with(Edit { new_pet: "        tag: {type: string}\n", ..NONE });
+    let media_two = edit(
+        "            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n__OPS__",
+        "            application/json:\n              schema: {$ref: '#/components/schemas/Pet'}\n            text/csv:\n              schema: {type: string}\n__OPS__",
+    );
+    let cases: Vec<(&str, String, String)> = vec![
+        ("operation-added", base.clone(), with(Edit { ops, ..NONE })),
+        ("operation-removed", with(Edit { ops, ..NONE }), base.clone()),
+        ("operation-moved", base.clone(), edit("  /pets:\n", "  /animals:\n")),
+        ("operation-id-changed", base.clone(), edit("operationId: ListPets", "operationId: FindPets")),
+        ("member-added-required", base.clone(), tag_required.clone()),
+        ("member-added-optional", base.clone(), tag_optional.clone()),
+        ("member-removed-required", tag_required.clone(), base.clone()),
+        ("member-removed-optional", tag_optional.clone(), base.clone()),
+        ("member-retyped", base.clone(), edit("id: {type: string}", "id: {type: integer}")),
+        ("member-made-required", tag_optional.clone(), tag_optional.replacen("required: [name]", "required: [name, tag]", 1)),
+        ("member-made-optional", base.clone(), edit("required: [name]", "required: []")),
+        ("member-made-nullable", base.clone(), edit("id: {type: string}", "id: {type: [string, 'null']}")),
+        ("member-made-not-nullable", edit("id: {type: string}", "id: {type: [string, 'null']}"), base.clone()),
+        ("member-access-changed", base.clone(), edit("id: {type: string}", "id: {type: string, readOnly: true}")),
+        ("enum-value-added", base.clone(), with(Edit { status: ", pending", ..NONE })),
+        ("enum-value-removed", with(Edit { status: ", pending", ..NONE }), base.clone()),
+        ("union-alternative-added", union("{type: string}, {type: integer}"), union("{type: string}, {type: integer}, {type: boolean}")),
+        ("union-alternative-removed", union("{type: string}, {type: integer}, {type: boolean}"), union("{type: string}, {type: integer}")),
+        ("schema-added", base.clone(), base.replacen(components, extra, 1)),
+        ("schema-removed", base.replacen(components, extra, 1), base.clone()),
+        ("schema-kind-changed", base.clone(), edit("      type: string\n      enum: [available, sold__STATUS__]", "      type: string")),
+        ("schema-alias-changed", base.replacen(components, extra, 1), base.replacen(components, &extra.replace("string", "integer"), 1)),
+        ("media-type-changed", base.clone(), edit("        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/NewPet'}", "        content:\n          application/x-www-form-urlencoded:\n            schema: {$ref: '#/components/schemas/NewPet'}")),
+        ("media-type-dropped", media_two.clone(), base.clone()),
+        ("media-type-added", base.clone(), media_two.clone()),
+        ("response-added", base.clone(), edit("        '201':\n", "        '404': {description: Missing.}\n        '201':\n")),
+        ("response-removed", edit("        '201':\n", "        '404': {description: Missing.}\n        '201':\n"), base.clone()),
+        ("response-body-changed", base.clone(), edit("              schema: {$ref: '#/components/schemas/Pet'}\n__OPS__", "              schema: {$ref: '#/components/schemas/NewPet'}\n__OPS__")),
+        ("security-changed", base.clone(), base.replacen(components, secured, 1).replacen("paths:\n", "security: [{key: []}]\npaths:\n", 1)),
+        ("operation-deprecated", base.clone(), edit("operationId: ListPets\n", "operationId: ListPets\n      deprecated: true\n")),
+        ("operation-undeprecated", edit("operationId: ListPets\n", "operationId: ListPets\n      deprecated: true\n"), base.clone()),
+        ("member-deprecated", base.clone(), edit("id: {type: string}", "id: {type: string, deprecated: true}")),
+        ("parameter-style-changed", base.clone(), edit("{name: limit, in: query, schema: {type: integer}}", "{name: limit, in: query, explode: false, schema: {type: integer}}")),
+        ("default-changed", base.clone(), edit("schema: {type: integer}}", "schema: {type: integer, default: 10}}")),
+        ("constraint-tightened", base.clone(), edit("schema: {type: integer}}", "schema: {type: integer, maximum: 100}}")),
+        ("constraint-loosened", edit("schema: {type: integer}}", "schema: {type: integer, maximum: 100}}"), base.clone()),
+        ("additional-properties-narrowed", base.clone(), edit("    NewPet:\n      type: object\n", "    NewPet:\n      type: object\n      additionalProperties: false\n")),
+        ("additional-properties-widened", edit("    NewPet:\n      type: object\n", "    NewPet:\n      type: object\n      additionalProperties: false\n"), base.clone()),
+        ("server-removed", base.replacen("paths:\n", "servers: [{url: 'https://a.example'}]\npaths:\n", 1), base.clone()),
+        ("server-added", base.clone(), base.replacen("paths:\n", "servers: [{url: 'https://a.example'}]\npaths:\n", 1)),
+        // The crate's rules that spec changes show.
+        ("item-removed", with(Edit { ops, ..NONE }), base.clone()),
+        ("item-added", base.clone(), with(Edit { ops, ..NONE })),
+        ("struct-field-removed", tag_optional.clone(), base.clone()),
+        ("struct-field-retyped", base.clone(), edit("id: {type: string}", "id: {type: integer}")),
+        ("struct-field-added", base.clone(), tag_optional.clone()),
+        ("enum-variant-removed", edit("        '201':\n", "        '404': {description: Missing.}\n        '201':\n"), base.clone()),
+        ("enum-variant-changed", base.clone(), edit("              schema: {$ref: '#/components/schemas/Pet'}\n__OPS__", "              schema: {$ref: '#/components/schemas/NewPet'}\n__OPS__")),
+        ("enum-variant-added", base.clone(), edit("        '201':\n", "        '404': {description: Missing.}\n        '201':\n")),
+        ("enum-variant-added-open", base.clone(), with(Edit { status: ", pending", ..NONE })),
+        ("fn-signature-changed", base.clone(), edit("            schema: {$ref: '#/components/schemas/NewPet'}", "            schema: {$ref: '#/components/schemas/Pet'}")),
+        ("trait-method-added", base.clone(), with(Edit { ops, ..NONE })),
+        ("trait-method-removed", with(Edit { ops, ..NONE }), base.clone()),
+        ("trait-method-changed", base.clone(), edit("            schema: {$ref: '#/components/schemas/NewPet'}", "            schema: {$ref: '#/components/schemas/Pet'}")),
+        ("alias-retyped", base.replacen(components, extra, 1), base.replacen(components, &extra.replace("string", "integer"), 1)),
+        ("item-kind-changed", base.clone(), edit("      type: string\n      enum: [available, sold__STATUS__]", "      type: string")),
+        ("impl-removed", base.clone(), edit("              schema: {$ref: '#/components/schemas/Pet'}\n__OPS__", "              schema: {type: string, format: binary}\n__OPS__").replacen("            application/json:\n              schema: {type: string, format: binary}", "            application/octet-stream:\n              schema: {type: string, format: binary}", 1)),
+        ("impl-added", edit("              schema: {$ref: '#/components/schemas/Pet'}\n__OPS__", "              schema: {type: string, format: binary}\n__OPS__").replacen("            application/json:\n              schema: {type: string, format: binary}", "            application/octet-stream:\n              schema: {type: string, format: binary}", 1), base.clone()),
+    ];
+    let mut shown = std::collections::BTreeSet::new();
+    for (rule, old, new) in &cases {
+        let r = crate_report(&spec_text(old), &spec_text(new));
+        let named: Vec<&str> = r
+            .changes
+            .iter()
+            .flat_map(|c| c.rules.iter().copied())
+            .chain(r.crate_changes.iter().flatten().map(|c| c.rule))
+            .collect();
+        assert!(named.contains(rule), "`{rule}` is not named by its pair:\n{r}");
+        shown.insert(*rule);
+    }
+    // What no two specs show with this generator: a struct or enum sealed, a field added to a
+    // struct with private fields, a trait method with a default, a re-export moved.
+    let sources = [
+        ("struct-sealed", "pub struct S { pub a: i64 }", "#[non_exhaustive] pub struct S { pub a: i64 }"),
+        (
+            "struct-field-added-sealed",
+            "pub struct S { pub a: i64, b: i64 }",
+            "pub struct S { pub a: i64, pub c: i64, b: i64 }",
+        ),
+        ("enum-sealed", "pub enum E { A }", "#[non_exhaustive] pub enum E { A }"),
+        ("trait-method-added-default", "pub trait T {}", "pub trait T { fn f(&self) {} }"),
+        ("reexport-changed", "pub use std::string::String as Text;", "pub use std::vec::Vec as Text;"),
+    ];
+    for (rule, old, new) in sources {
+        let changes = codegen::compat::compare_crates(&rust_api(old), &rust_api(new));
+        assert!(changes.iter().any(|c| c.rule == rule), "`{rule}` is not named: {changes:?}");
+        shown.insert(rule);
+    }
+    let rules = codegen::compat::WIRE_RULES.iter().chain(codegen::compat::CRATE_RULES).map(|(r, _)| *r);
+    let missing: Vec<&str> = rules.filter(|r| !shown.contains(r)).collect();
+    assert!(missing.is_empty(), "rules without a pair: {missing:?}");
+}
+
+/// A spec text with the base's placeholders filled (cases edit the base before they are).
+fn spec_text(text: &str) -> String {
+    text.replace("__PARAMS__\n", "")
+        .replace("__OPS__\n", "")
+        .replace("__NEWPET__\n", "")
+        .replace("__PET__\n", "")
+        .replace("__STATUS__", "")
+}

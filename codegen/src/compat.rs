@@ -96,11 +96,33 @@ pub const WIRE_RULES: &[(&str, &str)] = &[
     ("response-removed", "a documented response is gone: servers still sending it break"),
     ("response-body-changed", "a response's body type changed"),
     ("security-changed", "the credentials an operation accepts changed"),
+    ("operation-deprecated", "an operation is now deprecated"),
+    ("operation-undeprecated", "an operation is no longer deprecated"),
+    ("member-deprecated", "a member or parameter is now deprecated"),
+    ("parameter-style-changed", "a parameter's `style` or `explode` changed: both sides break"),
+    ("default-changed", "a member's or parameter's `default` changed: behaviour without it differs"),
+    (
+        "constraint-tightened",
+        "a bound, length, pattern, format or fixed value narrows what is valid: its sender breaks",
+    ),
+    ("constraint-loosened", "a validation keyword widens what is valid: receivers may see values they did not"),
+    ("additional-properties-narrowed", "an object's other members closed or typed: its sender breaks"),
+    ("additional-properties-widened", "an object allows other members it did not"),
+    ("server-removed", "a server URL is no longer listed: clients using it break"),
+    ("server-added", "a server URL is listed"),
 ];
 
 /// The level of a change with these impacts and rules.
 fn level(clients: Impact, servers: Impact, rules: &[&str]) -> Level {
-    const WARNINGS: &[&str] = &["operation-id-changed", "member-access-changed"];
+    const WARNINGS: &[&str] = &[
+        "operation-id-changed",
+        "member-access-changed",
+        "operation-deprecated",
+        "member-deprecated",
+        "default-changed",
+        "constraint-loosened",
+        "additional-properties-widened",
+    ];
     if clients == Impact::Breaking || servers == Impact::Breaking {
         Level::Breaking
     } else if rules.iter().any(|r| WARNINGS.contains(r)) {
@@ -409,6 +431,9 @@ enum Sender {
 }
 
 struct Diff {
+    /// Whether both surfaces record validation keywords, defaults, styles, deprecation, other
+    /// members and servers (format 2).
+    detailed: bool,
     /// Changes by (subject, what), with their rule; a change seen in both directions keeps
     /// the worse impacts.
     changes: BTreeMap<(String, String), (&'static str, Impact, Impact)>,
@@ -525,6 +550,38 @@ impl Diff {
                     let rule = if n.nullable { "member-made-nullable" } else { "member-made-not-nullable" };
                     self.directed(subject, rule, what, sender, !n.nullable, n.nullable);
                 }
+                if !self.detailed {
+                    return;
+                }
+                if let (Some(os), Some(ns)) = (&o.style, &n.style) {
+                    if os != ns {
+                        let what = format!("`{name}` style: {os} → {ns}");
+                        self.directed(subject, "parameter-style-changed", what, sender, true, true);
+                    }
+                }
+                if !o.deprecated && n.deprecated {
+                    let what = format!("`{name}` deprecated");
+                    self.push(subject, "member-deprecated", what, Impact::Compatible, Impact::Compatible);
+                }
+                if o.default != n.default {
+                    let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
+                    let what = format!("`{name}` default: {} → {}", show(&o.default), show(&n.default));
+                    self.push(subject, "default-changed", what, Impact::Compatible, Impact::Compatible);
+                }
+                let keys: BTreeSet<&String> = o.constraints.keys().chain(n.constraints.keys()).collect();
+                for key in keys {
+                    let (old, new) = (o.constraints.get(key), n.constraints.get(key));
+                    let Some(tightened) = tightened(key, old, new) else { continue };
+                    let show = |v: Option<&String>| v.cloned().unwrap_or_else(|| "none".into());
+                    let word = if tightened { "tightened" } else { "loosened" };
+                    let what = format!("`{name}` {key}: {} → {} ({word})", show(old), show(new));
+                    if tightened {
+                        // Values the sender may still send are now refused.
+                        self.directed(subject, "constraint-tightened", what, sender, true, false);
+                    } else {
+                        self.push(subject, "constraint-loosened", what, Impact::Compatible, Impact::Compatible);
+                    }
+                }
             }
         }
     }
@@ -596,6 +653,22 @@ impl Diff {
                     false,
                 );
             }
+            if self.detailed && o.additional != n.additional {
+                let show = |a: &Option<String>| a.clone().unwrap_or_else(|| "any".into());
+                let what = format!("other members: {} → {}", show(&o.additional), show(&n.additional));
+                // Closed, or typed where any was allowed: narrower; the rest: wider.
+                let narrowed = match (&o.additional, &n.additional) {
+                    (_, Some(n)) if n == "none" => true,
+                    (None, Some(_)) => true,
+                    _ => false,
+                };
+                if narrowed {
+                    self.directed(&subject, "additional-properties-narrowed", what, *sender, true, false);
+                } else {
+                    let rule = "additional-properties-widened";
+                    self.push(&subject, rule, what, Impact::Compatible, Impact::Compatible);
+                }
+            }
             for v in n.variants.iter().filter(|v| !o.variants.contains(v)) {
                 let what = format!("alternative `{v}` added");
                 self.directed(&subject, "union-alternative-added", what, *sender, false, !o.discriminated);
@@ -639,6 +712,13 @@ impl Diff {
         if (&o.method, &o.path) != (&n.method, &n.path) {
             let what = format!("moved from {} {} to {} {}", o.method, o.path, n.method, n.path);
             self.push(&subject, "operation-moved", what, Impact::Breaking, Impact::Breaking);
+        }
+        if self.detailed && o.deprecated != n.deprecated {
+            let (rule, what) = match n.deprecated {
+                true => ("operation-deprecated", "deprecated: plan its removal"),
+                false => ("operation-undeprecated", "no longer deprecated"),
+            };
+            self.push(&subject, rule, what.into(), Impact::Compatible, Impact::Compatible);
         }
         let keys: BTreeSet<&String> = o.params.keys().chain(n.params.keys()).collect();
         for key in keys {
@@ -689,6 +769,35 @@ impl Diff {
             let what = format!("security: {} → {}", show(&o.security), show(&n.security));
             // Any other set of accepted credentials may reject what old clients send.
             self.push(&subject, "security-changed", what, Impact::Breaking, Impact::Compatible);
+        }
+    }
+}
+
+/// Whether a validation keyword's change from `old` to `new` narrows what is valid (`Some(true)`),
+/// widens it (`Some(false)`), or neither (`None`, unchanged). A bound added narrows, one
+/// removed widens; a changed pattern, format or fixed value is taken as narrowing, since a value
+/// valid before may not be now.
+fn tightened(key: &str, old: Option<&String>, new: Option<&String>) -> Option<bool> {
+    let number = |v: &String| {
+        let exclusive = v.ends_with("(exclusive)");
+        v.split(' ').next().and_then(|n| n.parse::<f64>().ok()).map(|n| (n, exclusive))
+    };
+    match (old, new) {
+        (Some(o), Some(n)) if o == n => None,
+        (None, None) => None,
+        (None, Some(_)) => Some(true),
+        (Some(_), None) => Some(false),
+        (Some(o), Some(n)) => {
+            let lower = key.starts_with("min");
+            let upper = key.starts_with("max");
+            match (number(o), number(n)) {
+                (Some((o, ox)), Some((n, nx))) if lower || upper => {
+                    // An exclusive bound at the same number is the narrower one.
+                    let narrower = if lower { n > o || (n == o && nx && !ox) } else { n < o || (n == o && nx && !ox) };
+                    Some(narrower)
+                }
+                _ => Some(true),
+            }
         }
     }
 }
@@ -775,7 +884,7 @@ fn group(changes: BTreeMap<(String, String), (&'static str, Impact, Impact)>) ->
 
 /// Compares two surfaces.
 pub fn compare(old: &Surface, new: &Surface) -> Report {
-    let mut d = Diff { changes: BTreeMap::new() };
+    let mut d = Diff { detailed: old.format >= 2 && new.format >= 2, changes: BTreeMap::new() };
     // An operation whose `operationId` changed but whose method and path did not is the same
     // operation on the wire (only the generated names change): compared as one.
     let gone = old.operations.iter().filter(|(id, _)| !new.operations.contains_key(*id));
@@ -803,6 +912,15 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
         } else if !renamed.values().any(|n| *n == id) {
             d.operation(id, old.operations.get(id), new.operations.get(id));
         }
+    }
+    let servers = if d.detailed { (&old.servers, &new.servers) } else { (&new.servers, &new.servers) };
+    for gone in servers.0.iter().filter(|s| !servers.1.contains(s)) {
+        // Clients set up with that base URL reach nothing there any more.
+        let what = format!("`{gone}` no longer listed");
+        d.push("servers", "server-removed", what, Impact::Breaking, Impact::Compatible);
+    }
+    for added in servers.1.iter().filter(|s| !servers.0.contains(s)) {
+        d.push("servers", "server-added", format!("`{added}` listed"), Impact::Compatible, Impact::Compatible);
     }
     let schemas: BTreeSet<&String> = old.schemas.keys().chain(new.schemas.keys()).collect();
     for name in schemas {

@@ -290,6 +290,21 @@ pub enum ParamStyle {
     DeepObject,
 }
 
+impl ParamStyle {
+    /// The style's name in a spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::Simple => "simple",
+            ParamStyle::Form => "form",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+        }
+    }
+}
+
 /// One parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {

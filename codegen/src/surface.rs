@@ -7,11 +7,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{Access, Api, Body, Scalar, Status, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Access, Api, Body, Constraints, Scalar, Status, TypeDef, TypeKind, TypeRef};
+
+/// What [`Surface::of`] records: 2 adds validation keywords, defaults, parameter styles,
+/// deprecation, other members and servers to what 1 had.
+pub const FORMAT: u32 = 2;
 
 /// Everything a client or a server relies on, keyed by wire names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
+    /// What the surface records (see [`FORMAT`]); 1 for a surface written before it was
+    /// recorded. What one side of a comparison does not record is not compared.
+    #[serde(default = "first_format")]
+    pub format: u32,
     /// `info.title`.
     pub title: String,
     /// `info.version`.
@@ -20,6 +28,9 @@ pub struct Surface {
     pub operations: BTreeMap<String, OperationSurface>,
     /// Schemas by name.
     pub schemas: BTreeMap<String, SchemaSurface>,
+    /// The URLs of the servers the API lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<String>,
 }
 
 /// One operation.
@@ -44,6 +55,9 @@ pub struct OperationSurface {
     pub responses: BTreeMap<String, ResponseSurface>,
     /// Security alternatives, each a list of scheme names.
     pub security: Vec<Vec<String>>,
+    /// `deprecated`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
 }
 
 /// One documented response.
@@ -74,6 +88,18 @@ pub struct FieldSurface {
     /// `readOnly`, `writeOnly` or empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub access: String,
+    /// Validation keywords (`maxLength`, `minimum`, `pattern`, ...) with their values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub constraints: BTreeMap<String, String>,
+    /// `default`, as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// A parameter's `style` and `explode` (`form, explode`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// `deprecated`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
 }
 
 /// One schema.
@@ -96,6 +122,10 @@ pub struct SchemaSurface {
     /// What an alias stands for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// An object's other members: `none` when closed, their type when typed; absent when any
+    /// member is allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional: Option<String>,
     /// Sent by clients (in a request).
     pub in_requests: bool,
     /// Sent by servers (in a response or webhook).
@@ -105,12 +135,19 @@ pub struct SchemaSurface {
 impl Surface {
     /// The surface of a lowered API.
     pub fn of(api: &Api) -> Surface {
-        let mut surface = Surface { title: api.title.clone(), version: api.version.clone(), ..Surface::default() };
+        let mut surface =
+            Surface { format: FORMAT, title: api.title.clone(), version: api.version.clone(), ..Surface::default() };
         for op in &api.operations {
             let params = op
                 .params
                 .iter()
-                .map(|p| (format!("{}:{}", p.location.as_str(), p.wire_name), field(api, &p.ty, p.required, "")))
+                .map(|p| {
+                    let mut f = field(api, &p.ty, p.required, "");
+                    (f.constraints, f.default) = constraints(&p.constraints);
+                    f.style = Some(format!("{}{}", p.style.as_str(), if p.explode { ", explode" } else { "" }));
+                    f.deprecated = p.deprecated;
+                    (format!("{}:{}", p.location.as_str(), p.wire_name), f)
+                })
                 .collect();
             let body = op.body.as_ref().map(|b| match &b.ty {
                 Some(t) => field(api, t, b.required, ""),
@@ -157,9 +194,11 @@ impl Surface {
                         .collect(),
                     responses,
                     security,
+                    deprecated: op.deprecated,
                 },
             );
         }
+        surface.servers = api.servers.iter().map(|s| s.url.clone()).collect();
         let (requests, responses) = reachable(api);
         for (i, def) in api.types.iter().enumerate() {
             let entry = surface.schemas.entry(def.schema_name.clone()).or_default();
@@ -169,6 +208,10 @@ impl Surface {
         }
         surface
     }
+}
+
+fn first_format() -> u32 {
+    1
 }
 
 /// Adds what one view of a schema shows to its surface.
@@ -183,8 +226,18 @@ fn merge_view(api: &Api, def: &TypeDef, entry: &mut SchemaSurface) {
                     Access::WriteOnly => "writeOnly",
                 };
                 // Both views list a member that travels both ways; the first one seen is kept.
-                entry.fields.entry(f.wire_name.clone()).or_insert_with(|| field(api, &f.ty, f.required, access));
+                entry.fields.entry(f.wire_name.clone()).or_insert_with(|| {
+                    let mut member = field(api, &f.ty, f.required, access);
+                    (member.constraints, member.default) = constraints(&f.constraints);
+                    member.deprecated = f.deprecated;
+                    member
+                });
             }
+            entry.additional = match (&s.additional, s.closed) {
+                (_, true) => Some("none".into()),
+                (Some(t), false) => Some(describe(api, t)),
+                (None, false) => None,
+            };
         }
         TypeKind::Enum(e) => {
             entry.kind = "enum".into();
@@ -204,7 +257,33 @@ fn merge_view(api: &Api, def: &TypeDef, entry: &mut SchemaSurface) {
 
 fn field(api: &Api, ty: &TypeRef, required: bool, access: &str) -> FieldSurface {
     let (inner, nullable) = ty.strip_null();
-    FieldSurface { ty: describe(api, inner), required, nullable, access: access.into() }
+    FieldSurface { ty: describe(api, inner), required, nullable, access: access.into(), ..FieldSurface::default() }
+}
+
+/// Validation keywords by their JSON Schema names, and the `default`.
+fn constraints(c: &Constraints) -> (BTreeMap<String, String>, Option<String>) {
+    let mut out = BTreeMap::new();
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            out.insert(key.to_owned(), value);
+        }
+    };
+    put("minLength", c.min_length.map(|n| n.to_string()));
+    put("maxLength", c.max_length.map(|n| n.to_string()));
+    put("pattern", c.pattern.clone());
+    put("format", c.format.clone());
+    let bound = |(n, exclusive): (f64, bool)| format!("{n}{}", if exclusive { " (exclusive)" } else { "" });
+    put("minimum", c.minimum.map(bound));
+    put("maximum", c.maximum.map(bound));
+    put("minItems", c.min_items.map(|n| n.to_string()));
+    put("maxItems", c.max_items.map(|n| n.to_string()));
+    put("multipleOf", c.multiple_of.map(|n| n.to_string()));
+    put("uniqueItems", c.unique_items.then(|| "true".to_owned()));
+    put("minProperties", c.min_properties.map(|n| n.to_string()));
+    put("maxProperties", c.max_properties.map(|n| n.to_string()));
+    put("const", c.fixed.clone());
+    put("enum", c.allowed.as_ref().map(|values| values.join(", ")));
+    (out, c.default.clone())
 }
 
 /// A type as a short string: schema names, `array<T>`, `map<T>`, `T | null`, scalars.
