@@ -317,6 +317,7 @@ fn removing_an_optional_response_member_is_fine_on_the_wire_and_breaks_the_crate
     let r = crate_report(&old, &spec(&NONE));
     assert_eq!(only(&r), ("schema Pet: `age` removed (was optional)".into(), C, C));
     assert_eq!(crate_rules(&r), [("struct-field-removed", "models::Pet".to_owned(), B)]);
+    assert_eq!(r.changes[0].crate_api, Some(B), "the wire line carries the crate's verdict");
     assert_eq!((r.wire_bump, r.crate_bump, r.bump), (Bump::Minor, Some(Bump::Major), Bump::Major));
     assert!(r.to_string().contains("breaking in the crate's Rust API"), "{r}");
 }
@@ -340,6 +341,8 @@ fn a_new_operation_adds_a_client_method_and_a_trait_method_to_implement() {
     let ops = "  /pets/{id}:\n    delete:\n      operationId: DeletePet\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        '204': {description: Gone.}\n";
     let r = crate_report(&spec(&NONE), &spec(&Edit { ops, ..NONE }));
     let rules = crate_rules(&r);
+    assert_eq!(only(&r).0, "operation DeletePet: added (DELETE /pets/{id}); servers must implement it");
+    assert_eq!(r.changes[0].crate_api, Some(B), "the trait's new method is tied to the operation");
     assert!(rules.contains(&("item-added", "client::Client::delete_pet".to_owned(), C)), "{r}");
     assert!(rules.contains(&("trait-method-added", "server::Api".to_owned(), B)), "{r}");
     assert!(rules.contains(&("item-added", "operations::DeletePetResponse".to_owned(), C)), "{r}");
@@ -430,7 +433,12 @@ fn the_markdown_report_leads_with_the_verdict_and_lists_breaks_first() {
     );
     assert!(removed < md.find("<details").unwrap() && added < md.find("<details").unwrap(), "{md}");
     let notes = codegen::report::changelog(&crate_report(&old, &new));
-    assert!(notes.contains("### Breaking changes\n\n- Rust API: `models::Pet`: field `age` removed"), "{notes}");
+    assert!(
+        notes.contains(
+            "### Breaking changes\n\n- schema Pet: `age` removed (was optional) (breaks code using the crate)"
+        ),
+        "{notes}"
+    );
     assert!(notes.contains("### Added\n\n- schema Status: enum value `pending` added"), "{notes}");
 }
 

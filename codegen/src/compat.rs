@@ -60,6 +60,12 @@ pub struct Change {
     pub subjects: Vec<String>,
     /// Whether an acceptance file lists it (see [`Acceptance`]): known, and not to fail a gate.
     pub accepted: bool,
+    /// Its effect on code using the generated crate: the worst of the crate changes of the
+    /// items it concerns; `None` when the crates were not compared.
+    pub crate_api: Option<Impact>,
+    /// The generated crate's items it concerns, for [`Report::with_crate`].
+    #[serde(skip)]
+    pub items: Vec<String>,
 }
 
 /// The rules [`compare`] applies on the wire, each with what it covers.
@@ -195,6 +201,11 @@ impl Report {
     /// wire's and the crate's.
     pub fn with_crate(mut self, changes: Vec<CrateChange>) -> Report {
         let crate_bump = bump_of(changes.iter().map(|c| c.impact));
+        // Each wire change gets the worst effect of the crate changes to its items.
+        for c in &mut self.changes {
+            let tied = changes.iter().filter(|cc| c.items.iter().any(|item| concerns(&cc.item, &cc.what, item)));
+            c.crate_api = Some(tied.map(|cc| cc.impact).max().unwrap_or(Impact::Compatible));
+        }
         self.bump = self.wire_bump.max(crate_bump);
         (self.crate_changes, self.crate_bump) = (Some(changes), Some(crate_bump));
         self
@@ -232,6 +243,15 @@ impl Acceptance {
         }
         Ok(Acceptance { entries })
     }
+}
+
+/// Whether a crate change (to `changed`, saying `what`) concerns the item `item`: the item
+/// itself, a trait it implements, or (`server::Api::method`) the trait's method.
+pub(crate) fn concerns(changed: &str, what: &str, item: &str) -> bool {
+    if let Some((trait_path, method)) = item.rsplit_once("::").filter(|(t, _)| *t == "server::Api") {
+        return changed == trait_path && what.contains(&format!("`{method}`"));
+    }
+    changed == item || changed.strip_prefix("impl ").is_some_and(|rest| rest.ends_with(&format!(" for {item}")))
 }
 
 /// Patch for no change, major for any breaking one, else minor.
@@ -858,7 +878,9 @@ fn group(changes: BTreeMap<(String, String), (&'static str, Impact, Impact)>) ->
                 }
             };
             let level = level(clients, servers, &rules);
-            Change { subjects: vec![subject.clone()], subject, what, clients, servers, rules, level, accepted: false }
+            let subjects = vec![subject.clone()];
+            let (accepted, crate_api, items) = (false, None, Vec::new());
+            Change { subjects, subject, what, clients, servers, rules, level, accepted, crate_api, items }
         })
         .collect();
     // The same change to several schemas: one line.
@@ -926,7 +948,22 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
     for name in schemas {
         d.schema(name, old.schemas.get(name), new.schemas.get(name));
     }
-    let changes = group(d.changes);
+    let mut changes = group(d.changes);
+    // The crate's items each change concerns, as either version names them.
+    for c in &mut changes {
+        for subject in &c.subjects {
+            let items = match subject.split_once(' ') {
+                Some(("schema", name)) => [old.schemas.get(name), new.schemas.get(name)].map(|s| s.map(|s| &s.rust)),
+                Some(("operation", id)) => [old.operations.get(id), new.operations.get(id)].map(|o| o.map(|o| &o.rust)),
+                _ => [None, None],
+            };
+            for item in items.into_iter().flatten().flatten() {
+                if !c.items.contains(item) {
+                    c.items.push(item.clone());
+                }
+            }
+        }
+    }
     let wire_bump = bump_of(changes.iter().map(|c| c.clients.max(c.servers)));
     Report { changes, crate_changes: None, wire_bump, crate_bump: None, bump: wire_bump }
 }
@@ -939,6 +976,12 @@ impl fmt::Display for Report {
         };
         if self.changes.is_empty() {
             writeln!(f, "No change on the wire.")?;
+        } else if self.crate_changes.is_some() {
+            writeln!(f, "{:<9} {:<9} {:<9} change on the wire", "clients", "servers", "crate")?;
+            for c in &self.changes {
+                let krate = c.crate_api.map_or("-", mark);
+                writeln!(f, "{:<9} {:<9} {:<9} {}: {}", mark(c.clients), mark(c.servers), krate, c.subject, c.what)?;
+            }
         } else {
             writeln!(f, "{:<9} {:<9} change on the wire", "clients", "servers")?;
             for c in &self.changes {

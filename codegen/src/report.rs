@@ -41,7 +41,7 @@ pub fn markdown(report: &Report) -> String {
     } else {
         let mut changes: Vec<&Change> = report.changes.iter().collect();
         changes.sort_by_key(|c| std::cmp::Reverse(c.level));
-        out.push_str("| level | clients | servers | where | change | rules |\n|---|---|---|---|---|---|\n");
+        out.push_str("| level | clients | servers | crate | where | change | rules |\n|---|---|---|---|---|---|---|\n");
         for c in changes {
             let level = match (c.level, c.accepted) {
                 (_, true) => "accepted",
@@ -52,9 +52,10 @@ pub fn markdown(report: &Report) -> String {
             let rules: Vec<String> = c.rules.iter().map(|r| format!("`{r}`")).collect();
             let _ = writeln!(
                 out,
-                "| {level} | {} | {} | {} | {} | {} |",
+                "| {level} | {} | {} | {} | {} | {} | {} |",
                 mark(c.clients),
                 mark(c.servers),
+                c.crate_api.map_or("–", mark),
                 cell(&c.subject),
                 cell(&c.what),
                 rules.join(" ")
@@ -98,13 +99,20 @@ pub fn changelog(report: &Report) -> String {
                 .map(|(_, side)| side)
                 .collect();
             breaking.push(format!("{line} (breaks {})", sides.join(" and ")));
+        } else if c.crate_api == Some(Impact::Breaking) {
+            breaking.push(format!("{line} (breaks code using the crate)"));
         } else if c.rules.iter().all(|r| r.ends_with("-added")) {
             added.push(line);
         } else {
             changed.push(line);
         }
     }
-    for c in report.crate_changes.iter().flatten().filter(|c| c.impact == Impact::Breaking) {
+    // Crate breaks no wire line explains (a derive gone, say) are listed on their own.
+    let explained = |cc: &crate::compat::CrateChange| {
+        let breaking = report.changes.iter().filter(|c| c.crate_api == Some(Impact::Breaking));
+        breaking.flat_map(|c| &c.items).any(|item| crate::compat::concerns(&cc.item, &cc.what, item))
+    };
+    for c in report.crate_changes.iter().flatten().filter(|c| c.impact == Impact::Breaking && !explained(c)) {
         breaking.push(format!("- Rust API: `{}`: {}", c.item, c.what));
     }
     let mut out = format!("## Generated crate: {} release\n", word(report.bump));

@@ -58,6 +58,10 @@ pub struct OperationSurface {
     /// `deprecated`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// The generated crate's items for the operation (`client::Client::get_pet`,
+    /// `operations::GetPetResponse`, `server::Api::get_pet` for the trait's method).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rust: Vec<String>,
 }
 
 /// One documented response.
@@ -126,6 +130,10 @@ pub struct SchemaSurface {
     /// member is allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional: Option<String>,
+    /// The generated crate's types for the schema (`models::Pet`, and `models::PetRequest`
+    /// when its views differ).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rust: Vec<String>,
     /// Sent by clients (in a request).
     pub in_requests: bool,
     /// Sent by servers (in a response or webhook).
@@ -195,6 +203,7 @@ impl Surface {
                     responses,
                     security,
                     deprecated: op.deprecated,
+                    rust: rust_items(op),
                 },
             );
         }
@@ -202,12 +211,27 @@ impl Surface {
         let (requests, responses) = reachable(api);
         for (i, def) in api.types.iter().enumerate() {
             let entry = surface.schemas.entry(def.schema_name.clone()).or_default();
+            entry.rust.push(format!("models::{}", def.name));
             entry.in_requests |= requests[i];
             entry.in_responses |= responses[i];
             merge_view(api, def, entry);
         }
         surface
     }
+}
+
+/// The generated crate's items for an operation.
+fn rust_items(op: &crate::ir::Operation) -> Vec<String> {
+    let mut items = vec![format!("client::Client::{}", op.name), format!("server::Api::{}", op.name)];
+    let mut types = vec![&op.params_type, &op.response_type];
+    types.extend(op.responses.iter().filter_map(|r| r.type_name.as_ref()));
+    let bodies = op.responses.iter().filter_map(|r| r.body.as_ref()).chain(&op.body);
+    for body in bodies {
+        types.extend(body.choice.iter().map(|c| &c.type_name));
+        types.extend(body.media().filter_map(|(_, m)| m.form_type.as_ref()));
+    }
+    items.extend(types.into_iter().map(|t| format!("operations::{t}")));
+    items
 }
 
 fn first_format() -> u32 {
