@@ -226,7 +226,8 @@ fn check(scratch: &Path, old: &Version, new: &Version) -> Result<Probe, String> 
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["check", "--quiet", "--offline", "--package", package, "--message-format", "short"])
             .current_dir(&work)
-            .env("CARGO_TARGET_DIR", scratch.join("target"))
+            // The corpus command's target folder: the dependencies it built serve here too.
+            .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/corpus-check"))
             .env_remove("RUSTFLAGS")
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))
