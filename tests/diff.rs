@@ -464,6 +464,14 @@ fn every_rule_has_a_pair_that_shows_it() {
     let components = "components:\n  schemas:\n";
     let extra = "components:\n  schemas:\n    Tag: {type: string}\n";
     let secured = "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n  schemas:\n";
+    let oauth = |scopes: &str| {
+        let schemes = "components:\n  securitySchemes:\n    oauth:\n      type: oauth2\n      flows:\n        clientCredentials:\n          tokenUrl: 'https://a.example/token'\n          scopes: {read: Read., write: Write.}\n  schemas:\n";
+        base.replacen(components, schemes, 1).replacen(
+            "paths:\n",
+            &format!("security: [{{oauth: {scopes}}}]\npaths:\n"),
+            1,
+        )
+    };
     let union =
         |alternatives: &str| with(Edit { pet: &format!("        kind: {{oneOf: [{alternatives}]}}\n"), ..NONE });
     let tag_required = edit("required: [name]", "required: [name, tag]").replacen(
@@ -515,6 +523,9 @@ fn every_rule_has_a_pair_that_shows_it() {
         ("constraint-loosened", edit("schema: {type: integer}}", "schema: {type: integer, maximum: 100}}"), base.clone()),
         ("additional-properties-narrowed", base.clone(), edit("    NewPet:\n      type: object\n", "    NewPet:\n      type: object\n      additionalProperties: false\n")),
         ("additional-properties-widened", edit("    NewPet:\n      type: object\n", "    NewPet:\n      type: object\n      additionalProperties: false\n"), base.clone()),
+        ("operation-sunset-changed", edit("operationId: ListPets\n", "operationId: ListPets\n      deprecated: true\n      x-sunset: '2027-01-01'\n"), edit("operationId: ListPets\n", "operationId: ListPets\n      deprecated: true\n      x-sunset: '2027-06-01'\n")),
+        ("security-scopes-added", oauth("[read]"), oauth("[read, write]")),
+        ("security-scopes-removed", oauth("[read, write]"), oauth("[read]")),
         ("server-removed", base.replacen("paths:\n", "servers: [{url: 'https://a.example'}]\npaths:\n", 1), base.clone()),
         ("server-added", base.clone(), base.replacen("paths:\n", "servers: [{url: 'https://a.example'}]\npaths:\n", 1)),
         // The crate's rules that spec changes show.

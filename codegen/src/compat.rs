@@ -114,6 +114,9 @@ pub const WIRE_RULES: &[(&str, &str)] = &[
     ("constraint-loosened", "a validation keyword widens what is valid: receivers may see values they did not"),
     ("additional-properties-narrowed", "an object's other members closed or typed: its sender breaks"),
     ("additional-properties-widened", "an object allows other members it did not"),
+    ("operation-sunset-changed", "a deprecated operation's `x-sunset` date changed"),
+    ("security-scopes-added", "an operation asks for more OAuth2 scopes: tokens without them are refused"),
+    ("security-scopes-removed", "an operation asks for fewer OAuth2 scopes"),
     ("server-removed", "a server URL is no longer listed: clients using it break"),
     ("server-added", "a server URL is listed"),
 ];
@@ -124,6 +127,7 @@ fn level(clients: Impact, servers: Impact, rules: &[&str]) -> Level {
         "operation-id-changed",
         "member-access-changed",
         "operation-deprecated",
+        "operation-sunset-changed",
         "member-deprecated",
         "default-changed",
         "constraint-loosened",
@@ -734,11 +738,36 @@ impl Diff {
             self.push(&subject, "operation-moved", what, Impact::Breaking, Impact::Breaking);
         }
         if self.detailed && o.deprecated != n.deprecated {
+            let sunset = n.sunset.as_ref().map_or_else(String::new, |date| format!(", sunset {date}"));
             let (rule, what) = match n.deprecated {
-                true => ("operation-deprecated", "deprecated: plan its removal"),
-                false => ("operation-undeprecated", "no longer deprecated"),
+                true => ("operation-deprecated", format!("deprecated{sunset}: plan its removal")),
+                false => ("operation-undeprecated", "no longer deprecated".to_owned()),
             };
-            self.push(&subject, rule, what.into(), Impact::Compatible, Impact::Compatible);
+            self.push(&subject, rule, what, Impact::Compatible, Impact::Compatible);
+        } else if self.detailed && n.deprecated && o.sunset != n.sunset {
+            let show = |s: &Option<String>| s.clone().unwrap_or_else(|| "none".into());
+            let what = format!("sunset: {} → {}", show(&o.sunset), show(&n.sunset));
+            self.push(&subject, "operation-sunset-changed", what, Impact::Compatible, Impact::Compatible);
+        }
+        if self.detailed {
+            let schemes: BTreeSet<&String> = o.scopes.keys().chain(n.scopes.keys()).collect();
+            for scheme in schemes {
+                let (old, new) = (o.scopes.get(scheme), n.scopes.get(scheme));
+                let added: Vec<&String> =
+                    new.into_iter().flatten().filter(|s| !old.is_some_and(|o| o.contains(s))).collect();
+                let gone: Vec<&String> =
+                    old.into_iter().flatten().filter(|s| !new.is_some_and(|n| n.contains(s))).collect();
+                let list = |scopes: &[&String]| scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+                if !added.is_empty() {
+                    // Tokens issued without them are refused.
+                    let what = format!("{scheme} asks for scopes {} too", list(&added));
+                    self.push(&subject, "security-scopes-added", what, Impact::Breaking, Impact::Compatible);
+                }
+                if !gone.is_empty() {
+                    let what = format!("{scheme} no longer asks for scopes {}", list(&gone));
+                    self.push(&subject, "security-scopes-removed", what, Impact::Compatible, Impact::Compatible);
+                }
+            }
         }
         let keys: BTreeSet<&String> = o.params.keys().chain(n.params.keys()).collect();
         for key in keys {

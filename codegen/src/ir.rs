@@ -206,6 +206,8 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// When a deprecated operation goes away (`x-sunset`, a date), if the spec says.
+    pub sunset: Option<String>,
     /// Path, query, header and cookie parameters, path ones first in template order.
     pub params: Vec<Param>,
     /// The request body, if any.

@@ -58,6 +58,12 @@ pub struct OperationSurface {
     /// `deprecated`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
+    /// `x-sunset`: when a deprecated operation goes away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sunset: Option<String>,
+    /// The scopes each security scheme asks for, over all alternatives.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scopes: BTreeMap<String, Vec<String>>,
     /// The generated crate's items for the operation (`client::Client::get_pet`,
     /// `operations::GetPetResponse`, `server::Api::get_pet` for the trait's method).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -203,6 +209,8 @@ impl Surface {
                     responses,
                     security,
                     deprecated: op.deprecated,
+                    sunset: op.sunset.clone(),
+                    scopes: scopes(op),
                     rust: rust_items(op),
                 },
             );
@@ -218,6 +226,18 @@ impl Surface {
         }
         surface
     }
+}
+
+/// The scopes each scheme of an operation's security asks for, sorted, over all alternatives.
+fn scopes(op: &crate::ir::Operation) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (scheme, scopes) in op.security.iter().flat_map(|r| &r.schemes).filter(|(_, s)| !s.is_empty()) {
+        let entry = out.entry(scheme.clone()).or_default();
+        entry.extend(scopes.iter().cloned());
+        entry.sort();
+        entry.dedup();
+    }
+    out
 }
 
 /// The generated crate's items for an operation.

@@ -168,6 +168,7 @@ impl<'s> TypeGraph<'s> {
                 .map(|t| t.iter().filter_map(Value::as_str).map(str::to_string).collect())
                 .unwrap_or_default(),
             deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
+            sunset: op.get("x-sunset").and_then(Value::as_str).map(str::to_owned),
             params,
             body,
             responses,
