@@ -44,6 +44,7 @@ fn client_and_server_exchange_form_binary_and_text_bodies_with_either_runtime() 
             crate_version: "0.1.0".into(),
             source_label: "tests/fixtures/media_types/openapi.yaml".into(),
             runtime,
+            ..codegen::Config::default()
         };
         let inline = config.runtime == codegen::Runtime::Inline;
         let out = codegen::generate(&spec, &config).unwrap_or_else(|e| panic!("the fixture generates:\n{e}"));

@@ -50,6 +50,7 @@ fn generate(name: &str, spec: &Path) -> Generated {
         source_label: format!("tests/fixtures/{name}/{file}"),
         // The crates are built in `target/fixture-crates/<name>/`.
         runtime: codegen::Runtime::Crate { path: Some("../../../runtime".into()) },
+        ..codegen::Config::default()
     };
     codegen::generate(spec, &config).unwrap_or_else(|e| panic!("fixture `{name}` failed to generate:\n{e}"))
 }

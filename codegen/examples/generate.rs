@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         crate_version: "0.1.0".into(),
         source_label: spec.clone(),
         runtime: codegen::Runtime::Crate { path: None },
+        ..codegen::Config::default()
     };
     let started = Instant::now();
     let generated = match codegen::generate(Path::new(spec), &config) {

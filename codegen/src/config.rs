@@ -1,5 +1,13 @@
-//! What the caller decides about a generated crate: its name and version, and where its
-//! runtime comes from.
+//! What the caller decides about a generated crate: its name, version and description, where
+//! its runtime comes from, which operations it leaves out and what it renames; and the
+//! configuration file (`codegen.toml`) that says so.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::diag::Diagnostic;
+use crate::ir::Api;
 
 /// How to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,6 +20,14 @@ pub struct Config {
     pub source_label: String,
     /// Where the generated crate gets the code every generated crate shares.
     pub runtime: Runtime,
+    /// The package's description; `None` for one made of the spec's title and version.
+    pub crate_description: Option<String>,
+    /// Operations left out: those with any of these tags.
+    pub exclude_tags: Vec<String>,
+    /// Operations left out, by `operationId`.
+    pub exclude_operations: Vec<String>,
+    /// Method names chosen for operations, by `operationId` (`getCustomer = "fetch_customer"`).
+    pub rename_operations: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -23,6 +39,10 @@ impl Default for Config {
             crate_version: "0.1.0".into(),
             source_label: "an OpenAPI spec".into(),
             runtime: Runtime::Inline,
+            crate_description: None,
+            exclude_tags: Vec::new(),
+            exclude_operations: Vec::new(),
+            rename_operations: BTreeMap::new(),
         }
     }
 }
@@ -43,4 +63,159 @@ pub enum Runtime {
     /// The runtime's source written into the generated crate (`src/runtime.rs` and
     /// `src/runtime/`): a crate with no dependency on the runtime crate.
     Inline,
+}
+
+/// A configuration file (`codegen.toml`), as written: every key optional, none unknown.
+///
+/// ```toml
+/// spec = "spec/openapi.yaml"   # the root file, relative to this file
+/// out = "generated"            # the crate's folder, relative to this file
+///
+/// [crate]
+/// name = "customers-api"
+/// version = "0.1.0"
+/// description = "A client and server for the Customers API"
+///
+/// [runtime]
+/// mode = "crate"               # or "inline": the runtime's source inside the crate
+/// path = "../runtime"          # the runtime crate's folder, from the generated crate's
+///
+/// [exclude]
+/// tags = ["Internal"]
+/// operations = ["DeleteCustomer"]
+///
+/// [rename.operations]
+/// GetCustomer = "fetch_customer"
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The spec's root file, relative to the configuration file.
+    pub spec: Option<String>,
+    /// The generated crate's folder, relative to the configuration file.
+    pub out: Option<String>,
+    /// `[crate]`.
+    #[serde(rename = "crate", default)]
+    pub krate: CrateSection,
+    /// `[runtime]`.
+    #[serde(default)]
+    pub runtime: RuntimeSection,
+    /// `[exclude]`.
+    #[serde(default)]
+    pub exclude: ExcludeSection,
+    /// `[rename]`.
+    #[serde(default)]
+    pub rename: RenameSection,
+}
+
+/// `[crate]`: the generated package.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateSection {
+    /// Package name.
+    pub name: Option<String>,
+    /// Package version.
+    pub version: Option<String>,
+    /// Package description.
+    pub description: Option<String>,
+}
+
+/// `[runtime]`: where the shared code comes from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeSection {
+    /// `crate` or `inline`.
+    pub mode: Option<RuntimeMode>,
+    /// For `crate`: the runtime crate's folder, relative to the generated crate's.
+    pub path: Option<String>,
+}
+
+/// `[runtime] mode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuntimeMode {
+    /// A dependency on the runtime crate.
+    Crate,
+    /// The runtime's source inside the generated crate.
+    Inline,
+}
+
+/// `[exclude]`: operations left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludeSection {
+    /// Operations with any of these tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Operations by `operationId`.
+    #[serde(default)]
+    pub operations: Vec<String>,
+}
+
+/// `[rename]`: names chosen instead of the generated ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameSection {
+    /// Method names by `operationId`.
+    #[serde(default)]
+    pub operations: BTreeMap<String, String>,
+}
+
+impl ConfigFile {
+    /// Reads a configuration file's text; `file` names it in errors. An unknown key, or a value
+    /// of the wrong kind, is an error naming the key, the file and the line.
+    pub fn parse(file: &str, text: &str) -> Result<ConfigFile, Diagnostic> {
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| text.get(..span.start).unwrap_or(text).matches('\n').count() + 1);
+            // serde's words name the key (`unknown field `x`, expected one of ...`).
+            Diagnostic::error(file, "", e.message().trim().to_owned()).with_line(line)
+        })
+    }
+
+    /// The generation settings it makes, over `defaults` (what a key left out keeps).
+    pub fn config(&self, defaults: Config) -> Config {
+        let mut config = defaults;
+        let k = &self.krate;
+        config.crate_name = k.name.clone().unwrap_or(config.crate_name);
+        config.crate_version = k.version.clone().unwrap_or(config.crate_version);
+        config.crate_description = k.description.clone().or(config.crate_description);
+        config.runtime = match (self.runtime.mode, &self.runtime.path) {
+            (Some(RuntimeMode::Inline), _) => Runtime::Inline,
+            (Some(RuntimeMode::Crate), path) => Runtime::Crate { path: path.clone() },
+            (None, Some(path)) => Runtime::Crate { path: Some(path.clone()) },
+            (None, None) => config.runtime,
+        };
+        config.exclude_tags.extend(self.exclude.tags.iter().cloned());
+        config.exclude_operations.extend(self.exclude.operations.iter().cloned());
+        config.rename_operations.extend(self.rename.operations.iter().map(|(k, v)| (k.clone(), v.clone())));
+        config
+    }
+}
+
+/// Leaves out the operations `config` excludes and renames the methods it names: an
+/// `operationId` that names no operation, or a name that is no identifier or is taken, is an
+/// error.
+pub(crate) fn apply(api: &mut Api, config: &Config) -> Result<(), Diagnostic> {
+    let error = |message: String| Diagnostic::error("the configuration", "", message);
+    for id in config.exclude_operations.iter().chain(config.rename_operations.keys()) {
+        if !api.operations.iter().any(|op| op.id == *id) {
+            return Err(error(format!("the configuration names operation `{id}`, which the spec does not have")));
+        }
+    }
+    let excluded = |op: &crate::ir::Operation| {
+        config.exclude_operations.contains(&op.id) || op.tags.iter().any(|t| config.exclude_tags.contains(t))
+    };
+    api.operations.retain(|op| !excluded(op));
+    for (id, name) in &config.rename_operations {
+        if crate::names::snake(name) != *name {
+            return Err(error(format!("`{name}` (for `{id}`) is not a method name: use snake_case, not a keyword")));
+        }
+        if api.operations.iter().any(|op| op.id != *id && (op.name == *name || op.stream_name == *name)) {
+            return Err(error(format!("`{name}` (for `{id}`) is the name of another operation's method")));
+        }
+        if let Some(op) = api.operations.iter_mut().find(|op| op.id == *id) {
+            op.name = name.clone();
+        }
+    }
+    Ok(())
 }

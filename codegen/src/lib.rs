@@ -14,7 +14,7 @@
 #![deny(missing_docs)]
 
 pub mod compat;
-mod config;
+pub mod config;
 pub mod diag;
 mod emit;
 pub mod ir;
@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
-pub use config::{Config, Runtime};
+pub use config::{Config, ConfigFile, Runtime};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use timings::Timings;
 
@@ -80,7 +80,8 @@ fn lower_inputs(spec_path: &Path, timings: &mut Timings) -> Result<Lowered, Diag
 /// always gives byte-identical files.
 pub fn generate(spec_path: &Path, config: &Config) -> Result<Generated, Diagnostics> {
     let mut timings = Timings::default();
-    let (api, warnings, inputs) = lower_inputs(spec_path, &mut timings)?;
+    let (mut api, warnings, inputs) = lower_inputs(spec_path, &mut timings)?;
+    config::apply(&mut api, config).map_err(|d| Diagnostics(vec![d]))?;
     let files = emit::emit(&api, config, &mut timings).map_err(|d| Diagnostics(vec![d]))?;
     Ok(Generated { files, warnings, api, timings, inputs })
 }

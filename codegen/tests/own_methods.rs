@@ -14,6 +14,7 @@ fn generated() -> codegen::Generated {
         crate_version: "0.1.0".into(),
         source_label: "tests/fixtures/name_collisions/openapi.yaml".into(),
         runtime: codegen::Runtime::Crate { path: None },
+        ..codegen::Config::default()
     };
     codegen::generate(&spec, &config).unwrap_or_else(|e| panic!("the fixture generates:\n{e}"))
 }

@@ -257,6 +257,7 @@ impl Bench {
             crate_version: "0.1.0".into(),
             source_label: "rebilly".into(),
             runtime: crate::codegen::scratch_runtime(),
+            ..codegen::Config::default()
         };
         let run = |cache: Option<&Path>| -> io::Result<(Duration, usize)> {
             let started = Instant::now();
@@ -386,6 +387,7 @@ impl Bench {
                 crate_version: "0.1.0".into(),
                 source_label: "rebilly".into(),
                 runtime,
+                ..codegen::Config::default()
             };
             let generated = codegen::generate(&self.spec(), &config).map_err(|d| io::Error::other(d.to_string()))?;
             for (rel, text) in &generated.files {
@@ -530,6 +532,7 @@ impl Bench {
             crate_version: "0.1.0".into(),
             source_label: "xtask/assets/stream_bench/openapi.yaml".into(),
             runtime: crate::codegen::scratch_runtime(),
+            ..codegen::Config::default()
         };
         let generated = codegen::generate(&spec, &config).map_err(|d| io::Error::other(d.to_string()))?;
         for (rel, text) in &generated.files {

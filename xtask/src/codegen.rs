@@ -85,13 +85,14 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The generator settings for the project's own crate.
+/// The defaults under the configuration file: the crate the workspace ships.
 pub fn config() -> codegen::Config {
     codegen::Config {
         crate_name: "customers-api".into(),
         crate_version: "0.1.0".into(),
         source_label: SPEC.into(),
         runtime: codegen::Runtime::Crate { path: Some("../runtime".into()) },
+        ..codegen::Config::default()
     }
 }
 
@@ -102,10 +103,31 @@ pub fn scratch_runtime() -> codegen::Runtime {
     codegen::Runtime::Crate { path: Some(root.join("runtime").to_string_lossy().into_owned()) }
 }
 
-/// Regenerates (or checks) `generated/` under the workspace `root`.
+/// The configuration file the workspace's crate is made from, relative to the workspace root.
+pub const CONFIG: &str = "codegen.toml";
+
+/// The settings `root`'s configuration file gives (see [`CONFIG`]; without one, the defaults
+/// of [`config`], [`SPEC`] and [`OUT_DIR`]): the generator's, the spec and the output folder,
+/// and the file's text.
+pub fn project(root: &Path) -> Result<(codegen::Config, PathBuf, PathBuf, String), Error> {
+    let path = root.join(CONFIG);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::Io(path, e)),
+    };
+    let file = codegen::ConfigFile::parse(CONFIG, &text).map_err(|d| Error::Spec(codegen::Diagnostics(vec![d])))?;
+    let spec = root.join(file.spec.as_deref().unwrap_or(SPEC));
+    let out = root.join(file.out.as_deref().unwrap_or(OUT_DIR));
+    Ok((file.config(config()), spec, out, text))
+}
+
+/// Regenerates (or checks) the workspace's generated crate, as its configuration file says.
 pub fn run(root: &Path, mode: Mode) -> Result<Report, Error> {
-    let cache = root.join("target").join("xtask").join("codegen-stamp.json");
-    run_with(root, &root.join(SPEC), &root.join(OUT_DIR), &config(), mode, Some(&cache))
+    let (config, spec, out, text) = project(root)?;
+    // Another configuration is another generation: it has a cache of its own.
+    let cache = root.join("target").join("xtask").join(format!("codegen-stamp-{:016x}.json", hash(text.as_bytes())));
+    run_with(root, &spec, &out, &config, mode, Some(&cache))
 }
 
 /// Regenerates (or checks) `out_dir` from `spec`; paths are shown relative to `root`.

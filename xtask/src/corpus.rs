@@ -255,6 +255,7 @@ pub fn run(
             crate_version: "0.0.0".into(),
             source_label: spec.display().to_string(),
             runtime: crate::codegen::scratch_runtime(),
+            ..codegen::Config::default()
         };
         let started = Instant::now();
         let result = codegen::generate(spec, &config);

@@ -169,6 +169,7 @@ fn generate_at(repo: &Path, commit: &str, root: &str, scratch: &Path) -> Result<
         crate_version: "0.0.0".into(),
         source_label: root.into(),
         runtime: crate::codegen::scratch_runtime(),
+        ..codegen::Config::default()
     };
     let spec = tree.join(root);
     let out = std::panic::catch_unwind(|| codegen::generate(&spec, &config))

@@ -246,7 +246,11 @@ fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scala
         feature("server", server, runtime::SERVER_DEPENDENCIES)
     );
     let header = toml_comment(header);
-    let description = format!("Rust types for the {} (version {})", api.title, api.version).replace('"', "'");
+    let description = match &config.crate_description {
+        // A TOML basic string: backslashes and quotes escaped, on one line.
+        Some(d) => d.replace('\\', "\\\\").replace('"', "\\\"").replace(['\n', '\r'], " "),
+        None => format!("Rust types for the {} (version {})", api.title, api.version).replace('"', "'"),
+    };
     format!(
         "{header}\n[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\ndescription = \"{description}\"\npublish = false\n\n\
          # Doc comments are the spec's prose, not Rust examples.\n[lib]\ndoctest = false\n\n{features}\n[dependencies]\n{deps}",
