@@ -13,6 +13,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod build;
 pub mod compat;
 pub mod config;
 pub mod diag;
