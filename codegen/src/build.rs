@@ -122,7 +122,10 @@ mod tests {
         // The root and the files its `$ref`s reach.
         assert!(generated.inputs.len() > 1, "{:?}", generated.inputs);
         assert!(generated.inputs.iter().all(|p| p.exists()));
-        assert!(!lib.contains("#!") && !lib.contains("//!"), "no inner attribute is left for include! to refuse: {lib}");
+        assert!(
+            !lib.contains("#!") && !lib.contains("//!"),
+            "no inner attribute is left for include! to refuse: {lib}"
+        );
         let models = out.join("src").join("models.rs").display().to_string();
         assert!(lib.contains(&format!("#[path = {models:?}]")), "{lib}");
         assert!(lib.contains("#[allow(clippy::disallowed_names"), "the root's allows move onto its modules: {lib}");
