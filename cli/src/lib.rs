@@ -1,5 +1,6 @@
-//! The `openapi-rs` command-line tool's library: writing a generated crate (shared with
-//! `cargo xtask codegen`) and showing diagnostics as rustc does.
+//! The `openapi-rs` command-line tool's library: writing a generated crate and comparing two
+//! specs (shared with `cargo xtask`), and showing diagnostics as rustc does.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod write;

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use codegen::{ConfigFile, Diagnostic, Diagnostics};
 use openapi_rs_cli::diagnostics::{render, Format};
+use openapi_rs_cli::diff::{render as render_report, Output};
 use openapi_rs_cli::write::{self, Mode};
 
 /// Generate a Rust crate (models, an async reqwest client, axum server stubs) from an
@@ -212,42 +213,31 @@ fn diff(
     accept: Option<&Path>,
     format: Format,
 ) -> ExitCode {
-    let acceptance = match accept.map(|path| (path, std::fs::read_to_string(path))) {
-        None => codegen::compat::Acceptance::default(),
-        Some((path, Err(e))) => return usage_error(format!("cannot read {}: {e}", path.display())),
-        Some((path, Ok(text))) => match codegen::compat::Acceptance::parse(&text) {
-            Ok(a) => a,
-            Err(e) => return usage_error(format!("{}: {e}", path.display())),
-        },
+    let acceptance = match openapi_rs_cli::diff::acceptance(accept) {
+        Ok(a) => a,
+        Err(e) => return usage_error(e),
     };
-    let side = |spec: &Path| match codegen::generate(spec, &codegen::Config::default()) {
-        Ok(out) => match codegen::rust_api::RustApi::of(&out.files) {
-            Ok(api) => Ok((codegen::surface::Surface::of(&out.api), api)),
-            Err(e) => Err(usage_error(e)),
-        },
-        Err(Diagnostics(diagnostics)) => {
-            print_diagnostics(&diagnostics, &base_of(spec), format);
-            Err(ExitCode::FAILURE)
+    let mut report = match openapi_rs_cli::diff::compare(old, new) {
+        Ok(report) => report,
+        Err(openapi_rs_cli::diff::Error::Spec(spec, Diagnostics(diagnostics))) => {
+            print_diagnostics(&diagnostics, &base_of(&spec), format);
+            return ExitCode::FAILURE;
         }
+        Err(e) => return usage_error(e),
     };
-    let ((old_surface, old_api), (new_surface, new_api)) = match (side(old), side(new)) {
-        (Ok(o), Ok(n)) => (o, n),
-        (Err(code), _) | (_, Err(code)) => return code,
-    };
-    let mut report = codegen::compat::compare(&old_surface, &new_surface)
-        .with_crate(codegen::compat::compare_crates(&old_api, &new_api));
     for (rule, location) in report.accept(&acceptance) {
         eprintln!("warning: the acceptance of `{rule} {location}` matches no change");
     }
-    match diff_format {
-        DiffFormat::Text => print!("{report}"),
-        DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
-        DiffFormat::Markdown => print!("{}", codegen::report::markdown(&report)),
-        DiffFormat::Changelog => print!("{}", codegen::report::changelog(&report)),
-    }
+    let output = match diff_format {
+        DiffFormat::Text => Output::Text,
+        DiffFormat::Json => Output::Json,
+        DiffFormat::Markdown => Output::Markdown,
+        DiffFormat::Changelog => Output::Changelog,
+    };
+    print!("{}", render_report(&report, output));
     let failed = match fail_on {
         Some(FailOn::Breaking) => report.has_unaccepted_breaks(),
-        Some(FailOn::Any) => !report.changes.is_empty() || report.crate_changes.iter().flatten().next().is_some(),
+        Some(FailOn::Any) => report.has_changes(),
         None => false,
     };
     if failed {

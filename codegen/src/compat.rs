@@ -13,7 +13,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::rust_api::{Item, RustApi};
+use crate::rust_api::{Item, RustApi, Shape};
 use crate::surface::{FieldSurface, OperationSurface, ResponseSurface, SchemaSurface, Surface};
 
 /// Whether a change breaks one side.
@@ -177,6 +177,11 @@ impl Report {
         self.bump == Bump::Major
     }
 
+    /// Whether anything changed, on the wire or (when judged) in the crate.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty() || self.crate_changes.iter().flatten().next().is_some()
+    }
+
     /// Whether any breaking change is not accepted (see [`Report::accept`]): what a CI gate
     /// fails on.
     pub fn has_unaccepted_breaks(&self) -> bool {
@@ -307,6 +312,12 @@ pub const CRATE_RULES: &[(&str, &str)] = &[
     ("reexport-changed", "a re-export names another item"),
 ];
 
+/// Both verdicts between two versions: [`compare`] of their surfaces, judged with
+/// [`compare_crates`] of their generated crates' public Rust APIs.
+pub fn compare_versions(old: (&Surface, &RustApi), new: (&Surface, &RustApi)) -> Report {
+    compare(old.0, new.0).with_crate(compare_crates(old.1, new.1))
+}
+
 /// Compares two versions of a generated crate's public Rust API.
 pub fn compare_crates(old: &RustApi, new: &RustApi) -> Vec<CrateChange> {
     let mut out = Vec::new();
@@ -331,46 +342,19 @@ pub fn compare_crates(old: &RustApi, new: &RustApi) -> Vec<CrateChange> {
         };
         match (o, n) {
             (Item::Struct { fields: of, constructible: oc }, Item::Struct { fields: nf, constructible: nc }) => {
-                for (name, ty) in of {
-                    match nf.get(name) {
-                        None => push("struct-field-removed", path, format!("field `{name}` removed"), true),
-                        Some(nty) if nty != ty => {
-                            let what = format!("field `{name}` retyped: {} → {}", tidy(ty), tidy(nty));
-                            push("struct-field-retyped", path, what, true);
-                        }
-                        Some(_) => {}
-                    }
-                }
-                for name in nf.keys().filter(|name| !of.contains_key(*name)) {
-                    let what = format!("field `{name}` added");
-                    match oc {
-                        true => push("struct-field-added", path, what + " (breaks struct literals)", true),
-                        false => push("struct-field-added-sealed", path, what, false),
-                    }
-                }
+                let rules =
+                    ["struct-field-removed", "struct-field-retyped", "struct-field-added", "struct-field-added-sealed"];
+                let show = |t: &String| tidy(t);
+                parts(&mut push, path, ("field", "retyped", "breaks struct literals"), rules, (of, nf), show, *oc);
                 if *oc && !nc {
                     push("struct-sealed", path, "can no longer be built with a literal".into(), true);
                 }
             }
             (Item::Enum { variants: ov, exhaustive: oe }, Item::Enum { variants: nv, exhaustive: ne }) => {
-                for (name, fields) in ov {
-                    match nv.get(name) {
-                        None => push("enum-variant-removed", path, format!("variant `{name}` removed"), true),
-                        Some(nfields) if nfields != fields => {
-                            let (fields, nfields) = (fields.to_string(), nfields.to_string());
-                            let what = format!("variant `{name}` changed: {} → {}", tidy(&fields), tidy(&nfields));
-                            push("enum-variant-changed", path, what, true);
-                        }
-                        Some(_) => {}
-                    }
-                }
-                for name in nv.keys().filter(|name| !ov.contains_key(*name)) {
-                    let what = format!("variant `{name}` added");
-                    match oe {
-                        true => push("enum-variant-added", path, what + " (breaks exhaustive matches)", true),
-                        false => push("enum-variant-added-open", path, what, false),
-                    }
-                }
+                let rules =
+                    ["enum-variant-removed", "enum-variant-changed", "enum-variant-added", "enum-variant-added-open"];
+                let show = |v: &Shape| tidy(&v.to_string());
+                parts(&mut push, path, ("variant", "changed", "breaks exhaustive matches"), rules, (ov, nv), show, *oe);
                 if *oe && !ne {
                     push("enum-sealed", path, "became `#[non_exhaustive]`".into(), true);
                 }
@@ -423,6 +407,37 @@ pub fn compare_crates(old: &RustApi, new: &RustApi) -> Vec<CrateChange> {
         }
     }
     out
+}
+
+/// Compares the named parts of one item (a struct's fields, an enum's variants): each one
+/// removed or changed breaks; each one added breaks only when the old item was `closed` to
+/// code outside the crate (built with a literal, matched exhaustively). `words` are the part's
+/// noun, the verb of a change, and what an addition breaks; `rules`, those of a removal, a
+/// change, an addition that breaks, and one that does not.
+fn parts<T: PartialEq>(
+    push: &mut impl FnMut(&'static str, &str, String, bool),
+    path: &str,
+    (noun, changed, breaks): (&str, &str, &str),
+    [removed, retyped, added, added_open]: [&'static str; 4],
+    (old, new): (&BTreeMap<String, T>, &BTreeMap<String, T>),
+    show: impl Fn(&T) -> String,
+    closed: bool,
+) {
+    for (name, part) in old {
+        match new.get(name) {
+            None => push(removed, path, format!("{noun} `{name}` removed"), true),
+            Some(now) if now != part => {
+                push(retyped, path, format!("{noun} `{name}` {changed}: {} → {}", show(part), show(now)), true);
+            }
+            Some(_) => {}
+        }
+    }
+    for name in new.keys().filter(|name| !old.contains_key(*name)) {
+        match closed {
+            true => push(added, path, format!("{noun} `{name}` added ({breaks})"), true),
+            false => push(added_open, path, format!("{noun} `{name}` added"), false),
+        }
+    }
 }
 
 /// What kind of item `item` is, in words.

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use codegen::compat::Report;
-use codegen::rust_api::RustApi;
-use codegen::surface::Surface;
 
 /// A spec to compare, made available on disk.
 pub struct Side {
@@ -60,16 +58,5 @@ pub fn resolve(repo: &Path, arg: &str) -> Result<Side, String> {
 /// Generates both specs' crates and compares them: their surfaces on the wire, and their
 /// public Rust APIs.
 pub fn compare(old: &Path, new: &Path) -> Result<Report, String> {
-    let (old_surface, old_api) = generate(old)?;
-    let (new_surface, new_api) = generate(new)?;
-    let report = codegen::compat::compare(&old_surface, &new_surface);
-    Ok(report.with_crate(codegen::compat::compare_crates(&old_api, &new_api)))
-}
-
-/// The surface of the spec at `root` and the public Rust API of the crate made from it.
-pub fn generate(root: &Path) -> Result<(Surface, RustApi), String> {
-    let out = codegen::generate(root, &codegen::Config::default())
-        .map_err(|d| format!("cannot generate from {}:\n{d}", root.display()))?;
-    let api = RustApi::of(&out.files).map_err(|e| e.to_string())?;
-    Ok((Surface::of(&out.api), api))
+    openapi_rs_cli::diff::compare(old, new).map_err(|e| e.to_string())
 }

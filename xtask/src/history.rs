@@ -138,11 +138,8 @@ fn summary(report: &Result<Report, String>, probe: &Probe) -> String {
 
 /// The report between two versions, a panic caught as an error.
 fn compare(old: &Version, new: &Version) -> Result<Report, String> {
-    std::panic::catch_unwind(|| {
-        codegen::compat::compare(&old.surface, &new.surface)
-            .with_crate(codegen::compat::compare_crates(&old.api, &new.api))
-    })
-    .map_err(|_| "the report panicked".to_owned())
+    std::panic::catch_unwind(|| codegen::compat::compare_versions((&old.surface, &old.api), (&new.surface, &new.api)))
+        .map_err(|_| "the report panicked".to_owned())
 }
 
 /// The crate generated from the spec at `commit`.

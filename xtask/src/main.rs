@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use openapi_rs_cli::diff::Output;
 use xtask::codegen::{self, Change, Mode};
 use xtask::{corpus, mutate};
 
@@ -112,19 +113,12 @@ fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
             }
         }
     }
-    let acceptance = match accept.map(|path| std::fs::read_to_string(path).map(|text| (path, text))) {
-        None => ::codegen::compat::Acceptance::default(),
-        Some(Err(e)) => {
-            eprintln!("cannot read {}: {e}", accept.unwrap_or_default());
+    let acceptance = match openapi_rs_cli::diff::acceptance(accept.map(Path::new)) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
-        Some(Ok((path, text))) => match ::codegen::compat::Acceptance::parse(&text) {
-            Ok(a) => a,
-            Err(e) => {
-                eprintln!("{path}: {e}");
-                return ExitCode::from(2);
-            }
-        },
     };
     let root = project_root();
     let sides = xtask::diff::resolve(&root, old).and_then(|o| xtask::diff::resolve(&root, new).map(|n| (o, n)));
@@ -139,12 +133,13 @@ fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
         eprintln!("note: the acceptance of `{rule} {location}` matches no change (stale?)");
     }
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    let shown = match format {
-        "json" => format!("{text}\n"),
-        "markdown" => ::codegen::report::markdown(&report),
-        "changelog" => ::codegen::report::changelog(&report),
-        _ => report.to_string(),
+    let output = match format {
+        "json" => Output::Json,
+        "markdown" => Output::Markdown,
+        "changelog" => Output::Changelog,
+        _ => Output::Text,
     };
+    let shown = openapi_rs_cli::diff::render(&report, output);
     match json {
         Some("-") => println!("{text}"),
         Some(path) => {
@@ -158,7 +153,7 @@ fn diff_cmd(old: &str, new: &str, options: &[&str]) -> ExitCode {
     }
     let failed = match fail_on {
         Some("breaking") => report.has_unaccepted_breaks(),
-        Some(_) => !report.changes.is_empty() || report.crate_changes.iter().flatten().next().is_some(),
+        Some(_) => report.has_changes(),
         None => false,
     };
     if failed {
