@@ -321,6 +321,8 @@ pub fn run(
                 .args(&args)
                 .current_dir(scratch)
                 .env("CARGO_TARGET_DIR", target_dir)
+                // Each crate is checked once: incremental caches would only fill the disk.
+                .env("CARGO_INCREMENTAL", "0")
                 .env_remove("RUSTFLAGS")
                 .output()?;
             if !output.status.success() {
@@ -335,6 +337,13 @@ pub fn run(
             None => Ok(started.elapsed()),
             Some(e) => Err(e),
         });
+        // The crate's own artifacts (tens of megabytes per feature set for a big API) are not
+        // used again; the dependencies' stay for the next crate. A failure here costs only disk.
+        let _ = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["clean", "--quiet", "--package", &row.crate_name])
+            .current_dir(scratch)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .output();
     }
     Ok(rows)
 }

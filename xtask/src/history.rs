@@ -226,6 +226,7 @@ fn check(scratch: &Path, old: &Version, new: &Version) -> Result<Probe, String> 
             .current_dir(&work)
             // The corpus command's target folder: the dependencies it built serve here too.
             .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/corpus-check"))
+            .env("CARGO_INCREMENTAL", "0")
             .env_remove("RUSTFLAGS")
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))
