@@ -100,3 +100,57 @@ fn every_mistake_is_named() {
     let taken = error("[rename.operations]\nListPets = \"create_pet\"\n");
     assert!(taken.contains("another operation's method"), "{taken}");
 }
+
+#[test]
+fn the_emit_section_leaves_out_a_side() {
+    let out = generate("[emit]\nclient = false\n[runtime]\nmode = \"crate\"\n").unwrap();
+    assert!(!out.files.contains_key("src/client.rs") && out.files.contains_key("src/server.rs"));
+    assert!(!out.files["src/lib.rs"].contains("pub mod client;"));
+    // The feature stays, so that enabling it is no error, with the runtime's side alone.
+    let manifest = &out.files["Cargo.toml"];
+    assert!(
+        manifest.contains("# No client: the configuration leaves it out.\nclient = [\"openapi-rs-runtime/client\"]")
+    );
+    assert!(!manifest.contains("reqwest") && manifest.contains("axum"), "{manifest}");
+    let out = generate("[emit]\nserver = false\n[runtime]\nmode = \"crate\"\n").unwrap();
+    assert!(out.files.contains_key("src/client.rs") && !out.files.contains_key("src/server.rs"));
+    assert!(out.files["Cargo.toml"].contains("reqwest") && !out.files["Cargo.toml"].contains("axum"));
+    let models_only = generate("[emit]\nclient = false\nserver = false\n").unwrap();
+    assert!(models_only.files.contains_key("src/models.rs") && models_only.files.contains_key("src/operations.rs"));
+    assert!(!models_only.files.contains_key("src/client.rs") && !models_only.files.contains_key("src/server.rs"));
+}
+
+#[test]
+fn tags_become_features_that_gate_what_they_use() {
+    let plain = generate("").unwrap();
+    let gated = |out: &codegen::Generated| {
+        ["src/client.rs", "src/operations.rs"].iter().any(|f| out.files[*f].contains("#[cfg("))
+    };
+    assert!(!gated(&plain), "off by default");
+    let out = generate("[emit]\ntag-features = true\n").unwrap();
+    let manifest = &out.files["Cargo.toml"];
+    assert!(manifest.contains("all-tags = [\"admin\", \"internal\", \"pets\"]"), "{manifest}");
+    assert!(manifest.contains("# Tag `pets`: 2 operations and the types they use.\npets = []"), "{manifest}");
+    let client = &out.files["src/client.rs"];
+    let gate = |text: &str, cfg: &str, item: &str| {
+        let at = text.find(item).unwrap_or_else(|| panic!("`{item}` is emitted"));
+        text[..at].rfind("#[cfg(").is_some_and(|c| text[c..at].starts_with(cfg) && !text[c..at].contains("\n\n"))
+    };
+    assert!(gate(client, "#[cfg(feature = \"pets\")]", "pub async fn list_pets("), "{client}");
+    assert!(gate(client, "#[cfg(any(feature = \"admin\", feature = \"pets\"))]", "pub async fn create_pet("));
+    let server = &out.files["src/server.rs"];
+    assert!(gate(server, "#[cfg(feature = \"internal\")]", "fn health("), "{server}");
+    // A path is routed when one of its methods is compiled, and a 405 names only those.
+    assert!(server.contains("allow.extend([\"GET\", \"HEAD\"]);"), "{server}");
+    assert!(gate(&out.files["src/operations.rs"], "#[cfg(feature = \"internal\")]", "pub enum HealthResponse"));
+}
+
+#[test]
+fn the_readme_example_names_only_real_keys() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let start = readme.find("```toml\nspec = ").expect("the README shows a codegen.toml") + "```toml\n".len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let file = ConfigFile::parse("README.md", block).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(file.emit.tag_features, Some(false));
+    assert_eq!(file.rename.operations["GetCustomer"], "fetch_customer");
+}

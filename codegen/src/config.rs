@@ -28,6 +28,14 @@ pub struct Config {
     pub exclude_operations: Vec<String>,
     /// Method names chosen for operations, by `operationId` (`getCustomer = "fetch_customer"`).
     pub rename_operations: BTreeMap<String, String>,
+    /// Whether to emit the client module (and its `client` feature).
+    pub client: bool,
+    /// Whether to emit the server module (and its `server` feature).
+    pub server: bool,
+    /// Whether each tag becomes a cargo feature that compiles its operations and the types
+    /// they use (see [`crate::ir::Api::features`]): a crate for a big API that builds only
+    /// what its user enables.
+    pub tag_features: bool,
 }
 
 impl Default for Config {
@@ -43,6 +51,9 @@ impl Default for Config {
             exclude_tags: Vec::new(),
             exclude_operations: Vec::new(),
             rename_operations: BTreeMap::new(),
+            client: true,
+            server: true,
+            tag_features: false,
         }
     }
 }
@@ -86,6 +97,11 @@ pub enum Runtime {
 ///
 /// [rename.operations]
 /// GetCustomer = "fetch_customer"
+///
+/// [emit]
+/// client = true                # the client module and its `client` feature
+/// server = true                # the server module and its `server` feature
+/// tag-features = false         # one cargo feature per tag
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,6 +122,21 @@ pub struct ConfigFile {
     /// `[rename]`.
     #[serde(default)]
     pub rename: RenameSection,
+    /// `[emit]`.
+    #[serde(default)]
+    pub emit: EmitSection,
+}
+
+/// `[emit]`: which parts the crate has.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EmitSection {
+    /// The client module.
+    pub client: Option<bool>,
+    /// The server module.
+    pub server: Option<bool>,
+    /// One cargo feature per tag.
+    pub tag_features: Option<bool>,
 }
 
 /// `[crate]`: the generated package.
@@ -188,13 +219,16 @@ impl ConfigFile {
         config.exclude_tags.extend(self.exclude.tags.iter().cloned());
         config.exclude_operations.extend(self.exclude.operations.iter().cloned());
         config.rename_operations.extend(self.rename.operations.iter().map(|(k, v)| (k.clone(), v.clone())));
+        config.client = self.emit.client.unwrap_or(config.client);
+        config.server = self.emit.server.unwrap_or(config.server);
+        config.tag_features = self.emit.tag_features.unwrap_or(config.tag_features);
         config
     }
 }
 
-/// Leaves out the operations `config` excludes and renames the methods it names: an
-/// `operationId` that names no operation, or a name that is no identifier or is taken, is an
-/// error.
+/// Leaves out the operations `config` excludes, renames the methods it names and gives tags
+/// their features when asked: an `operationId` that names no operation, or a name that is no
+/// identifier or is taken, is an error.
 pub(crate) fn apply(api: &mut Api, config: &Config) -> Result<(), Diagnostic> {
     let error = |message: String| Diagnostic::error("the configuration", "", message);
     for id in config.exclude_operations.iter().chain(config.rename_operations.keys()) {
@@ -216,6 +250,9 @@ pub(crate) fn apply(api: &mut Api, config: &Config) -> Result<(), Diagnostic> {
         if let Some(op) = api.operations.iter_mut().find(|op| op.id == *id) {
             op.name = name.clone();
         }
+    }
+    if config.tag_features {
+        crate::lower::features::by_tag(api);
     }
     Ok(())
 }

@@ -25,12 +25,52 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Every named type, sorted by name. [`TypeId`] indexes this list.
     pub types: Vec<TypeDef>,
+    /// The cargo features that each compile one tag's operations, by feature name; empty
+    /// unless the configuration asks for them ([`crate::Config::tag_features`]).
+    pub features: Vec<Feature>,
+}
+
+/// A cargo feature of the generated crate that compiles the operations of one tag, and the
+/// types they reach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name (the tag in kebab case).
+    pub name: String,
+    /// The tag as the spec writes it.
+    pub tag: String,
+    /// How many operations carry the tag.
+    pub operations: usize,
 }
 
 impl Api {
     /// The type a [`TypeId`] names.
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// Marks in `seen` (indexed by [`TypeId`]) every named type that `ty` reaches: its own,
+    /// the ones those hold, and so on.
+    pub fn mark_reachable(&self, ty: &TypeRef, seen: &mut [bool]) {
+        match ty {
+            TypeRef::Named(id) => {
+                if std::mem::replace(&mut seen[id.0], true) {
+                    return;
+                }
+                match &self.type_def(*id).kind {
+                    TypeKind::Struct(s) => {
+                        s.fields.iter().for_each(|f| self.mark_reachable(&f.ty, seen));
+                        if let Some(a) = &s.additional {
+                            self.mark_reachable(a, seen);
+                        }
+                    }
+                    TypeKind::Union(u) => u.variants.iter().for_each(|v| self.mark_reachable(&v.ty, seen)),
+                    TypeKind::Alias(t) => self.mark_reachable(t, seen),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.mark_reachable(t, seen),
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+        }
     }
 
     /// The object whose properties a multipart request's parts are, when they are typed: a
@@ -219,9 +259,24 @@ pub struct Operation {
     pub security: Vec<SecurityRequirement>,
     /// Where the operation is defined.
     pub origin: Origin,
+    /// The cargo features (see [`Api::features`]) any of which compiles it, sorted; empty
+    /// when it is always compiled.
+    pub features: Vec<String>,
 }
 
 impl Operation {
+    /// Every schema type the operation names: its parameters', its request body's in each
+    /// media type (`true`: sent by clients) and its responses' bodies and headers (`false`).
+    pub fn types(&self) -> impl Iterator<Item = (&TypeRef, bool)> {
+        let params = self.params.iter().map(|p| (&p.ty, true));
+        let request = self.body.iter().flat_map(Body::media).filter_map(|(_, b)| b.ty.as_ref()).map(|t| (t, true));
+        let responses = self.responses.iter().flat_map(|r| {
+            let bodies = r.body.iter().flat_map(Body::media).filter_map(|(_, b)| b.ty.as_ref());
+            bodies.chain(r.headers.iter().map(|h| &h.ty)).map(|t| (t, false))
+        });
+        params.chain(request).chain(responses)
+    }
+
     /// The path as a router sees it: each `{variable}` a bare `{}`, so that `/pets/{id}` and
     /// `/pets/{name}` are the same route.
     pub fn route_shape(&self) -> String {
@@ -550,6 +605,9 @@ pub struct TypeDef {
     pub schema_name: String,
     /// The shape.
     pub kind: TypeKind,
+    /// The cargo features (see [`Api::features`]) any of which compiles it, sorted; empty
+    /// when it is always compiled.
+    pub features: Vec<String>,
 }
 
 /// Which side of the wire a type is for.

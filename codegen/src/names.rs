@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
@@ -111,6 +111,22 @@ pub fn constant(raw: &str) -> String {
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
+    }
+    name
+}
+
+/// Features of a generated crate that a tag's feature must not take the name of.
+pub const OWN_FEATURES: &[&str] = &["default", "client", "server", "all-tags"];
+
+/// A `kebab-case` cargo feature for a tag (`Payment instruments` → `payment-instruments`);
+/// one of [`OWN_FEATURES`] gets a `-tag` suffix.
+pub fn feature(tag: &str) -> String {
+    let mut name = ascii(tag).to_kebab_case();
+    if name.is_empty() {
+        name = "tag".into();
+    }
+    if OWN_FEATURES.contains(&name.as_str()) {
+        name.push_str("-tag");
     }
     name
 }

@@ -368,46 +368,16 @@ pub fn describe(api: &Api, ty: &TypeRef) -> String {
 
 /// Which types are reachable from requests and from responses.
 fn reachable(api: &Api) -> (Vec<bool>, Vec<bool>) {
-    fn mark(api: &Api, ty: &TypeRef, seen: &mut Vec<bool>) {
-        match ty {
-            TypeRef::Named(id) => {
-                if seen[id.0] {
-                    return;
-                }
-                seen[id.0] = true;
-                match &api.type_def(*id).kind {
-                    TypeKind::Struct(s) => {
-                        s.fields.iter().for_each(|f| mark(api, &f.ty, seen));
-                        if let Some(a) = &s.additional {
-                            mark(api, a, seen);
-                        }
-                    }
-                    TypeKind::Union(u) => u.variants.iter().for_each(|v| mark(api, &v.ty, seen)),
-                    TypeKind::Alias(t) => mark(api, t, seen),
-                    TypeKind::Enum(_) => {}
-                }
-            }
-            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => mark(api, t, seen),
-            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
-        }
-    }
     let mut requests = vec![false; api.types.len()];
     let mut responses = vec![false; api.types.len()];
     for op in &api.operations {
-        op.params.iter().for_each(|p| mark(api, &p.ty, &mut requests));
-        for (_, b) in op.body.iter().flat_map(Body::media) {
-            b.ty.iter().for_each(|t| mark(api, t, &mut requests));
-        }
-        for r in &op.responses {
-            for (_, b) in r.body.iter().flat_map(Body::media) {
-                b.ty.iter().for_each(|t| mark(api, t, &mut responses));
-            }
-            r.headers.iter().for_each(|h| mark(api, &h.ty, &mut responses));
+        for (ty, sent_by_clients) in op.types() {
+            api.mark_reachable(ty, if sent_by_clients { &mut requests } else { &mut responses });
         }
     }
     for hook in &api.webhooks {
         for (_, b) in hook.operation.body.iter().flat_map(Body::media) {
-            b.ty.iter().for_each(|t| mark(api, t, &mut responses));
+            b.ty.iter().for_each(|t| api.mark_reachable(t, &mut responses));
         }
     }
     (requests, responses)

@@ -2907,11 +2907,15 @@ pub async fn not_found(request: Request) -> Response {
     problem(StatusCode::NOT_FOUND, PROBLEM_JSON, detail, Vec::new())
 }
 
-/// The answer for a method the path does not have; `allow` lists the ones it has.
-pub fn method_not_allowed(allow: &'static str) -> Response {
+/// The answer for a method the path does not have; `allow` lists the ones it has (method
+/// names joined by `, `).
+pub fn method_not_allowed(allow: &str) -> Response {
     let detail = format!("This path supports only {allow}.");
     let mut response = problem(StatusCode::METHOD_NOT_ALLOWED, PROBLEM_JSON, detail, Vec::new());
-    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    // Method names are tokens, always a valid header value.
+    if let Ok(value) = HeaderValue::from_str(allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
     response
 }
 

@@ -4,7 +4,8 @@
 //! A directory is searched for YAML/JSON files whose top level, parsed, is a mapping with an
 //! `openapi` key (the other files are parts that roots `$ref`, Swagger 2.0 documents, or
 //! files that do not parse; [`Found::skipped`] says which). Each spec becomes a crate in a scratch
-//! workspace outside the repository; one `cargo clippy -D warnings` checks them all.
+//! workspace (`target/corpus-crates`), which `cargo clippy -D warnings` checks one crate at a
+//! time; with `--tags`, a second crate per spec has one feature per tag.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,24 @@ pub struct Row {
     pub error: Option<String>,
     /// Compile result, once checked.
     pub check: Option<Result<Duration, String>>,
+    /// With `--tags`: the crate made with one feature per tag, the tags sampled from its
+    /// features, and how many features it has.
+    pub tag_crate: Option<(String, Vec<String>, usize)>,
+    /// With `--tags`: the tag crate's check (no features, then each sampled tag with the
+    /// client and the server), once checked.
+    pub tag_check: Option<Result<(), String>>,
+}
+
+/// `count` of `names`, spread evenly from the first to the last (all of them when there are
+/// no more than `count`).
+pub fn sample(names: &[String], count: usize) -> Vec<String> {
+    if names.len() <= count {
+        return names.to_vec();
+    }
+    let last = names.len() - 1;
+    let mut picked: Vec<String> = (0..count).map(|i| names[i * last / (count - 1).max(1)].clone()).collect();
+    picked.dedup();
+    picked
 }
 
 /// What a search for spec roots found.
@@ -242,6 +261,7 @@ pub fn run(
     target_dir: &Path,
     lock: &Path,
     feature_sets: &[FeatureSet],
+    tags: usize,
 ) -> std::io::Result<Vec<Row>> {
     std::fs::create_dir_all(scratch)?;
     let mut rows = Vec::new();
@@ -272,6 +292,8 @@ pub fn run(
             bodies: (0, 0),
             error: None,
             check: None,
+            tag_crate: None,
+            tag_check: None,
         };
         match result {
             Ok(out) => {
@@ -281,16 +303,21 @@ pub fn run(
                 row.degraded = degraded(&out.api);
                 row.bodies = non_json_bodies(&out.api);
                 row.lines = out.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, t)| t.lines().count()).sum();
-                let dir = scratch.join(&crate_name);
-                if dir.exists() {
-                    std::fs::remove_dir_all(&dir)?;
+                write_crate(&scratch.join(&crate_name), &out.files)?;
+                members.push(crate_name.clone());
+                if tags > 0 && !out.api.operations.is_empty() {
+                    let name = format!("{crate_name}-tags");
+                    let config = codegen::Config { crate_name: name.clone(), tag_features: true, ..config };
+                    match codegen::generate(spec, &config) {
+                        Ok(out) => {
+                            let all: Vec<String> = out.api.features.iter().map(|f| f.name.clone()).collect();
+                            write_crate(&scratch.join(&name), &out.files)?;
+                            members.push(name.clone());
+                            row.tag_crate = Some((name, sample(&all, tags), all.len()));
+                        }
+                        Err(diags) => row.tag_check = Some(Err(diags.to_string())),
+                    }
                 }
-                for (rel, text) in &out.files {
-                    let path = dir.join(rel);
-                    std::fs::create_dir_all(path.parent().expect("files live in a folder"))?;
-                    std::fs::write(path, text)?;
-                }
-                members.push(crate_name);
             }
             Err(diags) => {
                 let mut text = String::new();
@@ -314,22 +341,8 @@ pub fn run(
         let started = Instant::now();
         let mut failed = None;
         for set in feature_sets {
-            let mut args = vec!["clippy", "--quiet", "--package", &row.crate_name];
-            args.extend_from_slice(set.args());
-            args.extend_from_slice(&["--", "-D", "warnings"]);
-            let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-                .args(&args)
-                .current_dir(scratch)
-                .env("CARGO_TARGET_DIR", target_dir)
-                // Each crate is checked once: incremental caches would only fill the disk.
-                .env("CARGO_INCREMENTAL", "0")
-                .env_remove("RUSTFLAGS")
-                .output()?;
-            if !output.status.success() {
-                let stderr = String::from_utf8_lossy(&output.stderr);
-                let head = format!("with {}:", set.name());
-                failed =
-                    Some(std::iter::once(head.as_str()).chain(stderr.lines().take(60)).collect::<Vec<_>>().join("\n"));
+            if let Err(e) = clippy(scratch, target_dir, &row.crate_name, set.args())? {
+                failed = Some(format!("with {}:\n{e}", set.name()));
                 break;
             }
         }
@@ -337,15 +350,68 @@ pub fn run(
             None => Ok(started.elapsed()),
             Some(e) => Err(e),
         });
-        // The crate's own artifacts (tens of megabytes per feature set for a big API) are not
-        // used again; the dependencies' stay for the next crate. A failure here costs only disk.
-        let _ = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["clean", "--quiet", "--package", &row.crate_name])
-            .current_dir(scratch)
-            .env("CARGO_TARGET_DIR", target_dir)
-            .output();
+        clean(scratch, target_dir, &row.crate_name);
+        if let Some((name, sampled, _)) = &row.tag_crate {
+            // No tag, then each sampled tag on its own with both sides.
+            let sets = std::iter::once(String::new()).chain(sampled.iter().map(|t| format!("client,server,{t}")));
+            let mut failed = None;
+            for set in sets {
+                let args = ["--no-default-features", "--features", &set];
+                if let Err(e) = clippy(scratch, target_dir, name, &args)? {
+                    let label = if set.is_empty() { "no features".to_string() } else { format!("features {set}") };
+                    failed = Some(format!("with {label}:\n{e}"));
+                    break;
+                }
+            }
+            row.tag_check = Some(failed.map_or(Ok(()), Err));
+            clean(scratch, target_dir, name);
+        }
     }
     Ok(rows)
+}
+
+/// Writes a generated crate's files into `dir`, replacing what was there.
+fn write_crate(dir: &Path, files: &std::collections::BTreeMap<String, String>) -> std::io::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("files live in a folder"))?;
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
+
+/// `cargo clippy -D warnings` on one crate of the scratch workspace with `features` (cargo's
+/// arguments); `Err` holds the start of what clippy printed.
+fn clippy(scratch: &Path, target_dir: &Path, name: &str, features: &[&str]) -> std::io::Result<Result<(), String>> {
+    let mut args = vec!["clippy", "--quiet", "--package", name];
+    args.extend_from_slice(features);
+    args.extend_from_slice(&["--", "-D", "warnings"]);
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(&args)
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", target_dir)
+        // Each crate is checked once: incremental caches would only fill the disk.
+        .env("CARGO_INCREMENTAL", "0")
+        .env_remove("RUSTFLAGS")
+        .output()?;
+    Ok(if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).lines().take(60).collect::<Vec<_>>().join("\n"))
+    })
+}
+
+/// Removes one crate's own artifacts (tens of megabytes per feature set for a big API), which
+/// are not used again; the dependencies' stay for the next crate. A failure costs only disk.
+fn clean(scratch: &Path, target_dir: &Path, name: &str) {
+    let _ = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["clean", "--quiet", "--package", name])
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output();
 }
 
 /// A set of the generated crate's features that clippy checks it with.
@@ -464,8 +530,13 @@ fn slug(s: &str) -> String {
 /// The table printed for a run.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "| spec | operations | types | generate | lines | warnings | degraded to serde_json::Value | non-JSON bodies typed | clippy -D warnings |");
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    let tags = rows.iter().any(|r| r.tag_crate.is_some() || r.tag_check.is_some());
+    let _ = writeln!(
+        out,
+        "| spec | operations | types | generate | lines | warnings | degraded to serde_json::Value | non-JSON bodies typed | clippy -D warnings |{}",
+        if tags { " one tag's feature |" } else { "" }
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---|{}", if tags { "---|" } else { "" });
     for r in rows {
         let check = match (&r.error, &r.check) {
             (Some(_), _) => "generation failed".to_string(),
@@ -487,6 +558,16 @@ pub fn table(rows: &[Row]) -> String {
             r.bodies.1,
             check
         );
+        if tags {
+            let cell = match (&r.tag_crate, &r.tag_check) {
+                (_, Some(Err(_))) => "FAILED".to_string(),
+                (Some((_, sampled, all)), Some(Ok(()))) => format!("ok ({} of {all} tags)", sampled.len()),
+                (Some(_), None) => "not run".to_string(),
+                (None, _) => "no operations".to_string(),
+            };
+            out.pop();
+            let _ = writeln!(out, " {cell} |");
+        }
     }
     out
 }

@@ -48,10 +48,12 @@ Commands:
                       no-op regeneration, compile cost, server overhead, serde overhead, 200 MiB
                       streamed each way; --only runs one section (generation, noop, peers,
                       compile, server, serde, streams); writes target/bench/report.md
-  corpus [--each-feature-set] PATH...
+  corpus [--each-feature-set] [--tags N] PATH...
                       generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace (all features, or each feature set
-                      on its own: none, client, server, all), print a table; fails if any fails
+                      on its own: none, client, server, all), print a table; fails if any fails;
+                      --tags N also generates each with one feature per tag and checks it with no
+                      features and with N tags (spread over the list) each on its own
   fuzz [--minutes N] [--seed S]
                       generate from random mutants of spec/ and tests/fixtures/ for N minutes (default 1);
                       fails on any panic or hang, each saved under target/fuzz/
@@ -276,7 +278,27 @@ fn corpus_cmd(args: &[&str]) -> ExitCode {
     // `--each-feature-set`: clippy with no features, `client`, `server` and all, each on its own.
     let each = args.contains(&"--each-feature-set");
     let feature_sets: &[corpus::FeatureSet] = if each { &corpus::FeatureSet::EACH } else { &[corpus::FeatureSet::All] };
-    let paths: Vec<PathBuf> = args.iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
+    // `--tags N`: also a crate with one feature per tag, checked with N tags each on its own.
+    let mut tags = 0;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--tags" => match rest.next().and_then(|n| n.parse().ok()) {
+                Some(n) => tags = n,
+                None => {
+                    eprint!("`--tags` takes a number of tags\n\n{HELP}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--each-feature-set" => {}
+            other if other.starts_with("--") => {
+                eprint!("unknown option `{other}`\n\n{HELP}");
+                return ExitCode::from(2);
+            }
+            path => paths.push(PathBuf::from(path)),
+        }
+    }
     let found = match corpus::find_specs(&paths) {
         Ok(found) => found,
         Err(e) => {
@@ -290,13 +312,15 @@ fn corpus_cmd(args: &[&str]) -> ExitCode {
         eprintln!("no OpenAPI documents found under {paths:?}");
         return ExitCode::FAILURE;
     }
-    let scratch = std::env::temp_dir().join("openapi-corpus");
+    // Inside this checkout's target folder: two checkouts running the corpus at once must not
+    // share a scratch workspace.
+    let scratch = root.join("target").join("corpus-crates");
     let target = root.join("target").join("corpus-check");
     println!("{} specs; scratch workspace {}", specs.len(), scratch.display());
     for spec in &specs {
         println!("  {}", spec.display());
     }
-    let rows = match corpus::run(&specs, &scratch, &target, &root.join("Cargo.lock"), feature_sets) {
+    let rows = match corpus::run(&specs, &scratch, &target, &root.join("Cargo.lock"), feature_sets, tags) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("corpus run failed: {e}");
@@ -312,6 +336,10 @@ fn corpus_cmd(args: &[&str]) -> ExitCode {
         if let Some(Err(e)) = &row.check {
             failed = true;
             eprintln!("{}: the generated crate does not pass clippy -D warnings\n{e}", row.spec.display());
+        }
+        if let Some(Err(e)) = &row.tag_check {
+            failed = true;
+            eprintln!("{}: the crate with tag features does not pass clippy -D warnings\n{e}", row.spec.display());
         }
     }
     print!("{}", corpus::table(&rows));

@@ -47,13 +47,13 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
         files.extend(runtime::inline_files(&header));
     }
     // With no operation to call or serve, the crate is its models: no client, no server.
-    let serves = !api.operations.is_empty();
+    let (with_client, with_server) = parts(api, config);
     timings.emit = started.elapsed();
     let groups = models::groups(api);
     // Longest first, so that the two workers finish together.
     let file = |path: &str, text: String| vec![(path.to_owned(), text)];
     let mut jobs: Vec<Job<'_>> = Vec::new();
-    if serves {
+    if with_server {
         jobs.push(Box::new(|t| {
             // The server's items are printed as they are built; its validation schemas, which
             // the handlers fill in, are printed after.
@@ -81,7 +81,7 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
             }
         }
     }
-    if serves {
+    if with_client {
         jobs.push(Box::new(|t| {
             let started = Instant::now();
             let client = client::client(api)?;
@@ -127,6 +127,19 @@ pub(crate) fn emit(api: &Api, config: &Config, timings: &mut Timings) -> Result<
     Ok(files)
 }
 
+/// For a crate with tag features, the inner attribute that lets a module import what only
+/// some features' items use: which imports are used depends on the features turned on.
+fn gated_imports(api: &Api) -> Option<proc_macro2::TokenStream> {
+    (!api.features.is_empty()).then(|| quote!(#![allow(unused_imports)]))
+}
+
+/// Whether the crate has a client module and a server module: when the configuration asks
+/// for them and the spec has operations.
+fn parts(api: &Api, config: &Config) -> (bool, bool) {
+    let serves = !api.operations.is_empty();
+    (serves && config.client, serves && config.server)
+}
+
 fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2::TokenStream {
     let runtime_item = match config.runtime {
         Runtime::Crate { .. } => {
@@ -141,11 +154,16 @@ fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2
         },
     };
     let serves = !api.operations.is_empty();
+    let (with_client, with_server) = parts(api, config);
     let mut docs = vec![format!(" {} (API version {}).", api.title, api.version), String::new()];
     docs.push(if serves {
+        let client = with_client.then_some("the `client` feature, `client` calls the API over HTTP");
+        let server = with_server.then_some("the `server` feature, `server` serves it with axum");
+        let sides: Vec<&str> = client.into_iter().chain(server).collect();
+        let sides = if sides.is_empty() { String::new() } else { format!(" With {}.", sides.join("; with ")) };
         format!(
-            " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`. With the `client` feature, `client` calls the API over HTTP; with the `server` feature, `server` serves it with axum.",
-            config.source_label
+            " Generated from `{}`: [`models`] holds a Rust type for every schema, [`operations`] the parameters and responses of every operation; [`Nullable`] tells an absent member from an explicit `null`.{sides}",
+            config.source_label,
         )
     } else {
         format!(
@@ -158,13 +176,20 @@ fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2
             pub use runtime::Base64;
         )
     });
-    let client_mod = serves.then(|| {
+    if !api.features.is_empty() {
+        docs.push(String::new());
+        docs.push(format!(
+            " Each tag of the API is a cargo feature that compiles its operations and the types they use ({} tags; `all-tags` turns on every one); see the crate's `Cargo.toml` for the list.",
+            api.features.len()
+        ));
+    }
+    let client_mod = with_client.then(|| {
         quote!(
             #[cfg(feature = "client")]
             pub mod client;
         )
     });
-    let server_mod = serves.then(|| {
+    let server_mod = with_server.then(|| {
         quote!(
             #[cfg(feature = "server")]
             pub mod server;
@@ -206,9 +231,9 @@ fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scala
     }
     // Without operations the features stay (so enabling them is no error) but add only what
     // the runtime needs for them.
-    let serves = !api.operations.is_empty();
-    let own = |deps: &'static [(&'static str, &'static str)]| if serves { deps } else { &[] };
-    let (client, server) = (own(client::DEPENDENCIES), own(server::DEPENDENCIES));
+    let (with_client, with_server) = parts(api, config);
+    let own = |part: bool, deps: &'static [(&'static str, &'static str)]| if part { deps } else { &[] };
+    let (client, server) = (own(with_client, client::DEPENDENCIES), own(with_server, server::DEPENDENCIES));
     let inline = config.runtime == Runtime::Inline;
     if inline {
         // serde and serde_json are above, as every crate needs them.
@@ -240,11 +265,37 @@ fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scala
         list.dedup();
         list.join(", ")
     };
-    let features = format!(
-        "[features]\n# An async HTTP client (reqwest).\nclient = [{}]\n# Server stubs: a trait per API and an axum router.\nserver = [{}]\n",
+    // A part the crate does not have (the spec has no operations, or the configuration
+    // leaves it out) keeps its feature, so that enabling it is no error; the feature then
+    // turns on only the runtime's side.
+    let (client_doc, server_doc) = match (with_client, with_server) {
+        _ if api.operations.is_empty() => {
+            ("No client: the API has no operations.", "No server: the API has no operations.")
+        }
+        (client, server) => (
+            if client { "An async HTTP client (reqwest)." } else { "No client: the configuration leaves it out." },
+            if server {
+                "Server stubs: a trait per API and an axum router."
+            } else {
+                "No server: the configuration leaves it out."
+            },
+        ),
+    };
+    let mut features = format!(
+        "[features]\n# {client_doc}\nclient = [{}]\n# {server_doc}\nserver = [{}]\n",
         feature("client", client, runtime::CLIENT_DEPENDENCIES),
         feature("server", server, runtime::SERVER_DEPENDENCIES)
     );
+    if !api.features.is_empty() {
+        let all: Vec<String> = api.features.iter().map(|f| format!("\"{}\"", f.name)).collect();
+        features.push_str(&format!("# Every tag's operations.\nall-tags = [{}]\n", all.join(", ")));
+        for f in &api.features {
+            let count =
+                if f.operations == 1 { "1 operation".to_string() } else { format!("{} operations", f.operations) };
+            let tag = f.tag.replace(['\n', '\r'], " ");
+            features.push_str(&format!("# Tag `{tag}`: {count} and the types they use.\n{} = []\n", f.name));
+        }
+    }
     let header = toml_comment(header);
     let description = match &config.crate_description {
         // A TOML basic string: backslashes and quotes escaped, on one line.

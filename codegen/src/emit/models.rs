@@ -121,11 +121,14 @@ pub(crate) fn models<'a>(api: &'a Api, groups: Option<&[Group<'_>]>) -> Module<'
             api.types.len()
         );
         let modules: Vec<_> = groups.iter().map(|g| ident(&g.module)).collect();
+        // A file whose types are all behind features left off re-exports nothing.
+        let gated = super::gated_imports(api);
         let head = quote! {
             #docs
             //!
             #![doc = #count]
             #allow
+            #gated
 
             #(mod #modules;)*
 
@@ -134,13 +137,15 @@ pub(crate) fn models<'a>(api: &'a Api, groups: Option<&[Group<'_>]>) -> Module<'
         return head.into();
     }
     let uses = Uses::of(&api.types).tokens();
+    let gated = super::gated_imports(api);
     let head = quote! {
         #docs
         #allow
+        #gated
 
         #uses
     };
-    Module { head, items: Box::new(api.types.iter().map(|def| type_def(api, def))) }
+    Module { head, items: Box::new(api.types.iter().map(|def| type_def(api, def).gated(&def.features))) }
 }
 
 /// `src/models/<letter>.rs` of a split models module.
@@ -154,15 +159,17 @@ pub(crate) fn group<'a>(api: &'a Api, group: &Group<'a>) -> Module<'a> {
             use super::*;
         )
     });
+    let gated = super::gated_imports(api);
     let head = quote! {
         #![doc = #doc]
         #![allow(clippy::large_enum_variant, clippy::enum_variant_names)]
+        #gated
 
         #uses
         #siblings
     };
     let types = group.types.clone();
-    Module { head, items: Box::new(types.into_iter().map(|def| type_def(api, def))) }
+    Module { head, items: Box::new(types.into_iter().map(|def| type_def(api, def).gated(&def.features))) }
 }
 
 /// Whether a type of `group` holds a type of another group.

@@ -10,13 +10,14 @@ use crate::emit::syntax;
 use crate::ir::{Api, Body, BodyKind, Operation, Response, Status, TypeRef};
 
 pub(crate) fn operations(api: &Api) -> Module<'_> {
-    let items = Box::new(api.operations.iter().map(|op| Chunk::Syntax(operation(api, op))));
+    let items = Box::new(api.operations.iter().map(|op| Chunk::Syntax(operation(api, op)).gated(&op.features)));
     // Operations that take only scalars and return no schema need no models.
     let models_use = api.operations.iter().any(uses_models).then(|| {
         quote!(
             use crate::models;
         )
     });
+    let gated = super::gated_imports(api);
     let head = quote! {
         //! Per-operation types: the parameters each operation takes and the responses it
         //! documents, one enum variant per status. The client returns them; a server returns
@@ -24,6 +25,7 @@ pub(crate) fn operations(api: &Api) -> Module<'_> {
         //! out a required header.
         // A response is built once and consumed at once; boxing its body would only add noise.
         #![allow(clippy::large_enum_variant)]
+        #gated
 
         #models_use
     };

@@ -8,6 +8,7 @@ use syn::parse::{ParseStream, Parser};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::emit::syntax;
 use crate::timings::Timings;
 use std::time::{Duration, Instant};
 
@@ -29,6 +30,26 @@ pub(crate) struct Module<'a> {
 pub(crate) enum Chunk {
     Tokens(TokenStream),
     Syntax(Vec<syn::Item>),
+}
+
+impl Chunk {
+    /// The items behind `#[cfg(..)]` for `features` (see [`syntax::cfg_features`]); tokens
+    /// are parsed to items first, which only a crate with tag features pays for (tokens that
+    /// do not parse are left for the printer, which reports them).
+    pub(crate) fn gated(self, features: &[String]) -> Chunk {
+        if features.is_empty() {
+            return self;
+        }
+        let mut items = match self {
+            Chunk::Syntax(items) => items,
+            Chunk::Tokens(tokens) => match syn::parse2::<syn::File>(tokens.clone()) {
+                Ok(file) => file.items,
+                Err(_) => return Chunk::Tokens(tokens),
+            },
+        };
+        syntax::gate(&mut items, features);
+        Chunk::Syntax(items)
+    }
 }
 
 impl From<TokenStream> for Chunk {
@@ -291,7 +312,13 @@ fn macro_tokens(text: &str) -> Vec<&str> {
 fn space_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut prev: Option<&str> = None;
+    // Whether the last multi-line attribute opened at the top level is an inner one (`#![`):
+    // only its closing `)]` ends the file's inner attributes.
+    let mut inner_open = false;
     for line in code.lines() {
+        if line.starts_with('#') && !line.ends_with(']') {
+            inner_open = line.starts_with("#![");
+        }
         if let Some(p) = prev {
             let indent = line.len() - line.trim_start().len();
             let p_indent = p.len() - p.trim_start().len();
@@ -300,7 +327,7 @@ fn space_items(code: &str) -> String {
                 || (indent == 0 && p.ends_with('}') && !p.starts_with("//"))
                 || (indent == 0 && p.ends_with(';') && !p.starts_with("//") && !one_line_run(p, line));
             let after_inner = indent == 0
-                && (p.starts_with("#![") || p.starts_with("//!") || p == ")]")
+                && (p.starts_with("#![") || p.starts_with("//!") || (p == ")]" && inner_open))
                 && !line.starts_with("#![")
                 && !line.starts_with("//!");
             if (item_level && ends_item && line.trim() != "}") || after_inner {

@@ -42,6 +42,70 @@ pub(crate) fn attr_list(name: &str, tokens: TokenStream) -> syn::Attribute {
     }))
 }
 
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]` for several;
+/// `None` for no features (always compiled).
+pub(crate) fn cfg_features(features: &[String]) -> Option<syn::Attribute> {
+    let one = |f: &String| quote::quote!(feature = #f);
+    match features {
+        [] => None,
+        [feature] => Some(attr_list("cfg", one(feature))),
+        many => {
+            let each = many.iter().map(one);
+            Some(attr_list("cfg", quote::quote!(any(#(#each),*))))
+        }
+    }
+}
+
+/// Puts `#[cfg(..)]` for `features` (see [`cfg_features`]) on each item, after its doc comment.
+pub(crate) fn gate(items: &mut [syn::Item], features: &[String]) {
+    for item in items {
+        if let (Some(attrs), Some(cfg)) = (item_attrs(item), cfg_features(features)) {
+            insert_cfg(attrs, cfg);
+        }
+    }
+}
+
+/// Puts `#[cfg(..)]` for `features` on a method of an `impl` block.
+pub(crate) fn gate_impl_item(mut item: syn::ImplItem, features: &[String]) -> syn::ImplItem {
+    if let (syn::ImplItem::Fn(f), Some(cfg)) = (&mut item, cfg_features(features)) {
+        insert_cfg(&mut f.attrs, cfg);
+    }
+    item
+}
+
+/// Puts `#[cfg(..)]` for `features` on a method of a trait.
+pub(crate) fn gate_trait_item(mut item: syn::TraitItem, features: &[String]) -> syn::TraitItem {
+    if let (syn::TraitItem::Fn(f), Some(cfg)) = (&mut item, cfg_features(features)) {
+        insert_cfg(&mut f.attrs, cfg);
+    }
+    item
+}
+
+/// Puts `cfg` after the doc comment: an attribute above it would print a blank line between them.
+fn insert_cfg(attrs: &mut Vec<syn::Attribute>, cfg: syn::Attribute) {
+    let docs = attrs.iter().take_while(|a| a.path().is_ident("doc")).count();
+    attrs.insert(docs, cfg);
+}
+
+/// The attributes of an item, for the kinds the emitters build.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    Some(match item {
+        syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Enum(i) => &mut i.attrs,
+        syn::Item::Fn(i) => &mut i.attrs,
+        syn::Item::Impl(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
+        syn::Item::Mod(i) => &mut i.attrs,
+        syn::Item::Static(i) => &mut i.attrs,
+        syn::Item::Struct(i) => &mut i.attrs,
+        syn::Item::Trait(i) => &mut i.attrs,
+        syn::Item::Type(i) => &mut i.attrs,
+        syn::Item::Union(i) => &mut i.attrs,
+        syn::Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
 fn attribute(meta: syn::Meta) -> syn::Attribute {
     syn::Attribute {
         pound_token: Default::default(),

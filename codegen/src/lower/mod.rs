@@ -6,6 +6,7 @@
 //! cannot hold 3.1's type arrays, `const` or `$ref` siblings. The last step ([`passes`])
 //! splits request/response views, boxes recursive fields and sorts the types.
 
+pub(crate) mod features;
 mod operation;
 mod passes;
 mod schema;
@@ -194,6 +195,7 @@ fn lower_into(spec: &Spec, types: &mut TypeGraph<'_>, errors: &mut Vec<Diagnosti
         operations,
         webhooks,
         types: Vec::new(),
+        features: Vec::new(),
     };
     match passes::run(types, &mut api) {
         Ok(()) => Some(api),

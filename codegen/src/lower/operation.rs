@@ -174,6 +174,7 @@ impl<'s> TypeGraph<'s> {
             responses,
             security,
             origin: Origin { file: self.spec.relative_name(loc.file), pointer: loc.pointer.to_string() },
+            features: Vec::new(),
         };
         if !ctx.webhook && !operation.has_whole_segment_params() {
             self.warnings.push(

@@ -95,6 +95,7 @@ pub(crate) fn run(types: &mut TypeGraph<'_>, api: &mut Api) -> Result<(), Vec<Di
             view: *view,
             schema_name: raw.name.clone(),
             kind,
+            features: Vec::new(),
         });
     }
 

@@ -38,13 +38,21 @@ pub(crate) const DEPENDENCIES: &[(&str, &str)] = &[
 
 pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let mut needs = Needs::default();
-    let methods: Vec<syn::ImplItem> = api.operations.iter().map(|op| method(api, op, &mut needs)).collect();
-    let streams: Vec<syn::ImplItem> = api.operations.iter().filter_map(|op| stream(api, op, &mut needs)).collect();
+    let methods: Vec<syn::ImplItem> =
+        api.operations.iter().map(|op| syntax::gate_impl_item(method(api, op, &mut needs), &op.features)).collect();
+    let streams: Vec<syn::ImplItem> = api
+        .operations
+        .iter()
+        .filter_map(|op| Some(syntax::gate_impl_item(stream(api, op, &mut needs)?, &op.features)))
+        .collect();
     let retry_headers = retry_headers(api);
     // The trait's default names only the standard header.
     let own_retry_headers = retry_headers.len() > 1;
-    let decoders: Vec<syn::Item> =
-        api.operations.iter().map(|op| api_response(api, op, own_retry_headers, &mut needs)).collect();
+    let decoders: Vec<Chunk> = api
+        .operations
+        .iter()
+        .map(|op| Chunk::Syntax(vec![api_response(api, op, own_retry_headers, &mut needs)]).gated(&op.features))
+        .collect();
     let servers = servers(api, &mut needs);
     let credentials = credentials(api, &mut needs);
     let has_security = !api.security_schemes.is_empty();
@@ -57,41 +65,34 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     });
     let pages = pages(&needs);
 
-    let response_types: Vec<_> = api.operations.iter().map(|op| ident(&op.response_type)).collect();
-    let params_types: Vec<_> =
-        api.operations.iter().filter(|op| !op.params.is_empty()).map(|op| ident(&op.params_type)).collect();
-    let op_types = api
-        .operations
-        .iter()
-        .flat_map(|op| op.responses.iter().filter_map(|r| r.type_name.as_deref()).map(ident).collect::<Vec<_>>());
-    let choice_types = api.operations.iter().flat_map(|op| {
-        op.responses
-            .iter()
-            .filter_map(|r| r.body.as_ref()?.choice.as_ref())
-            .map(|c| ident(&c.type_name))
-            .collect::<Vec<_>>()
-    });
-    let form_types = api
-        .operations
-        .iter()
-        .filter_map(|op| op.body.as_ref())
-        // The method takes a choice, or the body's struct of parts (a choice's are named
-        // only by its variants).
-        .flat_map(|b| match operations::request_choice(api, b) {
-            Some((choice, _)) => vec![choice],
-            None => operations::request_types(api, b),
+    // Each operation's own types, imported behind its features.
+    let mut imports: std::collections::BTreeMap<&[String], Vec<syn::Ident>> = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        let list = imports.entry(&op.features).or_default();
+        list.push(ident(&op.response_type));
+        if !op.params.is_empty() {
+            list.push(ident(&op.params_type));
+        }
+        list.extend(op.responses.iter().filter_map(|r| r.type_name.as_deref()).map(ident));
+        if let Some(b) = &op.body {
+            // The method takes a choice, or the body's struct of parts (a choice's are named
+            // only by its variants).
+            match operations::request_choice(api, b) {
+                Some((choice, _)) => list.push(ident(choice)),
+                None => list.extend(operations::request_types(api, b).into_iter().map(ident)),
+            }
+        }
+        list.extend(op.responses.iter().filter_map(|r| r.body.as_ref()?.choice.as_ref()).map(|c| ident(&c.type_name)));
+    }
+    let operations_use: TokenStream = imports
+        .into_iter()
+        .map(|(features, mut list)| {
+            list.sort_by_key(ToString::to_string);
+            list.dedup_by_key(|i| i.to_string());
+            let cfg = syntax::cfg_features(features);
+            quote!(#cfg use crate::operations::{#(#list),*};)
         })
-        .map(ident);
-    let mut imports: Vec<_> = response_types
-        .iter()
-        .cloned()
-        .chain(params_types)
-        .chain(op_types)
-        .chain(form_types)
-        .chain(choice_types)
         .collect();
-    imports.sort_by_key(ToString::to_string);
-    imports.dedup_by_key(|i| i.to_string());
     // Only a JSON body is sent as its model; other bodies go as bytes or text.
     let uses_models = api
         .operations
@@ -102,7 +103,6 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
             use crate::models;
         )
     });
-    let operations_use = (!imports.is_empty()).then(|| quote!(use crate::operations::{#(#imports),*};));
 
     let title = format!(" An async client for the {} (version {}), on reqwest.", api.title, api.version);
     let credentials_field = has_security.then(|| quote!(credentials: Credentials,));
@@ -112,6 +112,8 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
     let request_mut = if has_security { quote!(mut request) } else { quote!(request) };
     let setters = setters(api);
 
+    // Which helpers and imports the methods use depends on the tag features turned on.
+    let gated = (!api.features.is_empty()).then(|| quote!(#![allow(dead_code, unused_imports)]));
     let head = quote! {
         #![doc = #title]
         //!
@@ -128,6 +130,7 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
         //! makes the client wait and resend after `429 Too Many Requests`.
         // The error keeps the typed response inline, so that a `match` can reach into it.
         #![allow(clippy::result_large_err)]
+        #gated
 
         use std::fmt;
         #duration_use
@@ -258,7 +261,6 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
 
         #pages
     };
-    let decoders = decoders.into_iter().map(|decoder| Chunk::Syntax(vec![decoder]));
     let items = [Chunk::Syntax(vec![client_impl]), Chunk::Tokens(rest)].into_iter().chain(decoders);
     Ok(Module { head, items: Box::new(items) })
 }

@@ -63,14 +63,19 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
         .map(|(op, _)| op)
         .map(|op| (op, ident(&handler_scope.claim(&op.name)), ident(&consts.claim(&names::constant(&op.name)))))
         .collect();
-    let mut routes: Vec<(&str, Vec<(&str, Ident)>)> = Vec::new();
+    let mut routes: Vec<(&str, Vec<Route<'_>>)> = Vec::new();
     for (op, handler, _) in &handled {
+        let route = Route { method: &op.method, handler: handler.clone(), features: &op.features };
         match routes.iter_mut().find(|(path, _)| *path == op.path) {
-            Some((_, list)) => list.push((&op.method, handler.clone())),
-            None => routes.push((&op.path, vec![(&op.method, handler.clone())])),
+            Some((_, list)) => list.push(route),
+            None => routes.push((&op.path, vec![route])),
         }
     }
-    let router_with = router_with(&routes, &mut imports);
+    let router_with = if api.features.is_empty() {
+        router_with(&routes, &mut imports)
+    } else {
+        gated_router_with(&routes, &mut imports)?
+    };
 
     let secured = !used.is_empty();
     let credential = secured.then(|| credential_enum(&used));
@@ -160,17 +165,21 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
         #authenticate
     };
     let principal = principal.into_iter().flatten();
-    let methods: Vec<syn::TraitItem> = api.operations.iter().map(|op| trait_method(api, op, &mut imports)).collect();
+    let methods: Vec<syn::TraitItem> = api
+        .operations
+        .iter()
+        .map(|op| syntax::gate_trait_item(trait_method(api, op, &mut imports), &op.features))
+        .collect();
     body.push(Chunk::Syntax(vec![api_trait(principal.chain(methods).collect())]))?;
     body.push(config)?;
     body.push(Chunk::Syntax(vec![router_with]))?;
     body.push(served)?;
     for (op, name, op_const) in &handled {
         let context = Handler { api, op, name, op_const, schemes: &scheme_consts };
-        body.push(Chunk::Syntax(handler_fn(&context, &mut schemas, &mut imports)))?;
+        body.push(Chunk::Syntax(handler_fn(&context, &mut schemas, &mut imports)).gated(&op.features))?;
     }
     for op in &api.operations {
-        body.push(Chunk::Syntax(vec![render_impl(api, op, &mut imports)]))?;
+        body.push(Chunk::Syntax(vec![render_impl(api, op, &mut imports)]).gated(&op.features))?;
     }
     // The operations' schema expressions name runtime types too; take them before the
     // schemas module counts its own.
@@ -182,8 +191,7 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
         })?;
     }
 
-    let op_types = operation_type_uses(api);
-    let op_types_use = (!op_types.is_empty()).then(|| quote!(use crate::operations::{#(#op_types),*};));
+    let op_types_use = operation_type_uses(api);
     let used = imports.0;
     let only_used = |names: &[&str]| -> Vec<Ident> {
         names.iter().filter(|n| used.contains(**n)).map(|n| format_ident!("{n}")).collect()
@@ -208,6 +216,8 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
     });
     let support_uses = only_used(SUPPORT_NAMES);
     let title = format!(" Server stubs for the {}: implement [`Api`] and serve it with [`router`].", api.title);
+    // Which helpers and imports the handlers use depends on the tag features turned on.
+    let gated = (!api.features.is_empty()).then(|| quote!(#![allow(dead_code, unused_imports)]));
     let head = quote! {
         #![doc = #title]
         //!
@@ -224,6 +234,7 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
         //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
         //! axum::serve(listener, app).await?;
         //! ```
+        #gated
 
         #future_use
         use std::sync::Arc;
@@ -360,17 +371,25 @@ fn principal_items(imports: &mut Imports) -> [syn::TraitItem; 2] {
     [principal, authenticate]
 }
 
+/// One method of a path as the router serves it.
+struct Route<'a> {
+    method: &'a str,
+    handler: Ident,
+    /// The operation's features ([`Operation::features`]).
+    features: &'a [String],
+}
+
 /// `pub fn router_with<A: Api>(api: A, config: Config) -> Router`, which routes every path.
-fn router_with(routes: &[(&str, Vec<(&str, Ident)>)], imports: &mut Imports) -> syn::Item {
+fn router_with(routes: &[(&str, Vec<Route<'_>>)], imports: &mut Imports) -> syn::Item {
     let mut router = syntax::call(&["Router", "new"], Vec::new());
     for (path, list) in routes {
         imports.add("MethodRouter");
         let mut methods = syntax::call(&["MethodRouter", "new"], Vec::new());
-        for (method, handler) in list {
-            let handler = syntax::turbofish(handler.clone(), vec![syntax::named(&["A"])]);
-            methods = syntax::method(methods, &method.to_ascii_lowercase(), vec![handler]);
+        for route in list {
+            let handler = syntax::turbofish(route.handler.clone(), vec![syntax::named(&["A"])]);
+            methods = syntax::method(methods, &route.method.to_ascii_lowercase(), vec![handler]);
         }
-        let mut allow: Vec<&str> = list.iter().map(|(m, _)| *m).collect();
+        let mut allow: Vec<&str> = list.iter().map(|r| r.method).collect();
         if allow.contains(&"GET") && !allow.contains(&"HEAD") {
             // axum answers HEAD wherever there is a GET.
             allow.push("HEAD");
@@ -394,6 +413,63 @@ fn router_with(routes: &[(&str, Vec<(&str, Ident)>)], imports: &mut Imports) -> 
     sig.generics = syntax::type_param("A", "Api");
     let docs = syntax::doc_attrs(Some("An axum router serving `api`."));
     syntax::fn_item(docs, syntax::public(), sig, vec![syntax::tail(router)])
+}
+
+/// [`router_with`] for a crate with tag features: each path is routed when a feature of one
+/// of its operations is on, each method when its operation's is, and the `Allow` header of a
+/// 405 lists the methods compiled in.
+fn gated_router_with(routes: &[(&str, Vec<Route<'_>>)], imports: &mut Imports) -> Result<syn::Item, Diagnostic> {
+    let paths = routes.iter().map(|(path, list)| {
+        imports.add("MethodRouter");
+        // Always routed when one of its operations is always compiled.
+        let mut features: Vec<String> = Vec::new();
+        if list.iter().all(|r| !r.features.is_empty()) {
+            features = list.iter().flat_map(|r| r.features.iter().cloned()).collect();
+            features.sort();
+            features.dedup();
+        }
+        let path_cfg = syntax::cfg_features(&features);
+        let methods = list.iter().map(|r| {
+            let cfg = syntax::cfg_features(r.features);
+            let method = format_ident!("{}", r.method.to_ascii_lowercase());
+            let handler = &r.handler;
+            let names: Vec<&str> = if r.method == "GET" && !list.iter().any(|o| o.method == "HEAD") {
+                // axum answers HEAD wherever there is a GET.
+                vec!["GET", "HEAD"]
+            } else {
+                vec![r.method]
+            };
+            quote! {
+                #cfg
+                let methods = {
+                    allow.extend([#(#names),*]);
+                    methods.#method(#handler::<A>)
+                };
+            }
+        });
+        quote! {
+            #path_cfg
+            let router = {
+                let methods = MethodRouter::new();
+                let mut allow: Vec<&str> = Vec::new();
+                #(#methods)*
+                let allow = allow.join(", ");
+                router.route(#path, methods.fallback(move || {
+                    let allow = allow.clone();
+                    async move { support::method_not_allowed(&allow) }
+                }))
+            };
+        }
+    });
+    let tokens = quote! {
+        /// An axum router serving `api`.
+        pub fn router_with<A: Api>(api: A, config: Config) -> Router {
+            let router = Router::new();
+            #(#paths)*
+            router.fallback(support::not_found).with_state(Arc::new(Served { api, config }))
+        }
+    };
+    syn::parse2(tokens).map_err(crate::emit::render::internal)
 }
 
 /// The schemes some operation requires, in declaration order.
@@ -460,9 +536,10 @@ fn auth_of(op: &Operation) -> Auth {
     }
 }
 
-fn operation_type_uses(api: &Api) -> Vec<Ident> {
-    let mut out = Vec::new();
+fn operation_type_uses(api: &Api) -> TokenStream {
+    let mut uses: std::collections::BTreeMap<&[String], Vec<Ident>> = std::collections::BTreeMap::new();
     for op in &api.operations {
+        let out = uses.entry(&op.features).or_default();
         if !op.params.is_empty() {
             out.push(ident(&op.params_type));
         }
@@ -474,7 +551,13 @@ fn operation_type_uses(api: &Api) -> Vec<Ident> {
         }
         out.push(ident(&op.response_type));
     }
-    out
+    // Each operation's types behind its features.
+    uses.into_iter()
+        .map(|(features, list)| {
+            let cfg = syntax::cfg_features(features);
+            quote!(#cfg use crate::operations::{#(#list),*};)
+        })
+        .collect()
 }
 
 /// The type of an operation's request body, as its trait method takes it.

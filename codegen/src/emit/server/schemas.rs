@@ -16,8 +16,9 @@ use crate::names::{self, Scope};
 /// or request body reaches, and one per distinct `pattern`.
 pub(super) struct Schemas<'a> {
     api: &'a Api,
-    /// Static name of each reachable struct, enum or union.
-    statics: Vec<(TypeId, Ident)>,
+    /// Static name of each reachable struct, enum or union, with the features that compile
+    /// it (empty: always).
+    statics: Vec<(TypeId, Ident, Vec<String>)>,
     /// Distinct patterns in order of first use, with their static names.
     patterns: Vec<(String, Ident)>,
     scope: Scope,
@@ -28,16 +29,26 @@ pub(super) struct Schemas<'a> {
 impl<'a> Schemas<'a> {
     /// `routed`: [`Api::routed`].
     pub(super) fn new(api: &'a Api, routed: &[bool]) -> Self {
-        let mut reachable = BTreeSet::new();
+        // Each reachable type with the features of the operations that reach it (`None` once
+        // an always-compiled one does), so that its static is compiled with them.
+        let mut reachable: std::collections::BTreeMap<TypeId, Option<BTreeSet<&str>>> = Default::default();
         // Only what the router serves: an operation it leaves out has no handler to check its input.
         for (op, _) in api.operations.iter().zip(routed).filter(|(_, routed)| **routed) {
+            let mut reached = BTreeSet::new();
             for p in &op.params {
-                reach(api, &p.ty, &mut reachable);
+                reach(api, &p.ty, &mut reached);
             }
             // Every media type of the body, each checked against its own schema.
             for (_, b) in op.body.iter().flat_map(crate::ir::Body::media) {
                 if let Some(ty) = crate::emit::multipart::checked_type(api, b) {
-                    reach(api, ty, &mut reachable);
+                    reach(api, ty, &mut reached);
+                }
+            }
+            for id in reached {
+                let slot = reachable.entry(id).or_insert_with(|| Some(BTreeSet::new()));
+                match slot {
+                    Some(set) if !op.features.is_empty() => set.extend(op.features.iter().map(String::as_str)),
+                    _ => *slot = None,
                 }
             }
         }
@@ -45,14 +56,17 @@ impl<'a> Schemas<'a> {
         // Sorted by type name (the order of `api.types`), so the output is stable.
         let statics = reachable
             .into_iter()
-            .filter(|id| !matches!(api.type_def(*id).kind, TypeKind::Alias(_)))
-            .map(|id| (id, ident(&scope.claim(&names::constant(&api.type_def(id).name)))))
+            .filter(|(id, _)| !matches!(api.type_def(*id).kind, TypeKind::Alias(_)))
+            .map(|(id, features)| {
+                let features = features.into_iter().flatten().map(str::to_owned).collect();
+                (id, ident(&scope.claim(&names::constant(&api.type_def(id).name))), features)
+            })
             .collect();
         Schemas { api, statics, patterns: Vec::new(), scope, used: BTreeSet::new() }
     }
 
     pub(super) fn static_name(&self, id: TypeId) -> Option<&Ident> {
-        self.statics.iter().find(|(t, _)| *t == id).map(|(_, name)| name)
+        self.statics.iter().find(|(t, _, _)| *t == id).map(|(_, name, _)| name)
     }
 
     pub(super) fn pattern(&mut self, source: &str) -> Option<Ident> {
@@ -227,7 +241,7 @@ impl<'a> Schemas<'a> {
         // What the statics below use, for the `use` line (operations' uses are counted apart).
         self.used.clear();
         let mut items = Vec::new();
-        for (id, name) in self.statics.clone() {
+        for (id, name, features) in self.statics.clone() {
             let def = self.api.type_def(id);
             let body = match &def.kind {
                 TypeKind::Struct(s) => {
@@ -288,7 +302,9 @@ impl<'a> Schemas<'a> {
             };
             self.used.insert("Schema");
             let doc = format!(" [`{}`](crate::models::{}).", def.name, names::unraw(&def.name));
-            items.push(schema_static(&doc, name, "Schema", body));
+            let mut item = schema_static(&doc, name, "Schema", body);
+            syntax::gate(std::slice::from_mut(&mut item), &features);
+            items.push(item);
         }
         for (source, name) in &self.patterns {
             self.used.insert("Pattern");
@@ -326,8 +342,11 @@ impl<'a> Schemas<'a> {
             return None;
         }
         let uses = self.used.iter().map(|n| format_ident!("{n}"));
+        // A pattern is kept whichever features are on.
+        let gated = (!self.api.features.is_empty()).then(|| quote!(#![allow(dead_code, unused_imports)]));
         let head = quote! {
             //! Validation schemas of the request types, and the patterns they use.
+            #gated
 
             use super::support::{#(#uses),*};
         };
