@@ -12,10 +12,18 @@ paths:
       operationId: ListPets
       tags: [pets]
       responses:
-        '200': {description: Pets.}
+        '200':
+          description: Pets.
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
     post:
       operationId: CreatePet
       tags: [pets, admin]
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
       responses:
         '201': {description: Created.}
   /health:
@@ -24,6 +32,17 @@ paths:
       tags: [internal]
       responses:
         '204': {description: Up.}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+    Owner:
+      type: object
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
 "#;
 
 /// Generates the spec above with the settings `text` gives over the defaults.
@@ -153,4 +172,23 @@ fn the_readme_example_names_only_real_keys() {
     let file = ConfigFile::parse("README.md", block).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(file.emit.tag_features, Some(false));
     assert_eq!(file.rename.operations["GetCustomer"], "fetch_customer");
+}
+
+#[test]
+fn models_are_renamed_with_both_views() {
+    let out = generate("[rename.schemas]\nPet = \"Animal\"\n").unwrap();
+    let models = &out.files["src/models.rs"];
+    assert!(models.contains("pub struct Animal {") && models.contains("pub struct AnimalRequest {"), "{models}");
+    assert!(!models.contains("pub struct Pet"));
+    // Every use follows: a field, the operations, the client.
+    assert!(models.contains("pub pet: Option<Animal>"), "{models}");
+    assert!(out.files["src/operations.rs"].contains("Vec<models::Animal>"));
+    assert!(out.files["src/client.rs"].contains("models::AnimalRequest"));
+    let error = |text: &str| generate(text).unwrap_err();
+    let missing = error("[rename.schemas]\nDog = \"Animal\"\n");
+    assert!(missing.contains("renames type `Dog`, which the generated crate does not have"), "{missing}");
+    let taken = error("[rename.schemas]\nPet = \"Owner\"\n");
+    assert!(taken.contains("`Owner` (for `Pet`) is the name of another type"), "{taken}");
+    let bad = error("[rename.schemas]\nPet = \"an_animal\"\n");
+    assert!(bad.contains("is not a type name"), "{bad}");
 }

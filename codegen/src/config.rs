@@ -28,6 +28,9 @@ pub struct Config {
     pub exclude_operations: Vec<String>,
     /// Method names chosen for operations, by `operationId` (`getCustomer = "fetch_customer"`).
     pub rename_operations: BTreeMap<String, String>,
+    /// Type names chosen for models, by the name the generator gives them (`Customer =
+    /// "Client"`); a schema's request view follows (`CustomerRequest` becomes `ClientRequest`).
+    pub rename_schemas: BTreeMap<String, String>,
     /// Whether to emit the client module (and its `client` feature).
     pub client: bool,
     /// Whether to emit the server module (and its `server` feature).
@@ -51,6 +54,7 @@ impl Default for Config {
             exclude_tags: Vec::new(),
             exclude_operations: Vec::new(),
             rename_operations: BTreeMap::new(),
+            rename_schemas: BTreeMap::new(),
             client: true,
             server: true,
             tag_features: false,
@@ -97,6 +101,9 @@ pub enum Runtime {
 ///
 /// [rename.operations]
 /// GetCustomer = "fetch_customer"
+///
+/// [rename.schemas]
+/// Customer = "Client"
 ///
 /// [emit]
 /// client = true                # the client module and its `client` feature
@@ -190,6 +197,9 @@ pub struct RenameSection {
     /// Method names by `operationId`.
     #[serde(default)]
     pub operations: BTreeMap<String, String>,
+    /// Model type names by the generated name.
+    #[serde(default)]
+    pub schemas: BTreeMap<String, String>,
 }
 
 impl ConfigFile {
@@ -219,6 +229,7 @@ impl ConfigFile {
         config.exclude_tags.extend(self.exclude.tags.iter().cloned());
         config.exclude_operations.extend(self.exclude.operations.iter().cloned());
         config.rename_operations.extend(self.rename.operations.iter().map(|(k, v)| (k.clone(), v.clone())));
+        config.rename_schemas.extend(self.rename.schemas.iter().map(|(k, v)| (k.clone(), v.clone())));
         config.client = self.emit.client.unwrap_or(config.client);
         config.server = self.emit.server.unwrap_or(config.server);
         config.tag_features = self.emit.tag_features.unwrap_or(config.tag_features);
@@ -251,8 +262,50 @@ pub(crate) fn apply(api: &mut Api, config: &Config) -> Result<(), Diagnostic> {
             op.name = name.clone();
         }
     }
+    rename_schemas(api, &config.rename_schemas)?;
     if config.tag_features {
         crate::lower::features::by_tag(api);
+    }
+    Ok(())
+}
+
+/// Renames models: each type of the schema (both views) takes the new name with its view's
+/// suffix. The wire name (`schema_name`) stays, so that a change report sees the same schema.
+fn rename_schemas(api: &mut Api, renames: &BTreeMap<String, String>) -> Result<(), Diagnostic> {
+    let error = |message: String| Diagnostic::error("the configuration", "", message);
+    let mut new_names: Vec<Option<String>> = vec![None; api.types.len()];
+    for (from, to) in renames {
+        if crate::names::type_name(to) != *to {
+            return Err(error(format!(
+                "`{to}` (for `{from}`) is not a type name: use UpperCamelCase, not a name of std"
+            )));
+        }
+        let mut found = false;
+        for (index, def) in api.types.iter().enumerate().filter(|(_, d)| d.schema_name == *from) {
+            found = true;
+            let suffix = def.name.strip_prefix(def.schema_name.as_str()).unwrap_or_default();
+            new_names[index] = Some(format!("{to}{suffix}"));
+        }
+        if !found {
+            return Err(error(format!(
+                "the configuration renames type `{from}`, which the generated crate does not have"
+            )));
+        }
+    }
+    let final_name = |index: usize| new_names[index].as_deref().unwrap_or(&api.types[index].name);
+    for (index, new) in new_names.iter().enumerate() {
+        let Some(new) = new else { continue };
+        if (0..api.types.len()).any(|other| other != index && final_name(other) == new) {
+            return Err(error(format!(
+                "`{new}` (for `{}`) is the name of another type of the models",
+                api.types[index].name
+            )));
+        }
+    }
+    for (def, new) in api.types.iter_mut().zip(new_names) {
+        if let Some(new) = new {
+            def.name = new;
+        }
     }
     Ok(())
 }

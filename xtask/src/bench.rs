@@ -119,7 +119,7 @@ pub struct Options {
     /// Measure compile cost.
     pub compile: bool,
     /// Run only this section (`generation`, `noop`, `peers`, `compile`, `server`, `serde`,
-    /// `streams`); all when `None`.
+    /// `streams`, `tags`); all when `None`.
     pub only: Option<String>,
 }
 
@@ -190,6 +190,9 @@ impl Bench {
         }
         if o.compile && o.wants("compile") {
             self.compile_cost()?;
+        }
+        if o.compile && o.wants("tags") {
+            self.tag_features()?;
         }
         if o.wants("server") {
             self.server_overhead()?;
@@ -497,6 +500,96 @@ impl Bench {
                     ratio(build, peer_build)
                 ));
             }
+        }
+        self.line("");
+        Ok(())
+    }
+
+    /// Section 4b: the crate made with one feature per tag, built with the client and one tag
+    /// (the Customers API's, and the tag with the most operations) against all tags; the
+    /// rows take turns, round after round.
+    fn tag_features(&mut self) -> io::Result<()> {
+        let ws = self.scratch.join("tags");
+        let dir = ws.join("crate");
+        let _ = std::fs::remove_dir_all(&dir);
+        let config = codegen::Config {
+            crate_name: "rebilly-tags".into(),
+            crate_version: "0.1.0".into(),
+            source_label: "rebilly".into(),
+            runtime: crate::codegen::scratch_runtime(),
+            tag_features: true,
+            ..codegen::Config::default()
+        };
+        let generated = codegen::generate(&self.spec(), &config).map_err(|d| io::Error::other(d.to_string()))?;
+        for (rel, text) in &generated.files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap_or(&dir))?;
+            std::fs::write(path, text)?;
+        }
+        std::fs::write(ws.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"crate\"]\n")?;
+        std::fs::copy(self.root.join("Cargo.lock"), ws.join("Cargo.lock"))?;
+        let features = &generated.api.features;
+        let all = features.len();
+        let customers = features.iter().find(|f| f.name == "customers").or(features.first());
+        let largest = features.iter().max_by_key(|f| (f.operations, std::cmp::Reverse(f.name.clone())));
+        let mut rows: Vec<(String, String)> = vec![("client, no tag".into(), "client".into())];
+        for f in customers.into_iter().chain(largest) {
+            if !rows.iter().any(|(_, set)| set.ends_with(&format!(",{}", f.name))) {
+                rows.push((
+                    format!("client + tag `{}` ({} operations)", f.tag, f.operations),
+                    format!("client,{}", f.name),
+                ));
+            }
+        }
+        let operations = generated.api.operations.len();
+        rows.push((format!("client + all {all} tags ({operations} operations)"), "client,all-tags".into()));
+        let target = ws.join("target");
+        let build = |features: &str| -> io::Result<Sample> {
+            let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+            c.current_dir(&ws).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0").args([
+                "build",
+                "--quiet",
+                "-p",
+                "rebilly-tags",
+                "--features",
+                features,
+            ]);
+            measure(&mut c)
+        };
+        // Dependencies first, so that the rounds time the crate alone.
+        build("client")?;
+        let rounds = self.options.runs.clamp(1, 3);
+        let mut samples: Vec<Vec<Sample>> = rows.iter().map(|_| Vec::new()).collect();
+        for _ in 0..rounds {
+            for ((_, features), cell) in rows.iter().zip(&mut samples) {
+                touch(&dir.join("src/lib.rs"))?;
+                cell.push(build(features)?);
+            }
+        }
+        let wall = |cell: &[Sample]| Stats::of(&cell.iter().map(|s| s.wall.as_secs_f64()).collect::<Vec<_>>());
+        let rss = |cell: &[Sample]| Stats::of(&cell.iter().map(|s| s.max_rss_kib as f64 / 1024.0).collect::<Vec<_>>());
+        self.line(format!(
+            "## 4b. A feature per tag: debug `cargo build` of the generated crate (dependencies already built; {rounds} rounds, rows in turn)\n"
+        ));
+        self.line("| features | wall | peak memory | wall / all tags | memory / all tags |\n|---|---|---|---:|---:|");
+        let (all_wall, all_rss) = {
+            let last = samples.last().map(Vec::as_slice).unwrap_or_default();
+            (wall(last).median, rss(last).median)
+        };
+        for ((label, _), cell) in rows.iter().zip(&samples) {
+            let (w, m) = (wall(cell), rss(cell));
+            let failed = if cell.iter().all(|s| s.ok) { "" } else { " (failed)" };
+            self.line(format!(
+                "| {label} | {:.1} s ({:.1}–{:.1}){failed} | {:.0} MiB ({:.0}–{:.0}) | {:.2}× | {:.2}× |",
+                w.median,
+                w.min,
+                w.max,
+                m.median,
+                m.min,
+                m.max,
+                w.median / all_wall,
+                m.median / all_rss
+            ));
         }
         self.line("");
         Ok(())

@@ -47,7 +47,7 @@ Commands:
                       benchmarks on Rebilly's API (needs ../shared): generation vs floor and peers,
                       no-op regeneration, compile cost, server overhead, serde overhead, 200 MiB
                       streamed each way; --only runs one section (generation, noop, peers,
-                      compile, server, serde, streams); writes target/bench/report.md
+                      compile, tags, server, serde, streams); writes target/bench/report.md
   corpus [--each-feature-set] [--tags N] PATH...
                       generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace (all features, or each feature set
@@ -222,7 +222,7 @@ fn diff_history_cmd(bundle: &str, args: &[&str]) -> ExitCode {
 }
 
 /// The sections `bench --only` takes.
-const SECTIONS: &[&str] = &["generation", "noop", "peers", "compile", "server", "serde", "streams"];
+const SECTIONS: &[&str] = &["generation", "noop", "peers", "compile", "tags", "server", "serde", "streams"];
 
 fn bench_cmd(args: &[&str]) -> ExitCode {
     let mut options = xtask::bench::Options { runs: 5, peers: true, compile: true, only: None };
