@@ -192,3 +192,60 @@ fn models_are_renamed_with_both_views() {
     let bad = error("[rename.schemas]\nPet = \"an_animal\"\n");
     assert!(bad.contains("is not a type name"), "{bad}");
 }
+
+#[test]
+fn types_are_chosen_by_format_and_by_x_rust_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("openapi.yaml");
+    std::fs::write(
+        &spec,
+        r#"
+openapi: 3.1.0
+info: {title: Money, version: 1.0.0}
+paths:
+  /prices:
+    get:
+      operationId: GetPrice
+      responses:
+        '200':
+          description: A price.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Price'}
+components:
+  schemas:
+    Price:
+      type: object
+      properties:
+        amount: {type: string, format: decimal}
+        cap: {type: [string, 'null'], format: decimal}
+        currency: {$ref: '#/components/schemas/Currency'}
+        site: {type: object, x-rust-type: {crate: other, version: '1', path: other::Site}, properties: {a: {type: string}}}
+    Currency:
+      type: string
+      x-rust-type: {crate: iso_currency, version: '0.5', path: iso_currency::Currency}
+"#,
+    )
+    .unwrap();
+    let text = "[types.formats]\ndecimal = \"rust_decimal::Decimal\"\n\n[types.crates]\nrust_decimal = { version = \"1\", features = [\"serde-str\"] }\niso_currency = \"0.5\"\n";
+    let config = ConfigFile::parse("codegen.toml", text).unwrap().config(Config::default());
+    let out = codegen::generate(&spec, &config).unwrap_or_else(|d| panic!("{d}"));
+    let models = &out.files["src/models.rs"];
+    assert!(models.contains("pub amount: Option<rust_decimal::Decimal>"), "{models}");
+    assert!(models.contains("pub cap: Nullable<rust_decimal::Decimal>"), "{models}");
+    assert!(models.contains("pub type Currency = iso_currency::Currency;"), "{models}");
+    // A crate the configuration does not list is not taken: the schema's own type, and a warning.
+    assert!(models.contains("pub struct PriceSite"), "{models}");
+    assert!(out.warnings.iter().any(|w| w.to_string().contains("`other`")), "{:?}", out.warnings);
+    let manifest = &out.files["Cargo.toml"];
+    assert!(manifest.contains("rust_decimal = { features = [\"serde-str\"], version = \"1\" }\n"), "{manifest}");
+    assert!(manifest.contains("iso_currency = \"0.5\"\n"), "{manifest}");
+    // A path from a crate the file does not list, and a crate every generated crate has, are errors.
+    let error = |text: &str| generate(text).unwrap_err();
+    let unlisted = error("[types.formats]\ndecimal = \"rust_decimal::Decimal\"\n");
+    assert!(unlisted.contains("crate `rust_decimal`, which `[types.crates]` does not list"), "{unlisted}");
+    let own = error("[types.crates]\nserde = \"1\"\n");
+    assert!(own.contains("`serde`, which generated crates depend on already"), "{own}");
+    let not_a_type = error("[types.formats]\nx = \"not a type\"\n");
+    assert!(not_a_type.contains("is not a Rust type path"), "{not_a_type}");
+}

@@ -31,6 +31,8 @@ pub struct Config {
     /// Type names chosen for models, by the name the generator gives them (`Customer =
     /// "Client"`); a schema's request view follows (`CustomerRequest` becomes `ClientRequest`).
     pub rename_schemas: BTreeMap<String, String>,
+    /// Rust types of the caller's choosing for some schemas.
+    pub types: TypeOverrides,
     /// Whether to emit the client module (and its `client` feature).
     pub client: bool,
     /// Whether to emit the server module (and its `server` feature).
@@ -55,10 +57,83 @@ impl Default for Config {
             exclude_operations: Vec::new(),
             rename_operations: BTreeMap::new(),
             rename_schemas: BTreeMap::new(),
+            types: TypeOverrides::default(),
             client: true,
             server: true,
             tag_features: false,
         }
+    }
+}
+
+/// Rust types of the caller's choosing: by a schema's `format` (`decimal` →
+/// `rust_decimal::Decimal`), and for a schema that names one with `x-rust-type` (`{crate:
+/// rust_decimal, version: "1", path: rust_decimal::Decimal}`, as typify reads it) when its
+/// crate is listed here. Such a type must do what the generated types around it do: `Clone`,
+/// `Debug`, `PartialEq`, serde's `Serialize` and `Deserialize` (and `Default` inside a struct
+/// whose members are all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TypeOverrides {
+    /// The Rust type's path by `format` value.
+    pub formats: BTreeMap<String, String>,
+    /// The crates the types come from, each with its dependency's value for `Cargo.toml`
+    /// (`"1"`, or `{ version = "1", features = ["serde"] }`); the only crates an
+    /// `x-rust-type` may name.
+    pub crates: BTreeMap<String, String>,
+}
+
+/// Dependencies every generated crate may have already, which `[types.crates]` must not list.
+const OWN_DEPENDENCIES: &[&str] = &[
+    "axum",
+    "base64",
+    "bytes",
+    "chrono",
+    "eventsource-stream",
+    "form_urlencoded",
+    "futures-util",
+    "http-body-util",
+    "multer",
+    "openapi-rs-runtime",
+    "percent-encoding",
+    "regress",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "tokio",
+    "tokio-util",
+    "tracing",
+    "uuid",
+];
+
+impl TypeOverrides {
+    /// Checks that every path is a Rust type path from a listed crate (or `std`, `core`,
+    /// `alloc`, `serde_json`) and that no listed crate is one the generated crate has anyway.
+    pub fn check(&self) -> Result<(), Diagnostic> {
+        let error = |message: String| Diagnostic::error("the configuration", "", message);
+        for name in self.crates.keys() {
+            if OWN_DEPENDENCIES.contains(&name.as_str()) {
+                return Err(error(format!(
+                    "`[types.crates]` lists `{name}`, which generated crates depend on already; name its types in `[types.formats]` without listing it"
+                )));
+            }
+        }
+        for (format, path) in &self.formats {
+            self.check_path(path).map_err(|why| error(format!("`{path}` (for format `{format}`) {why}")))?;
+        }
+        Ok(())
+    }
+
+    /// Why `path` cannot stand for a type here, if it cannot.
+    pub fn check_path(&self, path: &str) -> Result<(), String> {
+        let Ok(syn::Type::Path(ty)) = syn::parse_str::<syn::Type>(path) else {
+            return Err("is not a Rust type path".into());
+        };
+        let first = ty.path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
+        let listed = self.crates.keys().any(|c| c.replace('-', "_") == first);
+        let own = ["std", "core", "alloc", "serde_json", "chrono", "uuid"].contains(&first.as_str());
+        if ty.qself.is_some() || !(listed || own) {
+            return Err(format!("comes from crate `{first}`, which `[types.crates]` does not list"));
+        }
+        Ok(())
     }
 }
 
@@ -105,12 +180,18 @@ pub enum Runtime {
 /// [rename.schemas]
 /// Customer = "Client"
 ///
+/// [types.formats]
+/// decimal = "rust_decimal::Decimal"
+///
+/// [types.crates]
+/// rust_decimal = { version = "1", features = ["serde-str"] }
+///
 /// [emit]
 /// client = true                # the client module and its `client` feature
 /// server = true                # the server module and its `server` feature
 /// tag-features = false         # one cargo feature per tag
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     /// The spec's root file, relative to the configuration file.
@@ -132,6 +213,42 @@ pub struct ConfigFile {
     /// `[emit]`.
     #[serde(default)]
     pub emit: EmitSection,
+    /// `[types]`.
+    #[serde(default)]
+    pub types: TypesSection,
+}
+
+/// `[types]`: Rust types of the caller's choosing.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypesSection {
+    /// Type paths by `format`.
+    #[serde(default)]
+    pub formats: BTreeMap<String, String>,
+    /// Dependencies by crate name, as `Cargo.toml` writes them.
+    #[serde(default)]
+    pub crates: BTreeMap<String, toml::Value>,
+}
+
+/// A TOML value written inline, as a dependency's value in `Cargo.toml`.
+fn inline_toml(value: &toml::Value) -> String {
+    match value {
+        // A JSON string is a TOML basic string (both escape `"`, `\\` and controls alike).
+        toml::Value::String(s) => serde_json::to_string(s).unwrap_or_default(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Array(items) => format!("[{}]", items.iter().map(inline_toml).collect::<Vec<_>>().join(", ")),
+        toml::Value::Table(table) => {
+            let bare = |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let entries = table.iter().map(|(k, v)| {
+                let key = if bare(k) { k.clone() } else { serde_json::to_string(k).unwrap_or_default() };
+                format!("{key} = {}", inline_toml(v))
+            });
+            format!("{{ {} }}", entries.collect::<Vec<_>>().join(", "))
+        }
+    }
 }
 
 /// `[emit]`: which parts the crate has.
@@ -233,6 +350,8 @@ impl ConfigFile {
         config.client = self.emit.client.unwrap_or(config.client);
         config.server = self.emit.server.unwrap_or(config.server);
         config.tag_features = self.emit.tag_features.unwrap_or(config.tag_features);
+        config.types.formats.extend(self.types.formats.iter().map(|(k, v)| (k.clone(), v.clone())));
+        config.types.crates.extend(self.types.crates.iter().map(|(k, v)| (k.clone(), inline_toml(v))));
         config
     }
 }

@@ -69,7 +69,7 @@ impl Api {
                 }
             }
             TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.mark_reachable(t, seen),
-            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => {}
         }
     }
 
@@ -765,6 +765,9 @@ pub enum TypeRef {
     Object,
     /// Any JSON value.
     Any,
+    /// A Rust type the configuration chose (by the schema's `format`, or the schema's
+    /// `x-rust-type`), by its path (`rust_decimal::Decimal`).
+    External(String),
 }
 
 impl TypeRef {

@@ -55,19 +55,28 @@ pub fn lower(spec_path: &Path) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics
     lower_timed(spec_path, &mut Timings::default())
 }
 
+/// [`lower`] with the Rust types the configuration chose for some schemas.
+pub fn lower_with(spec_path: &Path, types: &config::TypeOverrides) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    lower_inputs(spec_path, types, &mut Timings::default()).map(|(api, diags, _)| (api, diags))
+}
+
 fn lower_timed(spec_path: &Path, timings: &mut Timings) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
-    lower_inputs(spec_path, timings).map(|(api, diags, _)| (api, diags))
+    lower_inputs(spec_path, &config::TypeOverrides::default(), timings).map(|(api, diags, _)| (api, diags))
 }
 
 type Lowered = (ir::Api, Vec<Diagnostic>, Vec<std::path::PathBuf>);
 
-fn lower_inputs(spec_path: &Path, timings: &mut Timings) -> Result<Lowered, Diagnostics> {
+fn lower_inputs(
+    spec_path: &Path,
+    types: &config::TypeOverrides,
+    timings: &mut Timings,
+) -> Result<Lowered, Diagnostics> {
     let started = Instant::now();
     let spec = load::Spec::load(spec_path).map_err(|d| Diagnostics(vec![d]))?;
     let inputs = spec.paths();
     timings.load = started.elapsed();
     let started = Instant::now();
-    let lowered = lower::lower(&spec);
+    let lowered = lower::lower(&spec, types);
     timings.lower = started.elapsed();
     match lowered.api {
         Some(api) => Ok((api, lowered.diagnostics, inputs)),
@@ -81,7 +90,8 @@ fn lower_inputs(spec_path: &Path, timings: &mut Timings) -> Result<Lowered, Diag
 /// always gives byte-identical files.
 pub fn generate(spec_path: &Path, config: &Config) -> Result<Generated, Diagnostics> {
     let mut timings = Timings::default();
-    let (mut api, warnings, inputs) = lower_inputs(spec_path, &mut timings)?;
+    config.types.check().map_err(|d| Diagnostics(vec![d]))?;
+    let (mut api, warnings, inputs) = lower_inputs(spec_path, &config.types, &mut timings)?;
     config::apply(&mut api, config).map_err(|d| Diagnostics(vec![d]))?;
     let files = emit::emit(&api, config, &mut timings).map_err(|d| Diagnostics(vec![d]))?;
     Ok(Generated { files, warnings, api, timings, inputs })

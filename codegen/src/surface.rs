@@ -363,6 +363,7 @@ pub fn describe(api: &Api, ty: &TypeRef) -> String {
         TypeRef::Nullable(t) => format!("{} | null", describe(api, t)),
         TypeRef::Object => "object".into(),
         TypeRef::Any => "any".into(),
+        TypeRef::External(path) => format!("rust:{path}"),
     }
 }
 

@@ -485,7 +485,7 @@ pub fn degraded(api: &Api) -> usize {
         match ty {
             TypeRef::Any | TypeRef::Object => 1,
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => count(inner),
-            TypeRef::Named(_) | TypeRef::Scalar(_) => 0,
+            TypeRef::Named(_) | TypeRef::Scalar(_) | TypeRef::External(_) => 0,
         }
     }
     let body = |b: &Option<Body>| b.as_ref().and_then(|b| b.ty.as_ref()).map_or(0, count);

@@ -226,6 +226,10 @@ fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scala
     }
     deps.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     deps.push_str("serde_json = \"1\"\n");
+    // The crates of the types the configuration chose.
+    for (name, value) in &config.types.crates {
+        deps.push_str(&format!("{name} = {value}\n"));
+    }
     if scalars.contains(&Scalar::Uuid) {
         deps.push_str("uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }

@@ -178,7 +178,7 @@ fn refers_outside(api: &Api, group: &Group<'_>) -> bool {
         match ty {
             TypeRef::Named(id) => group_of(&api.type_def(*id).name) != module,
             TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => outside(api, t, module),
-            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => false,
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => false,
         }
     }
     let module = group.module.as_str();

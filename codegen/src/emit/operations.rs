@@ -41,7 +41,7 @@ fn uses_models(op: &Operation) -> bool {
         match ty {
             TypeRef::Named(_) => true,
             TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => named(t),
-            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => false,
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => false,
         }
     }
     let body_named = |b: &Body| b.media().any(|(_, b)| b.typed().or(b.event_type()).is_some_and(named));

@@ -46,5 +46,7 @@ pub(crate) fn qualified_syntax_type(api: &Api, ty: &TypeRef, prefix: &[&str]) ->
             vec![syntax::named(&["String"]), syntax::named(&["serde_json", "Value"])],
         ),
         TypeRef::Any => syntax::named(&["serde_json", "Value"]),
+        // The configuration checked that the path parses as a type.
+        TypeRef::External(path) => syn::parse_str(path).unwrap_or_else(|_| syntax::named(&["serde_json", "Value"])),
     }
 }

@@ -29,9 +29,9 @@ pub(crate) struct Lowered {
 }
 
 /// Lowers the whole document, gathering as many errors as it can before giving up.
-pub(crate) fn lower(spec: &Spec) -> Lowered {
+pub(crate) fn lower(spec: &Spec, overrides: &crate::config::TypeOverrides) -> Lowered {
     let mut errors = Vec::new();
-    let mut types = TypeGraph::new(spec);
+    let mut types = TypeGraph::new(spec, overrides);
     let api = lower_into(spec, &mut types, &mut errors);
     let mut diagnostics = errors;
     diagnostics.append(&mut types.warnings);

@@ -172,7 +172,7 @@ fn renumber(ty: &mut TypeRef, new_id: &[Option<TypeId>]) {
     match ty {
         TypeRef::Named(id) => *id = new_id[id.0].unwrap_or(*id),
         TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => renumber(t, new_id),
-        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => {}
     }
 }
 
@@ -285,7 +285,7 @@ fn visit(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {
     match ty {
         TypeRef::Named(id) => f(*id),
         TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => visit(t, f),
-        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => {}
     }
 }
 

@@ -92,6 +92,8 @@ pub(crate) struct TypeGraph<'s> {
     snake_names: HashMap<String, String>,
     /// Security schemes checked below HTTP (`mutualTLS`): requirements leave them out.
     pub transport_schemes: BTreeSet<String>,
+    /// Rust types the configuration chose for some schemas.
+    overrides: &'s crate::config::TypeOverrides,
 }
 
 type Obj = Map<String, Value>;
@@ -101,7 +103,7 @@ type Obj = Map<String, Value>;
 pub(crate) type Hint<'h> = &'h dyn Fn() -> String;
 
 impl<'s> TypeGraph<'s> {
-    pub fn new(spec: &'s Spec) -> Self {
+    pub fn new(spec: &'s Spec, overrides: &'s crate::config::TypeOverrides) -> Self {
         TypeGraph {
             spec,
             raw: Vec::new(),
@@ -112,7 +114,46 @@ impl<'s> TypeGraph<'s> {
             memo: HashMap::new(),
             snake_names: HashMap::new(),
             transport_schemes: BTreeSet::new(),
+            overrides,
         }
+    }
+
+    /// The Rust type the configuration chose for the schema `map`, if any: the one its
+    /// `x-rust-type` names when `[types.crates]` lists the crate (a warning otherwise), else
+    /// the one for its `format`.
+    fn external(&mut self, loc: &Location, map: &Obj) -> Option<String> {
+        if let Some(named) = map.get("x-rust-type") {
+            let field = |k: &str| named.get(k).and_then(Value::as_str);
+            match (field("crate"), field("path")) {
+                (Some(krate), Some(path)) => match self.overrides.check_path(path) {
+                    Ok(()) if path.starts_with(&format!("{}::", krate.replace('-', "_"))) => {
+                        return Some(path.to_owned())
+                    }
+                    Ok(()) => self.warnings.push(self.spec.warning(
+                        &loc.join("x-rust-type"),
+                        format!(
+                            "`x-rust-type`: `{path}` is not in crate `{krate}`; the schema's own type is generated"
+                        ),
+                    )),
+                    Err(why) => self.warnings.push(
+                        self.spec
+                            .warning(
+                                &loc.join("x-rust-type"),
+                                format!("`x-rust-type`: `{path}` {why}; the schema's own type is generated"),
+                            )
+                            .with_hint(format!(
+                                "to use it, list `{krate}` under `[types.crates]` in the configuration"
+                            )),
+                    ),
+                },
+                _ => self.warnings.push(self.spec.warning(
+                    &loc.join("x-rust-type"),
+                    "`x-rust-type` needs `crate` and `path` (strings); the schema's own type is generated",
+                )),
+            }
+        }
+        let format = map.get("format")?.as_str()?;
+        self.overrides.formats.get(format).cloned()
     }
 
     /// [`names::snake`] of a member's wire name.
@@ -267,6 +308,9 @@ impl<'s> TypeGraph<'s> {
     ) -> Result<(TypeRef, bool), Diagnostic> {
         let (types, mut null) = self.types_of(loc, map)?;
         null |= map.get("nullable") == Some(&Value::Bool(true));
+        if let Some(path) = self.external(loc, map) {
+            return Ok((TypeRef::External(path), null));
+        }
         let unchecked: Vec<&str> = UNCHECKED.iter().copied().filter(|k| map.contains_key(*k)).collect();
         if !unchecked.is_empty() {
             let list = unchecked.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
@@ -800,6 +844,7 @@ impl<'s> TypeGraph<'s> {
                 TypeRef::Array(_) => "List".into(),
                 TypeRef::Map(_) | TypeRef::Object => "Object".into(),
                 TypeRef::Any | TypeRef::Nullable(_) => "Value".into(),
+                TypeRef::External(path) => path.rsplit("::").next().unwrap_or(path).to_string(),
             };
             let name = scope.claim(&names::variant(&name));
             variants.push(UnionVariant { name, ty, tags, boxed: false });

@@ -305,7 +305,7 @@ impl Imports {
         match ty {
             TypeRef::Named(id) => self.note(&api.type_def(*id).name),
             TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => self.note_type(api, t),
-            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+            TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => {}
         }
     }
 }

@@ -153,7 +153,8 @@ impl<'a> Schemas<'a> {
                 let values = self.expr_at(values, &Constraints::default(), prefix, depth + 1);
                 schema("map", vec![syntax::reference(values)])
             }
-            TypeRef::Nullable(_) | TypeRef::Any => schema("any", Vec::new()),
+            // What a type of the caller's own accepts is its own business: it is read as it reads.
+            TypeRef::Nullable(_) | TypeRef::Any | TypeRef::External(_) => schema("any", Vec::new()),
             TypeRef::Object => schema("any_object", Vec::new()),
         };
         let count = |n: u64| vec![syntax::lit(Literal::u64_unsuffixed(n))];
@@ -385,6 +386,6 @@ fn reach(api: &Api, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
             }
         }
         TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => reach(api, t, out),
-        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any => {}
+        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => {}
     }
 }
