@@ -2,6 +2,7 @@
 //! surfaces and public Rust APIs compared; known changes accepted; the report written out.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use codegen::compat::{Acceptance, Report};
 use codegen::rust_api::{RustApi, Unreadable};
@@ -38,6 +39,54 @@ pub fn compare(old: &Path, new: &Path) -> Result<Report, Error> {
     let (old_surface, old_api) = version(old)?;
     let (new_surface, new_api) = version(new)?;
     Ok(codegen::compat::compare_versions((&old_surface, &old_api), (&new_surface, &new_api)))
+}
+
+/// A spec to compare, made available on disk.
+pub struct Side {
+    /// The root file to load.
+    pub root: PathBuf,
+    /// Keeps an extracted git revision alive while it is read.
+    _tmp: Option<tempfile::TempDir>,
+}
+
+/// Finds the spec an argument names: a file, a folder holding `openapi.yaml`, or a git
+/// revision of the repository at `repo` (`REV:path/to/openapi.yaml`, or `REV` alone for
+/// `default_file`), whose folder is extracted into a scratch folder first.
+pub fn resolve(repo: &Path, arg: &str, default_file: &str) -> Result<Side, String> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        return Ok(Side { root: path.to_path_buf(), _tmp: None });
+    }
+    if path.is_dir() {
+        return Ok(Side { root: path.join("openapi.yaml"), _tmp: None });
+    }
+    let (rev, file) = arg.split_once(':').unwrap_or((arg, default_file));
+    let dir = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = tempfile::tempdir().map_err(|e| format!("cannot make a scratch folder: {e}"))?;
+    let mut archive = Command::new("git")
+        .args(["archive", "--format=tar", rev, "--"])
+        .arg(dir)
+        .current_dir(repo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let stdout = archive.stdout.take().ok_or("git gave no output")?;
+    let untar = Command::new("tar")
+        .args(["-x", "-C"])
+        .arg(tmp.path())
+        .stdin(stdout)
+        .status()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    let out = archive.wait_with_output().map_err(|e| format!("git archive failed: {e}"))?;
+    if !out.status.success() || !untar.success() {
+        return Err(format!(
+            "`{arg}` is neither a file nor a folder, and `git archive {rev} -- {}` failed: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(Side { root: tmp.path().join(file), _tmp: Some(tmp) })
 }
 
 /// The acceptance file at `path` (none: nothing accepted); an error names the file.

@@ -44,10 +44,11 @@ enum Command {
     /// Compare two versions of a spec: each change classified for clients, servers and the
     /// generated crate's Rust API, with the version bump it implies.
     Diff {
-        /// The older spec's root file.
-        old: PathBuf,
-        /// The newer spec's root file.
-        new: PathBuf,
+        /// The older spec: a root file, a folder holding `openapi.yaml`, or a git revision
+        /// (`REV:path/to/openapi.yaml`, or `REV` alone for the path NEW names).
+        old: String,
+        /// The newer spec, in the same forms as OLD.
+        new: String,
         /// `text`, `json`, `markdown` (a pull-request comment) or `changelog` (release notes).
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
@@ -206,8 +207,8 @@ fn lint(spec: &Path, format: Format) -> ExitCode {
 }
 
 fn diff(
-    old: &Path,
-    new: &Path,
+    old: &str,
+    new: &str,
     diff_format: DiffFormat,
     fail_on: Option<FailOn>,
     accept: Option<&Path>,
@@ -217,7 +218,17 @@ fn diff(
         Ok(a) => a,
         Err(e) => return usage_error(e),
     };
-    let mut report = match openapi_rs_cli::diff::compare(old, new) {
+    // A bare revision stands for the other side's file at that revision (`diff main spec/openapi.yaml`).
+    let default_file =
+        |other: &str| if Path::new(other).is_file() { other.to_owned() } else { "openapi.yaml".to_owned() };
+    let here = Path::new(".");
+    let sides = openapi_rs_cli::diff::resolve(here, old, &default_file(new))
+        .and_then(|o| openapi_rs_cli::diff::resolve(here, new, &default_file(old)).map(|n| (o, n)));
+    let (old, new) = match sides {
+        Ok(sides) => sides,
+        Err(e) => return usage_error(e),
+    };
+    let mut report = match openapi_rs_cli::diff::compare(&old.root, &new.root) {
         Ok(report) => report,
         Err(openapi_rs_cli::diff::Error::Spec(spec, Diagnostics(diagnostics))) => {
             print_diagnostics(&diagnostics, &base_of(&spec), format);

@@ -92,3 +92,33 @@ fn diff_reports_and_gates() {
         run(&["diff", "old.yaml", "new.yaml", "--accept", "accept.txt", "--fail-on", "breaking"], dir.path());
     assert_eq!(accepted.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&accepted.stdout), stderr(&accepted));
 }
+
+#[test]
+fn diff_takes_git_revisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+    };
+    std::fs::create_dir(dir.path().join("api")).unwrap();
+    std::fs::write(dir.path().join("api/openapi.yaml"), SPEC).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "one"]);
+    std::fs::write(dir.path().join("api/openapi.yaml"), SPEC.replace("ListPets", "AllPets")).unwrap();
+    // A bare revision stands for the other side's file at that revision.
+    let out = run(&["diff", "HEAD", "api/openapi.yaml", "--format", "json"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("ListPets") && text.contains("AllPets"), "{text}");
+    let explicit = run(&["diff", "HEAD:api/openapi.yaml", "api/openapi.yaml", "--format", "json"], dir.path());
+    assert_eq!(explicit.stdout, out.stdout);
+    let missing = run(&["diff", "nope", "api/openapi.yaml"], dir.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("`nope` is neither a file nor a folder"), "{}", stderr(&missing));
+}
