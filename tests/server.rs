@@ -22,7 +22,7 @@ struct Server {
 }
 
 async fn start() -> Server {
-    start_with(Options { api_keys: vec![KEY.into()], bearer_tokens: vec![TOKEN.into()], base_url: String::new() }).await
+    start_with(Options { api_keys: vec![KEY.into()], bearer_tokens: vec![TOKEN.into()], ..Options::default() }).await
 }
 
 async fn start_with(options: Options) -> Server {
@@ -451,7 +451,7 @@ async fn validation_names_every_invalid_field() {
 
 #[tokio::test]
 async fn the_router_takes_bodies_up_to_its_configured_limit() {
-    let options = Options { api_keys: vec![KEY.into()], bearer_tokens: Vec::new(), base_url: String::new() };
+    let options = Options { api_keys: vec![KEY.into()], ..Options::default() };
     let server = serve(options, |o| router_with(Customers::new(o), Config { body_limit: 256 })).await;
     let fits = json!({"primaryAddress": {"firstName": "Ada", "lastName": "Lovelace"}}).to_string();
     let created = server.call(Method::POST, "/customers", Auth::Key(KEY), Some(&fits)).await;

@@ -2,6 +2,7 @@
 //! generated router) over loopback, for every operation and every status the example
 //! produces, headers included.
 
+use customers_api::client::RetryPolicy;
 use customers_api::client::{Client, Error};
 use customers_api::models::{ContactEmail, ContactObjectRequest, CustomerRequest};
 use customers_api::operations::{
@@ -9,8 +10,10 @@ use customers_api::operations::{
     GetCustomerParams, GetCustomerResponse, PostCustomerResponse, PutCustomerParams, PutCustomerResponse,
 };
 use customers_api::Nullable;
-use customers_server::{app, Options};
+use customers_server::{app, Options, RateLimit};
 use futures_util::StreamExt;
+use std::num::NonZeroU32;
+use std::time::Duration;
 use tokio::sync::oneshot;
 
 const KEY: &str = "client-test-key";
@@ -24,9 +27,20 @@ struct Server {
 
 impl Server {
     async fn start() -> Server {
+        Server::start_with(|_| {}).await
+    }
+
+    /// A server with the test's credentials and whatever `adjust` adds.
+    async fn start_with(adjust: impl FnOnce(&mut Options)) -> Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
-        let options = Options { api_keys: vec![KEY.into()], bearer_tokens: vec![TOKEN.into()], base_url: base.clone() };
+        let mut options = Options {
+            api_keys: vec![KEY.into()],
+            bearer_tokens: vec![TOKEN.into()],
+            base_url: base.clone(),
+            ..Options::default()
+        };
+        adjust(&mut options);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             axum::serve(listener, app(options))
@@ -208,5 +222,106 @@ async fn credentials_through_the_generated_client() {
             Err(Error::Api(DeleteCustomerResponse::Unauthorized(_)))
         ));
     }
+    server.stop().await;
+}
+
+const READ_ONLY: &str = "client-test-read-only-key";
+
+#[tokio::test]
+async fn a_read_only_key_reads_and_every_write_is_forbidden() {
+    let server = Server::start_with(|o| o.read_only_keys = vec![READ_ONLY.into()]).await;
+    let writer = server.client();
+    let Ok(PostCustomerResponse::Created(created)) = writer.post_customer(&named("Ada", "ada@example.com")).await
+    else {
+        panic!("the full key writes");
+    };
+    let id = created.body.id.clone().expect("an id");
+    let reader = Client::new(server.base.clone()).with_secret_api_key(READ_ONLY);
+    let listed = reader.get_customer_collection(&GetCustomerCollectionParams::default()).await;
+    assert!(matches!(listed, Ok(GetCustomerCollectionResponse::Ok(ref page)) if page.body.len() == 1), "{listed:?}");
+    let read = reader.get_customer(&GetCustomerParams { id: id.clone(), expand: None, fields: None }).await;
+    assert!(matches!(read, Ok(GetCustomerResponse::Ok(_))), "{read:?}");
+    let forbidden = |status: Option<i64>| status == Some(403);
+    match reader.post_customer(&named("Bob", "bob@example.com")).await {
+        Err(Error::Api(PostCustomerResponse::Forbidden(p))) => assert!(forbidden(p.status)),
+        other => panic!("POST with a read-only key: {other:?}"),
+    }
+    let put = PutCustomerParams { id: id.clone() };
+    match reader.put_customer(&put, &named("Ada", "ada@example.com")).await {
+        Err(Error::Api(PutCustomerResponse::Forbidden(p))) => assert!(forbidden(p.status)),
+        other => panic!("PUT with a read-only key: {other:?}"),
+    }
+    let delete = DeleteCustomerParams { id: id.clone(), target_customer_id: id.clone() };
+    match reader.delete_customer(&delete).await {
+        Err(Error::Api(DeleteCustomerResponse::Forbidden(p))) => assert!(forbidden(p.status)),
+        other => panic!("DELETE with a read-only key: {other:?}"),
+    }
+    // Nothing was written.
+    let listed = writer.get_customer_collection(&GetCustomerCollectionParams::default()).await;
+    assert!(matches!(listed, Ok(GetCustomerCollectionResponse::Ok(ref page)) if page.body.len() == 1), "{listed:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_rate_limit_answers_429_with_its_reset_and_counts_down_in_the_headers() {
+    let limit = RateLimit { requests: NonZeroU32::new(3).unwrap(), period: Duration::from_secs(3600) };
+    let server = Server::start_with(|o| o.rate_limit = Some(limit)).await;
+    let client = server.client();
+    let Ok(PostCustomerResponse::Created(created)) = client.post_customer(&named("Ada", "ada@example.com")).await
+    else {
+        panic!("the first request is within the budget");
+    };
+    assert_eq!((created.x_rate_limit_limit, created.x_rate_limit_remaining), (Some(3), Some(2)));
+    let id = created.body.id.clone().expect("an id");
+    let params = GetCustomerParams { id: id.clone(), expand: None, fields: None };
+    let Ok(GetCustomerResponse::Ok(read)) = client.get_customer(&params).await else { panic!("the second too") };
+    assert_eq!((read.x_rate_limit_limit, read.x_rate_limit_remaining), (Some(3), Some(1)));
+    let listed = client.get_customer_collection(&GetCustomerCollectionParams::default()).await;
+    assert!(matches!(listed, Ok(GetCustomerCollectionResponse::Ok(_))), "{listed:?}");
+    // The budget is spent: each operation answers 429 with the time it refills (a Unix time).
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let refill = |at: Option<i64>| at.is_some_and(|at| at > now && at <= now + 3600 / 3 + 2);
+    match client.get_customer(&params).await {
+        Err(Error::Api(GetCustomerResponse::TooManyRequests(r))) => {
+            assert!(refill(r.x_rate_limit_retry_after), "{r:?}");
+            assert_eq!(r.body.status, Some(429));
+        }
+        other => panic!("GET over the limit: {other:?}"),
+    }
+    let collection = client.get_customer_collection(&GetCustomerCollectionParams::default()).await;
+    assert!(
+        matches!(collection, Err(Error::Api(GetCustomerCollectionResponse::TooManyRequests(ref r))) if refill(r.x_rate_limit_retry_after)),
+        "{collection:?}"
+    );
+    let post = client.post_customer(&named("Bob", "bob@example.com")).await;
+    assert!(matches!(post, Err(Error::Api(PostCustomerResponse::TooManyRequests(_)))), "{post:?}");
+    let put = client.put_customer(&PutCustomerParams { id: id.clone() }, &named("Ada", "ada@example.com")).await;
+    assert!(matches!(put, Err(Error::Api(PutCustomerResponse::TooManyRequests(_)))), "{put:?}");
+    let delete = client.delete_customer(&DeleteCustomerParams { id: id.clone(), target_customer_id: id }).await;
+    assert!(matches!(delete, Err(Error::Api(DeleteCustomerResponse::TooManyRequests(_)))), "{delete:?}");
+    // Budgets are per credential: the bearer token still has its own.
+    let other = Client::new(server.base.clone()).with_jwt(TOKEN);
+    let listed = other.get_customer_collection(&GetCustomerCollectionParams::default()).await;
+    assert!(matches!(listed, Ok(GetCustomerCollectionResponse::Ok(_))), "{listed:?}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_clients_retry_policy_waits_out_the_rate_limit_and_succeeds() {
+    let limit = RateLimit { requests: NonZeroU32::new(2).unwrap(), period: Duration::from_secs(1) };
+    let server = Server::start_with(|o| o.rate_limit = Some(limit)).await;
+    let patient = server.client().with_retry_policy(RetryPolicy { max_retries: 2, ..RetryPolicy::default() });
+    let params = GetCustomerCollectionParams::default();
+    for _ in 0..2 {
+        assert!(matches!(patient.get_customer_collection(&params).await, Ok(GetCustomerCollectionResponse::Ok(_))));
+    }
+    // Over the budget: the client waits for X-RateLimit-Retry-After, then gets through.
+    let impatient = server.client();
+    let refused = impatient.get_customer_collection(&params).await;
+    assert!(matches!(refused, Err(Error::Api(GetCustomerCollectionResponse::TooManyRequests(_)))), "{refused:?}");
+    let started = std::time::Instant::now();
+    let waited = patient.get_customer_collection(&params).await;
+    assert!(matches!(waited, Ok(GetCustomerCollectionResponse::Ok(_))), "{waited:?}");
+    assert!(started.elapsed() >= Duration::from_millis(200), "the client waited: {:?}", started.elapsed());
     server.stop().await;
 }

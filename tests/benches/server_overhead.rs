@@ -187,7 +187,7 @@ mod hand {
         }
     }
 
-    async fn authenticate(api: &Customers, headers: &HeaderMap) -> Option<Credential> {
+    async fn authenticate(api: &Customers, headers: &HeaderMap) -> Option<customers_server::Caller> {
         let key = headers.get("REB-APIKEY")?.to_str().ok()?;
         api.authenticate(Credential::SecretApiKey(key.to_owned())).await
     }
@@ -363,7 +363,7 @@ fn start(servers: &Handle, server: Server) -> Result<Running, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
     listener.set_nonblocking(true).map_err(|e| format!("set_nonblocking: {e}"))?;
     let addr = listener.local_addr().map_err(|e| format!("no local address: {e}"))?;
-    let options = Options { api_keys: vec![KEY.into()], bearer_tokens: Vec::new(), base_url: format!("http://{addr}") };
+    let options = Options { api_keys: vec![KEY.into()], base_url: format!("http://{addr}"), ..Options::default() };
     let app: Router = match server {
         Server::Hand => hand::router(Customers::new(options)),
         Server::Generated => customers_api::server::router(Customers::new(options)),

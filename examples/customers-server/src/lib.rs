@@ -3,10 +3,14 @@
 //! real server to be tested against.
 //!
 //! Customers live in memory and vanish when the process ends. Credentials are whatever the
-//! operator passes at start-up ([`Options`]); nothing secret is compiled in.
+//! operator passes at start-up ([`Options`]); nothing secret is compiled in. A read-only key
+//! may list and read but not write (403), and each credential may have a rate limit (429,
+//! with the time it resets; its budget in the headers of the answers that document them).
 
 use std::collections::HashSet;
+use std::num::NonZeroU32;
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::routing::get;
 use axum::Router;
@@ -20,8 +24,16 @@ use customers_api::operations::{
     PostCustomerCreated, PostCustomerResponse, PutCustomerCreated, PutCustomerOk, PutCustomerParams,
     PutCustomerResponse,
 };
+use customers_api::operations::{
+    DeleteCustomerTooManyRequests, GetCustomerCollectionTooManyRequests, GetCustomerTooManyRequests,
+    PostCustomerTooManyRequests, PutCustomerTooManyRequests,
+};
 use customers_api::server::{self, Api, Credential};
 use customers_api::Nullable;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 use serde_json::Value;
 
 /// What the server accepts, and where it says it lives.
@@ -29,6 +41,10 @@ use serde_json::Value;
 pub struct Options {
     /// Secret API keys accepted in the `REB-APIKEY` header.
     pub api_keys: Vec<String>,
+    /// Secret API keys accepted for reading only: a write with one is answered 403.
+    pub read_only_keys: Vec<String>,
+    /// Requests each credential may make per period; more are answered 429. `None`: no limit.
+    pub rate_limit: Option<RateLimit>,
     /// Tokens accepted as `Authorization: Bearer <token>`.
     pub bearer_tokens: Vec<String>,
     /// Absolute URL the API is reached at (no trailing slash), for `Location` headers.
@@ -47,6 +63,67 @@ const DEFAULT_LIMIT: i64 = 100;
 pub struct Customers {
     options: Options,
     store: Mutex<Store>,
+    /// Each credential's budget, when there is a rate limit.
+    limiter: Option<Limiter>,
+}
+
+/// A budget of requests per period for each credential: a burst of `requests`, refilled
+/// evenly over `period`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests per period.
+    pub requests: NonZeroU32,
+    /// The period.
+    pub period: Duration,
+}
+
+impl std::str::FromStr for RateLimit {
+    type Err = String;
+
+    /// `N` (per minute), `N/s`, `N/min` or `N/h`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (count, unit) = text.trim().split_once('/').unwrap_or((text.trim(), "min"));
+        let requests = count.trim().parse().map_err(|_| format!("`{count}` is not a positive number of requests"))?;
+        let period = match unit.trim() {
+            "s" => Duration::from_secs(1),
+            "min" => Duration::from_secs(60),
+            "h" => Duration::from_secs(3600),
+            other => return Err(format!("`{other}` is not a period: use s, min or h")),
+        };
+        Ok(RateLimit { requests, period })
+    }
+}
+
+/// A rate limiter per credential, which reports what is left.
+type Limiter = RateLimiter<String, DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+
+/// Who is calling, once authenticated.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// Which accepted credential it is (`key 1`, `token 2`): the rate limit's key, and no secret.
+    id: String,
+    /// A read-only key.
+    read_only: bool,
+}
+
+/// A request's place in its caller's rate limit.
+enum Budget {
+    /// No limit.
+    Unlimited,
+    /// Within the limit: the budget and what is left of it.
+    Within { limit: i64, remaining: i64 },
+    /// Over it: the Unix time (seconds) at which a request may be made again.
+    Exceeded { reset: i64 },
+}
+
+impl Budget {
+    /// `X-RateLimit-Limit` and `X-RateLimit-Remaining`.
+    fn headers(&self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Budget::Within { limit, remaining } => (Some(*limit), Some(*remaining)),
+            Budget::Unlimited | Budget::Exceeded { .. } => (None, None),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -62,7 +139,29 @@ struct Store {
 impl Customers {
     /// An empty store accepting the credentials in `options`.
     pub fn new(options: Options) -> Self {
-        Customers { options, store: Mutex::new(Store::default()) }
+        let limiter = options.rate_limit.and_then(|limit| {
+            let quota = Quota::with_period(limit.period / limit.requests.get())?.allow_burst(limit.requests);
+            Some(RateLimiter::keyed(quota).with_middleware())
+        });
+        Customers { options, store: Mutex::new(Store::default()), limiter }
+    }
+
+    /// Spends one request of `caller`'s budget.
+    fn spend(&self, caller: &Caller) -> Budget {
+        let Some(limiter) = &self.limiter else { return Budget::Unlimited };
+        match limiter.check_key(&caller.id) {
+            Ok(state) => Budget::Within {
+                limit: i64::from(state.quota().burst_size().get()),
+                remaining: i64::from(state.remaining_burst_capacity()),
+            },
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(limiter.clock().now());
+                let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+                // Rounded up: a client that waits until then is let through.
+                let reset = (now + wait).as_secs() + 1;
+                Budget::Exceeded { reset: i64::try_from(reset).unwrap_or(i64::MAX) }
+            }
+        }
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -76,22 +175,34 @@ impl Customers {
 }
 
 impl Api for Customers {
-    /// The credential that was accepted: handlers could tell keys from tokens by it.
-    type Principal = Credential;
+    /// Which credential was accepted, and what it may do.
+    type Principal = Caller;
 
-    async fn authenticate(&self, credential: Credential) -> Option<Credential> {
-        let (accepted, presented) = match &credential {
-            Credential::SecretApiKey(key) => (&self.options.api_keys, key),
-            Credential::Jwt(token) => (&self.options.bearer_tokens, token),
+    async fn authenticate(&self, credential: Credential) -> Option<Caller> {
+        let o = &self.options;
+        let lists: &[(&[String], &str, bool)] = match &credential {
+            Credential::SecretApiKey(_) => &[(&o.api_keys, "key", false), (&o.read_only_keys, "read-only key", true)],
+            Credential::Jwt(_) => &[(&o.bearer_tokens, "token", false)],
         };
-        accepted.iter().any(|a| constant_time_eq(a.as_bytes(), presented.as_bytes())).then_some(credential)
+        let (Credential::SecretApiKey(presented) | Credential::Jwt(presented)) = &credential;
+        lists.iter().find_map(|(accepted, kind, read_only)| {
+            let index = accepted.iter().position(|a| constant_time_eq(a.as_bytes(), presented.as_bytes()))?;
+            Some(Caller { id: format!("{kind} {}", index + 1), read_only: *read_only })
+        })
     }
 
     async fn get_customer_collection(
         &self,
-        _: Credential,
+        caller: Caller,
         params: GetCustomerCollectionParams,
     ) -> GetCustomerCollectionResponse {
+        if let Budget::Exceeded { reset } = self.spend(&caller) {
+            let body = too_many_requests();
+            return GetCustomerCollectionResponse::TooManyRequests(GetCustomerCollectionTooManyRequests {
+                body,
+                x_rate_limit_retry_after: Some(reset),
+            });
+        }
         let store = self.store();
         let mut matches: Vec<&Customer> = store
             .customers
@@ -119,7 +230,19 @@ impl Api for Customers {
         })
     }
 
-    async fn post_customer(&self, _: Credential, body: CustomerRequest) -> PostCustomerResponse {
+    async fn post_customer(&self, caller: Caller, body: CustomerRequest) -> PostCustomerResponse {
+        let budget = self.spend(&caller);
+        if let Budget::Exceeded { reset } = budget {
+            let body = too_many_requests();
+            return PostCustomerResponse::TooManyRequests(PostCustomerTooManyRequests {
+                body,
+                x_rate_limit_retry_after: Some(reset),
+            });
+        }
+        if caller.read_only {
+            return PostCustomerResponse::Forbidden(read_only());
+        }
+        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
         let mut store = self.store();
         if let Some(conflict) = spend_token(&mut store, &body) {
             return PostCustomerResponse::Conflict(conflict);
@@ -130,18 +253,27 @@ impl Api for Customers {
         PostCustomerResponse::Created(PostCustomerCreated {
             body: customer,
             location: Some(self.location(&id)),
-            x_rate_limit_limit: None,
-            x_rate_limit_remaining: None,
+            x_rate_limit_limit,
+            x_rate_limit_remaining,
         })
     }
 
-    async fn get_customer(&self, _: Credential, params: GetCustomerParams) -> GetCustomerResponse {
+    async fn get_customer(&self, caller: Caller, params: GetCustomerParams) -> GetCustomerResponse {
+        let budget = self.spend(&caller);
+        if let Budget::Exceeded { reset } = budget {
+            let body = too_many_requests();
+            return GetCustomerResponse::TooManyRequests(GetCustomerTooManyRequests {
+                body,
+                x_rate_limit_retry_after: Some(reset),
+            });
+        }
+        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
         let store = self.store();
         match store.customers.iter().find(|c| c.id.as_deref() == Some(&params.id)) {
             Some(customer) => GetCustomerResponse::Ok(GetCustomerOk {
                 body: trimmed(customer.clone(), params.fields.as_deref()),
-                x_rate_limit_limit: None,
-                x_rate_limit_remaining: None,
+                x_rate_limit_limit,
+                x_rate_limit_remaining,
             }),
             None => GetCustomerResponse::NotFound(not_found("Customer")),
         }
@@ -149,10 +281,22 @@ impl Api for Customers {
 
     async fn put_customer(
         &self,
-        _: Credential,
+        caller: Caller,
         params: PutCustomerParams,
         body: CustomerRequest,
     ) -> PutCustomerResponse {
+        let budget = self.spend(&caller);
+        if let Budget::Exceeded { reset } = budget {
+            let body = too_many_requests();
+            return PutCustomerResponse::TooManyRequests(PutCustomerTooManyRequests {
+                body,
+                x_rate_limit_retry_after: Some(reset),
+            });
+        }
+        if caller.read_only {
+            return PutCustomerResponse::Forbidden(read_only());
+        }
+        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
         let mut store = self.store();
         if let Some(conflict) = spend_token(&mut store, &body) {
             return PutCustomerResponse::Conflict(conflict);
@@ -163,11 +307,7 @@ impl Api for Customers {
                 let previous = store.customers[index].clone();
                 let customer = build(&mut store, params.id, body, Some(&previous));
                 store.customers[index] = customer.clone();
-                PutCustomerResponse::Ok(PutCustomerOk {
-                    body: customer,
-                    x_rate_limit_limit: None,
-                    x_rate_limit_remaining: None,
-                })
+                PutCustomerResponse::Ok(PutCustomerOk { body: customer, x_rate_limit_limit, x_rate_limit_remaining })
             }
             None => {
                 let customer = build(&mut store, params.id.clone(), body, None);
@@ -175,14 +315,26 @@ impl Api for Customers {
                 PutCustomerResponse::Created(PutCustomerCreated {
                     body: customer,
                     location: Some(self.location(&params.id)),
-                    x_rate_limit_limit: None,
-                    x_rate_limit_remaining: None,
+                    x_rate_limit_limit,
+                    x_rate_limit_remaining,
                 })
             }
         }
     }
 
-    async fn delete_customer(&self, _: Credential, params: DeleteCustomerParams) -> DeleteCustomerResponse {
+    async fn delete_customer(&self, caller: Caller, params: DeleteCustomerParams) -> DeleteCustomerResponse {
+        let budget = self.spend(&caller);
+        if let Budget::Exceeded { reset } = budget {
+            let body = too_many_requests();
+            return DeleteCustomerResponse::TooManyRequests(DeleteCustomerTooManyRequests {
+                body,
+                x_rate_limit_retry_after: Some(reset),
+            });
+        }
+        if caller.read_only {
+            return DeleteCustomerResponse::Forbidden(read_only());
+        }
+        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
         let mut store = self.store();
         let position = |id: &str| store.customers.iter().position(|c| c.id.as_deref() == Some(id));
         let (Some(source), Some(target)) = (position(&params.id), position(&params.target_customer_id)) else {
@@ -198,10 +350,7 @@ impl Api for Customers {
         let merged = store.customers.remove(source);
         let target = if target > source { target - 1 } else { target };
         merge_into(&mut store.customers[target], merged);
-        DeleteCustomerResponse::NoContent(DeleteCustomerNoContent {
-            x_rate_limit_limit: None,
-            x_rate_limit_remaining: None,
-        })
+        DeleteCustomerResponse::NoContent(DeleteCustomerNoContent { x_rate_limit_limit, x_rate_limit_remaining })
     }
 }
 
@@ -218,6 +367,20 @@ fn problem(status: i64, title: &str, detail: &str) -> Problem {
         detail: Some(detail.into()),
         instance: None,
     }
+}
+
+/// The 403 for a write with a read-only key.
+fn read_only() -> Problem {
+    problem(403, "Forbidden", "This API key may only read: listing and reading customers.")
+}
+
+/// The 429 for a caller over its rate limit.
+fn too_many_requests() -> Problem {
+    problem(
+        429,
+        "Rate Limit Exceeded",
+        "Too many requests with this credential in the current period; retry after the time in X-RateLimit-Retry-After.",
+    )
 }
 
 fn not_found(what: &str) -> Problem {

@@ -1,23 +1,29 @@
 //! `customers-server`: serve the in-memory Customers API.
 //!
 //! ```text
-//! customers-server [--addr HOST:PORT] [--api-key KEY]... [--bearer-token TOKEN]... [--base-url URL]
+//! customers-server [--addr HOST:PORT] [--api-key KEY]... [--read-only-key KEY]...
+//!                  [--bearer-token TOKEN]... [--rate-limit N] [--base-url URL]
 //! ```
 //!
-//! Keys and tokens may also come from `CUSTOMERS_API_KEYS` and `CUSTOMERS_BEARER_TOKENS`
-//! (comma-separated), which keeps them out of the process list.
+//! Keys and tokens may also come from `CUSTOMERS_API_KEYS`, `CUSTOMERS_API_READ_ONLY_KEYS`
+//! and `CUSTOMERS_BEARER_TOKENS` (comma-separated), which keeps them out of the process list;
+//! the rate limit from `CUSTOMERS_API_RATE_LIMIT`.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use customers_server::{app, Options};
 
-const USAGE: &str =
-    "usage: customers-server [--addr HOST:PORT] [--api-key KEY]... [--bearer-token TOKEN]... [--base-url URL]
+const USAGE: &str = "usage: customers-server [--addr HOST:PORT] [--api-key KEY]... [--read-only-key KEY]...
+                        [--bearer-token TOKEN]... [--rate-limit N] [--base-url URL]
 
   --addr HOST:PORT      where to listen (default 127.0.0.1:8080; port 0 picks a free one)
   --api-key KEY         accept KEY in the REB-APIKEY header (repeatable; also CUSTOMERS_API_KEYS=k1,k2)
+  --read-only-key KEY   accept KEY for listing and reading only; writes answer 403
+                        (repeatable; also CUSTOMERS_API_READ_ONLY_KEYS)
   --bearer-token TOKEN  accept `Authorization: Bearer TOKEN` (repeatable; also CUSTOMERS_BEARER_TOKENS)
+  --rate-limit N[/UNIT] at most N requests per minute (or per s, min, h) per credential, then 429
+                        until the budget refills (also CUSTOMERS_API_RATE_LIMIT; default: no limit)
   --base-url URL        absolute URL clients reach the API at, for Location headers (default http://ADDR)";
 
 #[tokio::main]
@@ -33,14 +39,25 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for (var, list) in
-        [("CUSTOMERS_API_KEYS", &mut options.api_keys), ("CUSTOMERS_BEARER_TOKENS", &mut options.bearer_tokens)]
-    {
+    for (var, list) in [
+        ("CUSTOMERS_API_KEYS", &mut options.api_keys),
+        ("CUSTOMERS_API_READ_ONLY_KEYS", &mut options.read_only_keys),
+        ("CUSTOMERS_BEARER_TOKENS", &mut options.bearer_tokens),
+    ] {
         if let Ok(value) = std::env::var(var) {
             list.extend(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
         }
     }
-    if options.api_keys.is_empty() && options.bearer_tokens.is_empty() {
+    if let (None, Ok(value)) = (options.rate_limit, std::env::var("CUSTOMERS_API_RATE_LIMIT")) {
+        match value.trim().parse() {
+            Ok(n) => options.rate_limit = Some(n),
+            Err(e) => {
+                eprintln!("customers-server: CUSTOMERS_API_RATE_LIMIT: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if options.api_keys.is_empty() && options.read_only_keys.is_empty() && options.bearer_tokens.is_empty() {
         eprintln!(
             "customers-server: warning: no API key or bearer token given; every customer operation will answer 401"
         );
@@ -85,6 +102,10 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<(SocketAddr, O
         match flag.as_str() {
             "--addr" => addr = value()?.parse().map_err(|e| format!("--addr: {e}"))?,
             "--api-key" => options.api_keys.push(value()?),
+            "--read-only-key" => options.read_only_keys.push(value()?),
+            "--rate-limit" => {
+                options.rate_limit = Some(value()?.parse().map_err(|e| format!("--rate-limit: {e}"))?);
+            }
             "--bearer-token" => options.bearer_tokens.push(value()?),
             "--base-url" => options.base_url = value()?.trim_end_matches('/').to_owned(),
             other => return Err(format!("unknown argument `{other}`")),
