@@ -74,9 +74,8 @@ async fn main() -> ExitCode {
         options.base_url = format!("http://{local}");
     }
     println!("customers-server listening on http://{local}");
-    let served = axum::serve(listener, app(options)).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
+    // Requests in flight finish before the process exits, on ctrl-c as on SIGTERM.
+    let served = axum::serve(listener, app(options)).with_graceful_shutdown(shutdown_signal());
     match served.await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -84,6 +83,27 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Waits for ctrl-c or, on Unix, SIGTERM (what service managers and `docker stop` send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            // No handler could be installed: only ctrl-c stops the server gracefully.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    eprintln!("customers-server: shutting down; finishing the requests in flight");
 }
 
 /// The address and options the arguments give; `None` for `--help`.
