@@ -73,9 +73,12 @@ async fn main() -> ExitCode {
     if options.base_url.is_empty() {
         options.base_url = format!("http://{local}");
     }
+    // Listening for the signals before saying the server is up: a SIGTERM sent as soon as it
+    // is must not find the default action (death) still in place.
+    let stop = shutdown_signal();
     println!("customers-server listening on http://{local}");
     // Requests in flight finish before the process exits, on ctrl-c as on SIGTERM.
-    let served = axum::serve(listener, app(options)).with_graceful_shutdown(shutdown_signal());
+    let served = axum::serve(listener, app(options)).with_graceful_shutdown(stop);
     match served.await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -85,25 +88,33 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Waits for ctrl-c or, on Unix, SIGTERM (what service managers and `docker stop` send).
-async fn shutdown_signal() {
+/// Installs the handlers for ctrl-c and, on Unix, SIGTERM (what service managers and `docker
+/// stop` send) at once, and returns a future that ends when either arrives.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    // `ctrl_c` installs its handler on first poll: poll it from a task started now.
+    let ctrl_c = tokio::spawn(tokio::signal::ctrl_c());
+    async move {
+        #[cfg(unix)]
+        let terminate = async {
+            match terminate.as_mut() {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                // No handler could be installed: only ctrl-c stops the server gracefully.
+                None => std::future::pending().await,
             }
-            // No handler could be installed: only ctrl-c stops the server gracefully.
-            Err(_) => std::future::pending().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        // A ctrl-c handler that could not be installed disables its branch.
+        tokio::select! {
+            Ok(Ok(())) = ctrl_c => {}
+            () = terminate => {}
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate => {}
+        eprintln!("customers-server: shutting down; finishing the requests in flight");
     }
-    eprintln!("customers-server: shutting down; finishing the requests in flight");
 }
 
 /// The address and options the arguments give; `None` for `--help`.
