@@ -246,6 +246,9 @@ components:
     assert!(unlisted.contains("crate `rust_decimal`, which `[types.crates]` does not list"), "{unlisted}");
     let own = error("[types.crates]\nserde = \"1\"\n");
     assert!(own.contains("`serde`, which generated crates depend on already"), "{own}");
+    // chrono is a dependency of its own when a chosen type comes from it, dates or not.
+    let chrono = generate("[types.formats]\ntime = \"chrono::NaiveTime\"\n").unwrap();
+    assert!(chrono.files["Cargo.toml"].contains("\nchrono = {"), "{}", chrono.files["Cargo.toml"]);
     let not_a_type = error("[types.formats]\nx = \"not a type\"\n");
     assert!(not_a_type.contains("is not a Rust type path"), "{not_a_type}");
 }

@@ -218,7 +218,9 @@ fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2
 }
 
 fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scalar>) -> String {
-    let uses_chrono = scalars.contains(&Scalar::DateTime) || scalars.contains(&Scalar::Date);
+    // A type the configuration chose from chrono or uuid needs the crate as much as a date does.
+    let chosen_from = |krate: &str| config.types.formats.values().any(|p| p.starts_with(&format!("{krate}::")));
+    let uses_chrono = scalars.contains(&Scalar::DateTime) || scalars.contains(&Scalar::Date) || chosen_from("chrono");
     let mut deps = String::new();
     deps.extend(runtime::dependency(&config.runtime));
     if uses_chrono {
@@ -230,7 +232,7 @@ fn cargo_toml(api: &Api, config: &Config, header: &str, scalars: &BTreeSet<Scala
     for (name, value) in &config.types.crates {
         deps.push_str(&format!("{name} = {value}\n"));
     }
-    if scalars.contains(&Scalar::Uuid) {
+    if scalars.contains(&Scalar::Uuid) || chosen_from("uuid") {
         deps.push_str("uuid = { version = \"1\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
     // Without operations the features stay (so enabling them is no error) but add only what
