@@ -11,21 +11,10 @@
 //! workspace's `Cargo.lock` and sharing the fixture checks' target folder, so a second run
 //! rebuilds only what changed.
 
-use std::path::Path;
 use std::process::Command;
 
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace")
-}
-
-/// Writes `text` to `path` unless the file already holds it (so cargo sees no change).
-fn write_if_changed(path: &Path, text: &[u8]) {
-    if std::fs::read(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().expect("files live in a folder")).expect("create a scratch folder");
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-}
+mod scratch;
+use scratch::{workspace, write_if_changed};
 
 #[test]
 fn client_and_server_exchange_form_binary_and_text_bodies_with_either_runtime() {

@@ -14,11 +14,10 @@ use std::process::Command;
 
 use codegen::Generated;
 
-/// The workspace root (this crate lives one level below it).
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace")
-}
+mod scratch;
+use scratch::{workspace, write_if_changed};
 
+/// The workspace root (this crate lives one level below it).
 /// Every fixture as (name, root spec file), sorted by name.
 fn fixtures() -> Vec<(String, PathBuf)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -114,15 +113,6 @@ fn crate_text(out: &Generated) -> String {
         }
     }
     text
-}
-
-/// Writes `text` to `path` unless the file already holds it (so cargo sees no change).
-fn write_if_changed(path: &Path, text: &[u8]) {
-    if std::fs::read(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().expect("files live in a folder")).expect("create a scratch folder");
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 /// Runs cargo in the scratch workspace; the error is cargo's stderr.

@@ -4,8 +4,10 @@
 //! The crate lives in a scratch workspace under `target/tags-e2e/`, pinned to this workspace's
 //! `Cargo.lock` and sharing the fixture checks' target folder.
 
-use std::path::Path;
 use std::process::Command;
+
+mod scratch;
+use scratch::{workspace, write_if_changed};
 
 const SPEC: &str = r#"
 openapi: 3.1.0
@@ -34,19 +36,6 @@ paths:
       responses:
         '204': {description: Pong.}
 "#;
-
-fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the workspace")
-}
-
-/// Writes `text` to `path` unless the file already holds it (so cargo sees no change).
-fn write_if_changed(path: &Path, text: &[u8]) {
-    if std::fs::read(path).is_ok_and(|old| old == text) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().expect("files live in a folder")).expect("create a scratch folder");
-    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-}
 
 #[test]
 fn a_crate_with_tag_features_serves_only_the_tags_turned_on() {

@@ -106,25 +106,9 @@ pub struct Caller {
     read_only: bool,
 }
 
-/// A request's place in its caller's rate limit.
-enum Budget {
-    /// No limit.
-    Unlimited,
-    /// Within the limit: the budget and what is left of it.
-    Within { limit: i64, remaining: i64 },
-    /// Over it: the Unix time (seconds) at which a request may be made again.
-    Exceeded { reset: i64 },
-}
-
-impl Budget {
-    /// `X-RateLimit-Limit` and `X-RateLimit-Remaining`.
-    fn headers(&self) -> (Option<i64>, Option<i64>) {
-        match self {
-            Budget::Within { limit, remaining } => (Some(*limit), Some(*remaining)),
-            Budget::Unlimited | Budget::Exceeded { .. } => (None, None),
-        }
-    }
-}
+/// `X-RateLimit-Limit` and `X-RateLimit-Remaining` after a request within its budget (`None`
+/// without a rate limit).
+type Headers = (Option<i64>, Option<i64>);
 
 #[derive(Default)]
 struct Store {
@@ -146,20 +130,21 @@ impl Customers {
         Customers { options, store: Mutex::new(Store::default()), limiter }
     }
 
-    /// Spends one request of `caller`'s budget.
-    fn spend(&self, caller: &Caller) -> Budget {
-        let Some(limiter) = &self.limiter else { return Budget::Unlimited };
+    /// Spends one request of `caller`'s budget: the budget's headers, or, over it, the Unix
+    /// time (seconds) at which a request may be made again.
+    fn spend(&self, caller: &Caller) -> Result<Headers, i64> {
+        let Some(limiter) = &self.limiter else { return Ok((None, None)) };
         match limiter.check_key(&caller.id) {
-            Ok(state) => Budget::Within {
-                limit: i64::from(state.quota().burst_size().get()),
-                remaining: i64::from(state.remaining_burst_capacity()),
-            },
+            Ok(state) => Ok((
+                Some(i64::from(state.quota().burst_size().get())),
+                Some(i64::from(state.remaining_burst_capacity())),
+            )),
             Err(not_until) => {
                 let wait = not_until.wait_time_from(limiter.clock().now());
                 let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
                 // Rounded up: a client that waits until then is let through.
                 let reset = (now + wait).as_secs() + 1;
-                Budget::Exceeded { reset: i64::try_from(reset).unwrap_or(i64::MAX) }
+                Err(i64::try_from(reset).unwrap_or(i64::MAX))
             }
         }
     }
@@ -196,7 +181,7 @@ impl Api for Customers {
         caller: Caller,
         params: GetCustomerCollectionParams,
     ) -> GetCustomerCollectionResponse {
-        if let Budget::Exceeded { reset } = self.spend(&caller) {
+        if let Err(reset) = self.spend(&caller) {
             let body = too_many_requests();
             return GetCustomerCollectionResponse::TooManyRequests(GetCustomerCollectionTooManyRequests {
                 body,
@@ -231,18 +216,19 @@ impl Api for Customers {
     }
 
     async fn post_customer(&self, caller: Caller, body: CustomerRequest) -> PostCustomerResponse {
-        let budget = self.spend(&caller);
-        if let Budget::Exceeded { reset } = budget {
-            let body = too_many_requests();
-            return PostCustomerResponse::TooManyRequests(PostCustomerTooManyRequests {
-                body,
-                x_rate_limit_retry_after: Some(reset),
-            });
-        }
+        let (x_rate_limit_limit, x_rate_limit_remaining) = match self.spend(&caller) {
+            Ok(headers) => headers,
+            Err(reset) => {
+                let body = too_many_requests();
+                return PostCustomerResponse::TooManyRequests(PostCustomerTooManyRequests {
+                    body,
+                    x_rate_limit_retry_after: Some(reset),
+                });
+            }
+        };
         if caller.read_only {
             return PostCustomerResponse::Forbidden(read_only());
         }
-        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
         let mut store = self.store();
         if let Some(conflict) = spend_token(&mut store, &body) {
             return PostCustomerResponse::Conflict(conflict);
@@ -259,15 +245,16 @@ impl Api for Customers {
     }
 
     async fn get_customer(&self, caller: Caller, params: GetCustomerParams) -> GetCustomerResponse {
-        let budget = self.spend(&caller);
-        if let Budget::Exceeded { reset } = budget {
-            let body = too_many_requests();
-            return GetCustomerResponse::TooManyRequests(GetCustomerTooManyRequests {
-                body,
-                x_rate_limit_retry_after: Some(reset),
-            });
-        }
-        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
+        let (x_rate_limit_limit, x_rate_limit_remaining) = match self.spend(&caller) {
+            Ok(headers) => headers,
+            Err(reset) => {
+                let body = too_many_requests();
+                return GetCustomerResponse::TooManyRequests(GetCustomerTooManyRequests {
+                    body,
+                    x_rate_limit_retry_after: Some(reset),
+                });
+            }
+        };
         let store = self.store();
         match store.customers.iter().find(|c| c.id.as_deref() == Some(&params.id)) {
             Some(customer) => GetCustomerResponse::Ok(GetCustomerOk {
@@ -285,18 +272,19 @@ impl Api for Customers {
         params: PutCustomerParams,
         body: CustomerRequest,
     ) -> PutCustomerResponse {
-        let budget = self.spend(&caller);
-        if let Budget::Exceeded { reset } = budget {
-            let body = too_many_requests();
-            return PutCustomerResponse::TooManyRequests(PutCustomerTooManyRequests {
-                body,
-                x_rate_limit_retry_after: Some(reset),
-            });
-        }
+        let (x_rate_limit_limit, x_rate_limit_remaining) = match self.spend(&caller) {
+            Ok(headers) => headers,
+            Err(reset) => {
+                let body = too_many_requests();
+                return PutCustomerResponse::TooManyRequests(PutCustomerTooManyRequests {
+                    body,
+                    x_rate_limit_retry_after: Some(reset),
+                });
+            }
+        };
         if caller.read_only {
             return PutCustomerResponse::Forbidden(read_only());
         }
-        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
         let mut store = self.store();
         if let Some(conflict) = spend_token(&mut store, &body) {
             return PutCustomerResponse::Conflict(conflict);
@@ -323,18 +311,19 @@ impl Api for Customers {
     }
 
     async fn delete_customer(&self, caller: Caller, params: DeleteCustomerParams) -> DeleteCustomerResponse {
-        let budget = self.spend(&caller);
-        if let Budget::Exceeded { reset } = budget {
-            let body = too_many_requests();
-            return DeleteCustomerResponse::TooManyRequests(DeleteCustomerTooManyRequests {
-                body,
-                x_rate_limit_retry_after: Some(reset),
-            });
-        }
+        let (x_rate_limit_limit, x_rate_limit_remaining) = match self.spend(&caller) {
+            Ok(headers) => headers,
+            Err(reset) => {
+                let body = too_many_requests();
+                return DeleteCustomerResponse::TooManyRequests(DeleteCustomerTooManyRequests {
+                    body,
+                    x_rate_limit_retry_after: Some(reset),
+                });
+            }
+        };
         if caller.read_only {
             return DeleteCustomerResponse::Forbidden(read_only());
         }
-        let (x_rate_limit_limit, x_rate_limit_remaining) = budget.headers();
         let mut store = self.store();
         let position = |id: &str| store.customers.iter().position(|c| c.id.as_deref() == Some(id));
         let (Some(source), Some(target)) = (position(&params.id), position(&params.target_customer_id)) else {

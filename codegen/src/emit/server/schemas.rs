@@ -29,36 +29,44 @@ pub(super) struct Schemas<'a> {
 impl<'a> Schemas<'a> {
     /// `routed`: [`Api::routed`].
     pub(super) fn new(api: &'a Api, routed: &[bool]) -> Self {
-        // Each reachable type with the features of the operations that reach it (`None` once
-        // an always-compiled one does), so that its static is compiled with them.
-        let mut reachable: std::collections::BTreeMap<TypeId, Option<BTreeSet<&str>>> = Default::default();
+        // What the always-compiled operations reach, in one walk; each operation behind
+        // features (a crate with tag features) walks on its own, so that a type's static is
+        // compiled with the features of the operations that reach it.
+        let mut always = vec![false; api.types.len()];
+        let mut gated: Vec<Option<BTreeSet<&str>>> = vec![None; api.types.len()];
         // Only what the router serves: an operation it leaves out has no handler to check its input.
         for (op, _) in api.operations.iter().zip(routed).filter(|(_, routed)| **routed) {
-            let mut reached = BTreeSet::new();
+            let mut own = Vec::new();
+            let reached = if op.features.is_empty() {
+                &mut always
+            } else {
+                own.resize(api.types.len(), false);
+                &mut own
+            };
             for p in &op.params {
-                reach(api, &p.ty, &mut reached);
+                api.mark_reachable(&p.ty, reached);
             }
             // Every media type of the body, each checked against its own schema.
             for (_, b) in op.body.iter().flat_map(crate::ir::Body::media) {
                 if let Some(ty) = crate::emit::multipart::checked_type(api, b) {
-                    reach(api, ty, &mut reached);
+                    api.mark_reachable(ty, reached);
                 }
             }
-            for id in reached {
-                let slot = reachable.entry(id).or_insert_with(|| Some(BTreeSet::new()));
-                match slot {
-                    Some(set) if !op.features.is_empty() => set.extend(op.features.iter().map(String::as_str)),
-                    _ => *slot = None,
-                }
+            for (index, _) in own.iter().enumerate().filter(|(_, r)| **r) {
+                gated[index].get_or_insert_with(BTreeSet::new).extend(op.features.iter().map(String::as_str));
             }
         }
         let mut scope = Scope::default();
         // Sorted by type name (the order of `api.types`), so the output is stable.
-        let statics = reachable
-            .into_iter()
-            .filter(|(id, _)| !matches!(api.type_def(*id).kind, TypeKind::Alias(_)))
-            .map(|(id, features)| {
-                let features = features.into_iter().flatten().map(str::to_owned).collect();
+        let statics = (0..api.types.len())
+            .filter(|&index| always[index] || gated[index].is_some())
+            .map(TypeId)
+            .filter(|id| !matches!(api.type_def(*id).kind, TypeKind::Alias(_)))
+            .map(|id| {
+                let features = match &gated[id.0] {
+                    Some(set) if !always[id.0] => set.iter().map(|f| (*f).to_owned()).collect(),
+                    _ => Vec::new(),
+                };
                 (id, ident(&scope.claim(&names::constant(&api.type_def(id).name))), features)
             })
             .collect();
@@ -358,34 +366,4 @@ impl<'a> Schemas<'a> {
 /// `pub(super) static NAME: Ty = expr;` with a one-line doc.
 fn schema_static(doc: &str, name: Ident, ty: &str, expr: syn::Expr) -> syn::Item {
     syntax::static_item(vec![syntax::doc_attr(doc)], syntax::restricted("super"), name, syntax::named(&[ty]), expr)
-}
-
-/// Adds every named type `ty` reaches to `out`.
-fn reach(api: &Api, ty: &TypeRef, out: &mut BTreeSet<TypeId>) {
-    match ty {
-        TypeRef::Named(id) => {
-            if !out.insert(*id) {
-                return;
-            }
-            match &api.type_def(*id).kind {
-                TypeKind::Struct(s) => {
-                    for f in &s.fields {
-                        reach(api, &f.ty, out);
-                    }
-                    if let Some(extra) = &s.additional {
-                        reach(api, extra, out);
-                    }
-                }
-                TypeKind::Union(u) => {
-                    for v in &u.variants {
-                        reach(api, &v.ty, out);
-                    }
-                }
-                TypeKind::Alias(t) => reach(api, t, out),
-                TypeKind::Enum(_) => {}
-            }
-        }
-        TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => reach(api, t, out),
-        TypeRef::Scalar(_) | TypeRef::Object | TypeRef::Any | TypeRef::External(_) => {}
-    }
 }
