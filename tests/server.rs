@@ -29,12 +29,13 @@ async fn start_with(options: Options) -> Server {
     serve(options, app).await
 }
 
-/// Serves the router `make` builds from `options` (its base URL set to the bound address).
-async fn serve(mut options: Options, make: impl FnOnce(Options) -> axum::Router) -> Server {
+/// Serves the router `make` builds from the API on `options` (its base URL set to the bound
+/// address, its database in memory).
+async fn serve(mut options: Options, make: impl FnOnce(Customers) -> axum::Router) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
     let base = format!("http://{}", listener.local_addr().expect("local address"));
     options.base_url = base.clone();
-    let router = make(options);
+    let router = make(Customers::open(options).await.expect("an in-memory database"));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, router)
@@ -452,7 +453,7 @@ async fn validation_names_every_invalid_field() {
 #[tokio::test]
 async fn the_router_takes_bodies_up_to_its_configured_limit() {
     let options = Options { api_keys: vec![KEY.into()], ..Options::default() };
-    let server = serve(options, |o| router_with(Customers::new(o), Config { body_limit: 256 })).await;
+    let server = serve(options, |customers| router_with(customers, Config { body_limit: 256 })).await;
     let fits = json!({"primaryAddress": {"firstName": "Ada", "lastName": "Lovelace"}}).to_string();
     let created = server.call(Method::POST, "/customers", Auth::Key(KEY), Some(&fits)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);

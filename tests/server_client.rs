@@ -10,7 +10,7 @@ use customers_api::operations::{
     GetCustomerParams, GetCustomerResponse, PostCustomerResponse, PutCustomerParams, PutCustomerResponse,
 };
 use customers_api::Nullable;
-use customers_server::{app, Options, RateLimit};
+use customers_server::{app, Customers, Options, RateLimit};
 use futures_util::StreamExt;
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -41,9 +41,10 @@ impl Server {
             ..Options::default()
         };
         adjust(&mut options);
+        let customers = Customers::open(options).await.expect("an in-memory database");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, app(options))
+            axum::serve(listener, app(customers))
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })

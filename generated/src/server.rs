@@ -55,6 +55,11 @@ pub enum Credential {
 /// Each method receives typed, validated input and returns the operation's response
 /// enum, whose variants are the responses the spec documents.
 pub trait Api: Send + Sync + 'static {
+    /// What a method fails with when no answer the spec documents fits (the database is
+    /// down, a bug): the router logs it through `tracing` and answers 500 with problem
+    /// details that do not reveal it. An implementation that cannot fail says
+    /// `type Error = std::convert::Infallible;`.
+    type Error: std::fmt::Display + Send;
     /// What an accepted credential stands for (a user, an account, the credential itself):
     /// the secured operations receive it.
     type Principal: Send;
@@ -76,7 +81,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         principal: Self::Principal,
         params: GetCustomerCollectionParams,
-    ) -> impl Future<Output = GetCustomerCollectionResponse> + Send;
+    ) -> impl Future<Output = Result<GetCustomerCollectionResponse, Self::Error>> + Send;
     /// `POST /customers`: Create a customer
     ///
     /// Adds a new customer and lets the server assign its ID.
@@ -89,7 +94,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         principal: Self::Principal,
         body: crate::models::CustomerRequest,
-    ) -> impl Future<Output = PostCustomerResponse> + Send;
+    ) -> impl Future<Output = Result<PostCustomerResponse, Self::Error>> + Send;
     /// `GET /customers/{id}`: Get a customer
     ///
     /// Returns the customer with the given ID. Use `expand` to embed related
@@ -98,7 +103,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         principal: Self::Principal,
         params: GetCustomerParams,
-    ) -> impl Future<Output = GetCustomerResponse> + Send;
+    ) -> impl Future<Output = Result<GetCustomerResponse, Self::Error>> + Send;
     /// `PUT /customers/{id}`: Create or update a customer with a given ID
     ///
     /// Upserts the customer: updates it when a customer with this ID exists,
@@ -109,7 +114,7 @@ pub trait Api: Send + Sync + 'static {
         principal: Self::Principal,
         params: PutCustomerParams,
         body: crate::models::CustomerRequest,
-    ) -> impl Future<Output = PutCustomerResponse> + Send;
+    ) -> impl Future<Output = Result<PutCustomerResponse, Self::Error>> + Send;
     /// `DELETE /customers/{id}`: Merge a customer into another and delete it
     ///
     /// Moves the data of the customer named in the path over to the customer named
@@ -119,7 +124,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         principal: Self::Principal,
         params: DeleteCustomerParams,
-    ) -> impl Future<Output = DeleteCustomerResponse> + Send;
+    ) -> impl Future<Output = Result<DeleteCustomerResponse, Self::Error>> + Send;
 }
 
 /// How the router treats requests.
@@ -257,7 +262,12 @@ async fn get_customer_collection<A: Api>(
         fields: input.query("fields")?,
         expand: input.query("expand")?,
     };
-    Ok(served.api.get_customer_collection(principal, params).await.into_response())
+    let response = served
+        .api
+        .get_customer_collection(principal, params)
+        .await
+        .map_err(|error| support::internal_error("GetCustomerCollection", &error))?;
+    Ok(response.into_response())
 }
 
 static POST_CUSTOMER: Operation = Operation {
@@ -282,7 +292,12 @@ async fn post_customer<A: Api>(
         .ok_or_else(|| POST_CUSTOMER.unauthorized(&["Bearer"]))?;
     let mut input = POST_CUSTOMER.extract(parts, body, served.config.body_limit).await?;
     let body = input.body()?;
-    Ok(served.api.post_customer(principal, body).await.into_response())
+    let response = served
+        .api
+        .post_customer(principal, body)
+        .await
+        .map_err(|error| support::internal_error("PostCustomer", &error))?;
+    Ok(response.into_response())
 }
 
 static GET_CUSTOMER: Operation = Operation {
@@ -315,7 +330,12 @@ async fn get_customer<A: Api>(
         expand: input.query("expand")?,
         fields: input.query("fields")?,
     };
-    Ok(served.api.get_customer(principal, params).await.into_response())
+    let response = served
+        .api
+        .get_customer(principal, params)
+        .await
+        .map_err(|error| support::internal_error("GetCustomer", &error))?;
+    Ok(response.into_response())
 }
 
 static PUT_CUSTOMER: Operation = Operation {
@@ -345,7 +365,12 @@ async fn put_customer<A: Api>(
         id: input.path("id")?,
     };
     let body = input.body()?;
-    Ok(served.api.put_customer(principal, params, body).await.into_response())
+    let response = served
+        .api
+        .put_customer(principal, params, body)
+        .await
+        .map_err(|error| support::internal_error("PutCustomer", &error))?;
+    Ok(response.into_response())
 }
 
 static DELETE_CUSTOMER: Operation = Operation {
@@ -378,7 +403,12 @@ async fn delete_customer<A: Api>(
         id: input.path("id")?,
         target_customer_id: input.query("targetCustomerId")?,
     };
-    Ok(served.api.delete_customer(principal, params).await.into_response())
+    let response = served
+        .api
+        .delete_customer(principal, params)
+        .await
+        .map_err(|error| support::internal_error("DeleteCustomer", &error))?;
+    Ok(response.into_response())
 }
 
 impl IntoResponse for GetCustomerCollectionResponse {

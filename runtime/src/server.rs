@@ -2907,6 +2907,15 @@ pub async fn not_found(request: Request) -> Response {
     problem(StatusCode::NOT_FOUND, PROBLEM_JSON, detail, Vec::new())
 }
 
+/// The answer when the implementation's method for `operation` (its operationId) returned
+/// `Err(error)`: the error is logged through `tracing` (level error, in the request's span),
+/// and the client gets 500 with problem details that do not reveal it.
+pub fn internal_error(operation: &str, error: &dyn fmt::Display) -> Rejection {
+    tracing::error!(operation, %error, "the implementation failed; answering 500");
+    let detail = "The server could not complete the request. The failure is logged; retrying may help.";
+    Rejection::new(problem(StatusCode::INTERNAL_SERVER_ERROR, PROBLEM_JSON, detail, Vec::new()))
+}
+
 /// The answer for a method the path does not have; `allow` lists the ones it has (method
 /// names joined by `, `).
 pub fn method_not_allowed(allow: &str) -> Response {

@@ -3,8 +3,8 @@
 //! work, both on loopback under the same load loop. Prints a Markdown table (see `cargo xtask
 //! bench`, section 5).
 //!
-//! Both routers call the same `Customers` store, so what differs is what sits between the
-//! socket and the store: routing, authentication, parameter and body extraction, validation
+//! Both routers call the same `Customers` implementation (on an in-memory SQLite database),
+//! so what differs is what sits between the socket and the store: routing, authentication, parameter and body extraction, validation
 //! and response rendering. The servers run on a tokio runtime of one worker thread, the load
 //! loop on another, so a rate is what one thread of server can answer. Each measurement
 //! starts a fresh server (an empty store, new connections), warms it up, then counts for a
@@ -158,14 +158,14 @@ mod hand {
             return problem(StatusCode::UNPROCESSABLE_ENTITY, detail, invalid);
         }
         match api.post_customer(principal, request).await {
-            PostCustomerResponse::Created(created) => {
+            Ok(PostCustomerResponse::Created(created)) => {
                 let mut response = json_response(StatusCode::CREATED, &created.body);
                 if let Some(location) = created.location.and_then(|l| HeaderValue::try_from(l).ok()) {
                     response.headers_mut().insert(header::LOCATION, location);
                 }
                 response
             }
-            PostCustomerResponse::Conflict(body) => json_response(StatusCode::CONFLICT, &body),
+            Ok(PostCustomerResponse::Conflict(body)) => json_response(StatusCode::CONFLICT, &body),
             _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
     }
@@ -181,8 +181,8 @@ mod hand {
         }
         // The load sends no query; `fields` and `expand` would be read here.
         match api.get_customer(principal, GetCustomerParams { id, expand: None, fields: None }).await {
-            GetCustomerResponse::Ok(found) => json_response(StatusCode::OK, &found.body),
-            GetCustomerResponse::NotFound(body) => json_response(StatusCode::NOT_FOUND, &body),
+            Ok(GetCustomerResponse::Ok(found)) => json_response(StatusCode::OK, &found.body),
+            Ok(GetCustomerResponse::NotFound(body)) => json_response(StatusCode::NOT_FOUND, &body),
             _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
     }
@@ -358,15 +358,16 @@ struct Running {
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Starts `server` on the `servers` runtime.
-fn start(servers: &Handle, server: Server) -> Result<Running, String> {
+/// Starts `server` on the `servers` runtime, on an in-memory database.
+async fn start(servers: &Handle, server: Server) -> Result<Running, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
     listener.set_nonblocking(true).map_err(|e| format!("set_nonblocking: {e}"))?;
     let addr = listener.local_addr().map_err(|e| format!("no local address: {e}"))?;
     let options = Options { api_keys: vec![KEY.into()], base_url: format!("http://{addr}"), ..Options::default() };
+    let customers = Customers::open(options).await.map_err(|e| format!("the database: {e}"))?;
     let app: Router = match server {
-        Server::Hand => hand::router(Customers::new(options)),
-        Server::Generated => customers_api::server::router(Customers::new(options)),
+        Server::Hand => hand::router(customers),
+        Server::Generated => customers_api::server::router(customers),
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let task = servers.spawn(async move {
@@ -595,7 +596,7 @@ async fn create(http: &reqwest::Client, base: &str) -> Result<String, String> {
 
 /// One measurement: a fresh server, `CONNECTIONS` load tasks, warm-up, then the window.
 async fn measure(servers: &Handle, server: Server, endpoint: Endpoint, plan: Plan) -> Result<Measurement, String> {
-    let running = start(servers, server)?;
+    let running = start(servers, server).await?;
     let addr = running.addr;
     let request: Arc<[u8]> = match endpoint {
         Endpoint::Get => {
@@ -651,7 +652,7 @@ async fn preflight(servers: &Handle) -> Result<(), String> {
     let http = reqwest::Client::new();
     let mut seen: Vec<(Server, Vec<String>, Vec<String>)> = Vec::new();
     for server in [Server::Hand, Server::Generated] {
-        let running = start(servers, server)?;
+        let running = start(servers, server).await?;
         let base = format!("http://{}", running.addr);
         let name = server.label();
         let checked = async {

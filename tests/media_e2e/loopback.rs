@@ -7,6 +7,7 @@
 //! Copied into the generated fixture crate by `tests/media.rs` and run there with
 //! `cargo test`; it is not a target of the `tests` package itself.
 
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -63,27 +64,33 @@ fn lazy_chunks(
 }
 
 impl Api for Service {
-    async fn login(&self, body: LoginRequest) -> LoginResponse {
+    type Error = Infallible;
+
+    async fn login(&self, body: LoginRequest) -> Result<LoginResponse, Infallible> {
         let token = format!("token-for-{}", body.username);
         self.logins.lock().expect("not poisoned").push(body);
-        LoginResponse::Ok(fixture_media_types::models::LoginResponse200 { token: Some(token) })
+        Ok(LoginResponse::Ok(fixture_media_types::models::LoginResponse200 { token: Some(token) }))
     }
 
-    async fn upload_file(&self, _params: UploadFileParams, mut body: ByteStream) -> UploadFileResponse {
+    async fn upload_file(
+        &self,
+        _params: UploadFileParams,
+        mut body: ByteStream,
+    ) -> Result<UploadFileResponse, Infallible> {
         // Read as it arrives, a chunk at a time.
         let mut len = 0;
         while let Some(chunk) = body.next().await {
             match chunk {
                 Ok(chunk) => len += chunk.len(),
-                Err(_) => return UploadFileResponse::Created,
+                Err(_) => return Ok(UploadFileResponse::Created),
             }
         }
         self.uploaded.store(len, Ordering::SeqCst);
-        UploadFileResponse::Created
+        Ok(UploadFileResponse::Created)
     }
 
-    async fn download_file(&self, params: DownloadFileParams) -> DownloadFileResponse {
-        match params.id.as_str() {
+    async fn download_file(&self, params: DownloadFileParams) -> Result<DownloadFileResponse, Infallible> {
+        Ok(match params.id.as_str() {
             "report" => DownloadFileResponse::Ok(ByteStream::from_bytes(PDF)),
             // 8 MiB made as it is sent.
             "large" => {
@@ -91,23 +98,27 @@ impl Api for Service {
                 DownloadFileResponse::Ok(ByteStream::from_stream(chunks))
             }
             id => DownloadFileResponse::NotFound(format!("no file `{id}`")),
-        }
+        })
     }
 
-    async fn replace_file(&self, _params: ReplaceFileParams, body: Option<ByteStream>) -> ReplaceFileResponse {
+    async fn replace_file(
+        &self,
+        _params: ReplaceFileParams,
+        body: Option<ByteStream>,
+    ) -> Result<ReplaceFileResponse, Infallible> {
         let len = match body {
             Some(body) => body.collect().await.map_or(0, |b| b.len()),
             None => 0,
         };
         self.uploaded.store(len, Ordering::SeqCst);
-        ReplaceFileResponse::NoContent
+        Ok(ReplaceFileResponse::NoContent)
     }
 
-    async fn post_note(&self, body: String) -> PostNoteResponse {
-        PostNoteResponse::Ok(format!("note\n\"{}\"\n", body.replace('"', "\"\"")))
+    async fn post_note(&self, body: String) -> Result<PostNoteResponse, Infallible> {
+        Ok(PostNoteResponse::Ok(format!("note\n\"{}\"\n", body.replace('"', "\"\""))))
     }
 
-    async fn stream_events(&self, params: StreamEventsParams) -> StreamEventsResponse {
+    async fn stream_events(&self, params: StreamEventsParams) -> Result<StreamEventsResponse, Infallible> {
         // Without a count the stream never ends: only a reader that takes events one at a
         // time can read it.
         let ticks = futures_util::stream::iter(0..).take(params.count.map_or(usize::MAX, |c| c as usize));
@@ -115,15 +126,15 @@ impl Api for Service {
             let event = Event::new(Tick { n: n as i64, label: Some(format!("tick {n}")) }).with_id(n.to_string());
             if n % 1000 == 0 { event.with_event("milestone") } else { event }
         });
-        StreamEventsResponse::Ok(EventStream::from_stream(events))
+        Ok(StreamEventsResponse::Ok(EventStream::from_stream(events)))
     }
 
-    async fn tail_log(&self) -> TailLogResponse {
+    async fn tail_log(&self) -> Result<TailLogResponse, Infallible> {
         let lines = ["first line", "second line\nwith a break", "third"].map(|l| Event::new(l.to_string()));
-        TailLogResponse::Ok(TailLogOk { body: EventStream::from_events(lines), x_log_start: Some(7) })
+        Ok(TailLogResponse::Ok(TailLogOk { body: EventStream::from_events(lines), x_log_start: Some(7) }))
     }
 
-    async fn upload_avatar(&self, body: UploadAvatarForm) -> UploadAvatarResponse {
+    async fn upload_avatar(&self, body: UploadAvatarForm) -> Result<UploadAvatarResponse, Infallible> {
         let bytes = body.file.bytes().cloned().unwrap_or_default();
         let seen = Seen {
             file_name: body.file.file_name().map(str::to_owned),
@@ -138,11 +149,11 @@ impl Api for Service {
             original: body.original.as_ref().and_then(File::size).map(|s| s as usize),
         };
         self.avatars.lock().expect("not poisoned").push(seen);
-        UploadAvatarResponse::Ok(ByteStream::from_bytes(&b"\x89PNG"[..]).with_content_type("image/png"))
+        Ok(UploadAvatarResponse::Ok(ByteStream::from_bytes(&b"\x89PNG"[..]).with_content_type("image/png")))
     }
 
-    async fn get_report(&self, params: GetReportParams) -> GetReportResponse {
-        match params.id.as_str() {
+    async fn get_report(&self, params: GetReportParams) -> Result<GetReportResponse, Infallible> {
+        Ok(match params.id.as_str() {
             "json" => GetReportResponse::Ok(GetReportOkBody::Json(Report { id: "json".into(), pages: Some(3) })),
             "pdf" => GetReportResponse::Ok(GetReportOkBody::Pdf(ByteStream::from_bytes(PDF))),
             "csv" => GetReportResponse::Ok(GetReportOkBody::Csv("id,pages\ncsv,1\n".into())),
@@ -155,21 +166,21 @@ impl Api for Service {
                     title: Some(format!("no report `{id}`")),
                 }),
             },
-        }
+        })
     }
 
-    async fn post_report(&self, body: Report) -> PostReportResponse {
-        PostReportResponse::Created(body)
+    async fn post_report(&self, body: Report) -> Result<PostReportResponse, Infallible> {
+        Ok(PostReportResponse::Created(body))
     }
 
-    async fn post_image(&self, body: PostImageBody) -> PostImageResponse {
+    async fn post_image(&self, body: PostImageBody) -> Result<PostImageResponse, Infallible> {
         let taken = |via: &str, size: usize, prompt: Option<String>, content_type: Option<&str>| ImageTaken {
             via: via.into(),
             size: size as i64,
             prompt,
             content_type: content_type.map(str::to_owned),
         };
-        PostImageResponse::Created(match body {
+        Ok(PostImageResponse::Created(match body {
             PostImageBody::Json(link) => taken("json", link.url.len(), link.prompt, None),
             PostImageBody::Form(link) => taken("form", link.url.len(), link.prompt, None),
             PostImageBody::Multipart(form) => {
@@ -181,12 +192,12 @@ impl Api for Service {
                 let bytes = image.collect().await.unwrap_or_default();
                 taken("image", bytes.len(), None, content_type.as_deref())
             }
-        })
+        }))
     }
 
-    async fn post_bundle(&self, body: Option<Vec<u8>>) -> PostBundleResponse {
+    async fn post_bundle(&self, body: Option<Vec<u8>>) -> Result<PostBundleResponse, Infallible> {
         self.uploaded.store(body.map_or(0, |b| b.len()), Ordering::SeqCst);
-        PostBundleResponse::Accepted
+        Ok(PostBundleResponse::Accepted)
     }
 }
 

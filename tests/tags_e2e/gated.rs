@@ -2,28 +2,32 @@
 //! with `server,pets` and once with `server,pets,admin`: the router serves exactly the
 //! operations of the tags turned on.
 
+use std::convert::Infallible;
+
 use fixture_tags::operations::{ListPetsResponse, PingResponse};
 use fixture_tags::server::{router, Api};
 
 struct Pets;
 
 impl Api for Pets {
-    async fn list_pets(&self) -> ListPetsResponse {
-        ListPetsResponse::NoContent
+    type Error = Infallible;
+
+    async fn list_pets(&self) -> Result<ListPetsResponse, Infallible> {
+        Ok(ListPetsResponse::NoContent)
     }
 
     #[cfg(feature = "admin")]
-    async fn create_pet(&self) -> fixture_tags::operations::CreatePetResponse {
-        fixture_tags::operations::CreatePetResponse::NoContent
+    async fn create_pet(&self) -> Result<fixture_tags::operations::CreatePetResponse, Infallible> {
+        Ok(fixture_tags::operations::CreatePetResponse::NoContent)
     }
 
     #[cfg(feature = "internal")]
-    async fn health(&self) -> fixture_tags::operations::HealthResponse {
-        fixture_tags::operations::HealthResponse::NoContent
+    async fn health(&self) -> Result<fixture_tags::operations::HealthResponse, Infallible> {
+        Ok(fixture_tags::operations::HealthResponse::NoContent)
     }
 
-    async fn ping(&self) -> PingResponse {
-        PingResponse::NoContent
+    async fn ping(&self) -> Result<PingResponse, Infallible> {
+        Ok(PingResponse::NoContent)
     }
 }
 

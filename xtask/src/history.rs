@@ -403,14 +403,16 @@ fn fn_probe(i: usize, owner: &str, name: &str, signature: &str) -> String {
     format!("pub {asyncness}fn p{i}{generics}({}) {{ let _: {returned} = {call}; }}", params.join(", "))
 }
 
-/// An implementation of the trait with every method it required.
+/// An implementation of the trait with every method it required. Its associated types are
+/// `Infallible`, which meets the bounds a generated trait sets (`Principal: Send`,
+/// `Error: Display + Send`).
 fn trait_probe(
     i: usize,
     ty: &str,
     methods: &BTreeMap<String, (String, bool)>,
     types: &BTreeMap<String, String>,
 ) -> String {
-    let types: String = types.keys().map(|name| format!("type {name} = ();")).collect();
+    let types: String = types.keys().map(|name| format!("type {name} = std::convert::Infallible;")).collect();
     let methods: String = methods
         .values()
         .filter(|(_, default)| !default)

@@ -41,6 +41,7 @@ pub(crate) const SERVER_DEPENDENCIES: &[(&str, &str)] = &[
     ("http-body-util", "version = \"0.1\""),
     ("multer", "version = \"3\""),
     ("regress", "version = \"0.10\""),
+    ("tracing", "version = \"0.1\", default-features = false, features = [\"std\"]"),
 ];
 
 /// What the runtime always needs.

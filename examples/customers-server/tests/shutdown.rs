@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 #[test]
 fn sigterm_stops_the_server_gracefully() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_customers-server"))
-        .args(["--addr", "127.0.0.1:0", "--api-key", "shutdown-test-key"])
+        .args(["--addr", "127.0.0.1:0", "--api-key", "shutdown-test-key", "--database", ":memory:"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

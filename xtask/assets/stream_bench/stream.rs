@@ -5,6 +5,7 @@
 //! by `cargo xtask bench`; prints `timings: seconds S` (all rounds) and fails if a byte is
 //! missing.
 
+use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -47,13 +48,15 @@ async fn count<E>(mut stream: impl Stream<Item = Result<Bytes, E>> + Unpin) -> u
 struct Service;
 
 impl Api for Service {
-    async fn upload(&self, body: ByteStream) -> UploadResponse {
+    type Error = Infallible;
+
+    async fn upload(&self, body: ByteStream) -> Result<UploadResponse, Infallible> {
         RECEIVED.store(count(body).await, Ordering::SeqCst);
-        UploadResponse::NoContent
+        Ok(UploadResponse::NoContent)
     }
 
-    async fn download(&self) -> DownloadResponse {
-        DownloadResponse::Ok(ByteStream::from_stream(chunks()).with_content_length(LEN as u64))
+    async fn download(&self) -> Result<DownloadResponse, Infallible> {
+        Ok(DownloadResponse::Ok(ByteStream::from_stream(chunks()).with_content_length(LEN as u64)))
     }
 }
 

@@ -165,12 +165,13 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
         #authenticate
     };
     let principal = principal.into_iter().flatten();
+    let error = (!api.operations.is_empty()).then(error_item);
     let methods: Vec<syn::TraitItem> = api
         .operations
         .iter()
         .map(|op| syntax::gate_trait_item(trait_method(api, op, &mut imports), &op.features))
         .collect();
-    body.push(Chunk::Syntax(vec![api_trait(principal.chain(methods).collect())]))?;
+    body.push(Chunk::Syntax(vec![api_trait(error.into_iter().chain(principal).chain(methods).collect())]))?;
     body.push(config)?;
     body.push(Chunk::Syntax(vec![router_with]))?;
     body.push(served)?;
@@ -369,6 +370,17 @@ fn principal_items(imports: &mut Imports) -> [syn::TraitItem; 2] {
     let authenticate =
         syntax::trait_fn(syntax::doc_attrs(Some(docs)), syntax::signature(ident("authenticate"), inputs, Some(output)));
     [principal, authenticate]
+}
+
+/// The trait's `Error` type: what a method fails with when no documented answer fits.
+fn error_item() -> syn::TraitItem {
+    syn::parse_quote! {
+        /// What a method fails with when no answer the spec documents fits (the database is
+        /// down, a bug): the router logs it through `tracing` and answers 500 with problem
+        /// details that do not reveal it. An implementation that cannot fail says
+        /// `type Error = std::convert::Infallible;`.
+        type Error: std::fmt::Display + Send;
+    }
 }
 
 /// One method of a path as the router serves it.
@@ -604,7 +616,9 @@ fn trait_method(api: &Api, op: &Operation, imports: &mut Imports) -> syn::TraitI
     }
     imports.add("Future");
     imports.note(&op.response_type);
-    let output = syntax::impl_future(syntax::named(&[&op.response_type]));
+    let result =
+        syntax::generic(&["Result"], vec![syntax::named(&[&op.response_type]), syntax::named(&["Self", "Error"])]);
+    let output = syntax::impl_future(result);
     syntax::trait_fn(syntax::doc_attrs(Some(&text)), syntax::signature(ident(&op.name), inputs, Some(output)))
 }
 
@@ -727,8 +741,9 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
     ];
     let args = args.into_iter().flatten().map(|arg| syntax::path_expr(&[arg])).collect();
     let response = syntax::awaited(syntax::method(served("api"), &op.name, args));
-    let response = syntax::method(response, "into_response", Vec::new());
-    stmts.push(syntax::tail(syntax::call(&["Ok"], vec![response])));
+    let id = &op.id;
+    stmts.push(syn::parse_quote!(let response = #response.map_err(|error| support::internal_error(#id, &error))?;));
+    stmts.push(syntax::tail(syn::parse_quote!(Ok(response.into_response()))));
 
     if needs_parts {
         imports.add("Request");
