@@ -5,4 +5,5 @@ pub mod codegen;
 pub mod corpus;
 pub mod diff;
 pub mod history;
+pub mod load;
 pub mod mutate;

@@ -54,6 +54,12 @@ Commands:
                       on its own: none, client, server, all), print a table; fails if any fails;
                       --tags N also generates each with one feature per tag and checks it with no
                       features and with N tags (spread over the list) each on its own
+  load [--clients N] [--seconds S] [--postgres URL] [--debug]
+                      the example server (release build) under N concurrent clients (default 64)
+                      creating, upserting and merging customers for S seconds (default 30): on
+                      SQLite, on SQLite killed with SIGKILL halfway and restarted, and on
+                      PostgreSQL when a URL is given (or CUSTOMERS_LOAD_POSTGRES); fails on any
+                      5xx, any customer lost or duplicated, or a database that fails its check
   fuzz [--minutes N] [--seed S]
                       generate from random mutants of spec/ and tests/fixtures/ for N minutes (default 1);
                       fails on any panic or hang, each saved under target/fuzz/
@@ -79,6 +85,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench_cmd(rest),
         ["corpus", paths @ ..] if !paths.is_empty() => corpus_cmd(paths),
         ["fuzz", rest @ ..] => fuzz_cmd(rest),
+        ["load", rest @ ..] => load_cmd(rest),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             ExitCode::SUCCESS
@@ -268,6 +275,46 @@ fn bench_cmd(args: &[&str]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("bench failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_cmd(args: &[&str]) -> ExitCode {
+    let mut options = xtask::load::Options {
+        clients: 64,
+        seconds: 30.0,
+        postgres: std::env::var("CUSTOMERS_LOAD_POSTGRES").ok().filter(|url| !url.is_empty()),
+        debug: false,
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        let parsed = match (*arg, rest.clone().next()) {
+            ("--clients", Some(n)) => n.parse().map(|n| options.clients = n).is_ok(),
+            ("--seconds", Some(s)) => s.parse().map(|s| options.seconds = s).is_ok(),
+            ("--postgres", Some(url)) => {
+                options.postgres = Some(url.to_string());
+                true
+            }
+            ("--debug", _) => {
+                options.debug = true;
+                continue;
+            }
+            _ => false,
+        };
+        if !parsed {
+            eprint!("bad option `{arg}`\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+        rest.next();
+    }
+    match xtask::load::run(&project_root(), &options) {
+        Ok(table) => {
+            println!("\n{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("load failed: {e}");
             ExitCode::FAILURE
         }
     }
