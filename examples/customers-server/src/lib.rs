@@ -255,24 +255,29 @@ impl Api for Customers {
         if !caller.scope.may_read() {
             return Ok(GetCustomerCollectionResponse::Forbidden(write_only()));
         }
-        let all = self.store.all().await?;
-        let mut matches: Vec<&Customer> = all
-            .iter()
-            .filter(|c| params.q.as_deref().is_none_or(|q| customer::matches_text(c, q)))
-            .filter(|c| params.filter.as_deref().is_none_or(|f| customer::matches_filter(c, f)))
-            .collect();
-        if let Some(sort) = &params.sort {
-            customer::sort_by_fields(&mut matches, sort);
-        }
-        let total = matches.len() as i64;
         let limit = params.limit.unwrap_or(DEFAULT_LIMIT);
         let offset = params.offset.unwrap_or(0);
-        let page = matches
-            .into_iter()
-            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-            .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .map(|c| customer::trimmed(c.clone(), params.fields.as_deref()))
-            .collect();
+        let (total, page) = match (&params.q, &params.filter, &params.sort) {
+            // The plain list is paged by the database.
+            (None, None, None) => self.store.page(limit, offset).await?,
+            // Searching, filtering and sorting by any field read every customer.
+            _ => {
+                let all = self.store.all().await?;
+                let mut matches: Vec<&Customer> = all
+                    .iter()
+                    .filter(|c| params.q.as_deref().is_none_or(|q| customer::matches_text(c, q)))
+                    .filter(|c| params.filter.as_deref().is_none_or(|f| customer::matches_filter(c, f)))
+                    .collect();
+                if let Some(sort) = &params.sort {
+                    customer::sort_by_fields(&mut matches, sort);
+                }
+                let total = matches.len() as i64;
+                let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+                let take = usize::try_from(limit).unwrap_or(usize::MAX);
+                (total, matches.into_iter().skip(skip).take(take).cloned().collect())
+            }
+        };
+        let page = page.into_iter().map(|c| customer::trimmed(c, params.fields.as_deref())).collect();
         Ok(GetCustomerCollectionResponse::Ok(GetCustomerCollectionOk {
             body: page,
             pagination_total: Some(total),

@@ -165,6 +165,16 @@ impl Store {
         rows.iter().map(|row| decode(&row.try_get::<String, _>(0)?, &row.try_get::<String, _>(1)?)).collect()
     }
 
+    /// One page of the customers in creation order (`limit` of them after the first
+    /// `offset`), and how many there are in all.
+    pub async fn page(&self, limit: i64, offset: i64) -> Result<(i64, Vec<Customer>), Error> {
+        let total: i64 = sqlx::query("SELECT COUNT(*) FROM customers").fetch_one(&self.pool).await?.try_get(0)?;
+        let query = "SELECT id, body FROM customers ORDER BY position, id LIMIT $1 OFFSET $2";
+        let rows = sqlx::query(query).bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let page = rows.iter().map(|row| decode(&row.try_get::<String, _>(0)?, &row.try_get::<String, _>(1)?));
+        Ok((total, page.collect::<Result<_, _>>()?))
+    }
+
     /// Creates a customer from `request` with a fresh identifier; a payment token already
     /// used is a conflict.
     pub async fn create(&self, request: &CustomerRequest) -> Result<Result<Customer, Conflict>, Error> {
