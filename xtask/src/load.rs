@@ -118,7 +118,7 @@ fn one(bin: &Path, work: &Path, scenario: &Scenario, options: &Options) -> Resul
         .and_then(|text| serde_json::from_str(&text).ok())
         .ok_or("the ledger does not read")?;
     let number = |path: &str| ledger.pointer(path).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
-    let server_errors: u64 = ledger["statuses"]
+    let server_errors: u64 = ledger["seen"]["statuses"]
         .as_object()
         .map(|s| s.iter().filter(|(k, _)| k.starts_with('5')).filter_map(|(_, v)| v.as_u64()).sum())
         .unwrap_or(0);
@@ -127,13 +127,13 @@ fn one(bin: &Path, work: &Path, scenario: &Scenario, options: &Options) -> Resul
         scenario.name,
         options.clients,
         number("/seconds"),
-        number("/requests"),
-        number("/requests") / number("/seconds").max(f64::MIN_POSITIVE),
+        number("/seen/requests"),
+        number("/seen/requests") / number("/seconds").max(f64::MIN_POSITIVE),
         number("/latency_ms/p50"),
         number("/latency_ms/p90"),
         number("/latency_ms/p99"),
         server_errors,
-        number("/unanswered"),
+        number("/seen/unanswered"),
         number("/verified/lost"),
         number("/verified/duplicated"),
     ))

@@ -39,20 +39,8 @@ struct Ledger {
     run: String,
     clients: usize,
     seconds: f64,
-    /// Requests sent, answered or not.
-    requests: u64,
-    /// Answers by status code.
-    statuses: BTreeMap<u16, u64>,
-    /// Requests that got no answer (the connection failed or was cut).
-    unanswered: u64,
-    /// Customers the server said it created or upserted.
-    acknowledged: BTreeSet<String>,
-    /// Customers the server said it merged into another and deleted.
-    merged: BTreeSet<String>,
-    /// Customers a write without an answer concerned: they may or may not exist.
-    in_doubt: BTreeSet<String>,
-    /// Creates without an answer: each may have made a customer nobody knows the id of.
-    creates_in_doubt: u64,
+    /// What the clients sent and heard, all together.
+    seen: Seen,
     /// Latency of the answered requests, in milliseconds.
     latency_ms: Percentiles,
     /// What `verify` found.
@@ -82,16 +70,44 @@ struct Percentiles {
     max: f64,
 }
 
+/// What clients sent and heard.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Seen {
+    /// Requests sent, answered or not.
+    requests: u64,
+    /// Answers by status code.
+    statuses: BTreeMap<u16, u64>,
+    /// Requests that got no answer (the connection failed or was cut).
+    unanswered: u64,
+    /// Customers the server said it created or upserted.
+    acknowledged: BTreeSet<String>,
+    /// Customers the server said it merged into another and deleted.
+    merged: BTreeSet<String>,
+    /// Customers a write without an answer concerned: they may or may not exist.
+    in_doubt: BTreeSet<String>,
+    /// Creates without an answer: each may have made a customer nobody knows the id of.
+    creates_in_doubt: u64,
+}
+
+impl Seen {
+    /// Adds what another client saw.
+    fn add(&mut self, other: Seen) {
+        self.requests += other.requests;
+        for (status, count) in other.statuses {
+            *self.statuses.entry(status).or_default() += count;
+        }
+        self.unanswered += other.unanswered;
+        self.acknowledged.extend(other.acknowledged);
+        self.merged.extend(other.merged);
+        self.in_doubt.extend(other.in_doubt);
+        self.creates_in_doubt += other.creates_in_doubt;
+    }
+}
+
 /// One client's share of a run.
 #[derive(Default)]
 struct Tally {
-    requests: u64,
-    statuses: BTreeMap<u16, u64>,
-    unanswered: u64,
-    acknowledged: BTreeSet<String>,
-    merged: BTreeSet<String>,
-    in_doubt: BTreeSet<String>,
-    creates_in_doubt: u64,
+    seen: Seen,
     /// Microseconds per answered request.
     latencies: Vec<u32>,
 }
@@ -99,19 +115,19 @@ struct Tally {
 impl Tally {
     /// Counts an answer (its status) or its absence; `true` when one came.
     fn answer<R: ApiResponse>(&mut self, result: &Result<R, Error<R>>, started: Instant) -> bool {
-        self.requests += 1;
+        self.seen.requests += 1;
         let status = match result {
             Ok(response) => Some(response.status_code()),
             Err(e) => e.status().map(|s| s.as_u16()),
         };
         match status {
             Some(status) => {
-                *self.statuses.entry(status).or_default() += 1;
+                *self.seen.statuses.entry(status).or_default() += 1;
                 self.latencies.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
                 true
             }
             None => {
-                self.unanswered += 1;
+                self.seen.unanswered += 1;
                 false
             }
         }
@@ -166,15 +182,7 @@ async fn run(client: &Client, args: &Args) -> Result<(), String> {
     let mut latencies = Vec::new();
     for task in tasks {
         let tally = task.await.map_err(|e| format!("a client failed: {e}"))?;
-        ledger.requests += tally.requests;
-        for (status, count) in tally.statuses {
-            *ledger.statuses.entry(status).or_default() += count;
-        }
-        ledger.unanswered += tally.unanswered;
-        ledger.acknowledged.extend(tally.acknowledged);
-        ledger.merged.extend(tally.merged);
-        ledger.in_doubt.extend(tally.in_doubt);
-        ledger.creates_in_doubt += tally.creates_in_doubt;
+        ledger.seen.add(tally.seen);
         latencies.extend(tally.latencies);
     }
     ledger.seconds = started.elapsed().as_secs_f64();
@@ -187,16 +195,16 @@ async fn run(client: &Client, args: &Args) -> Result<(), String> {
     let text = serde_json::to_string_pretty(&ledger).map_err(|e| e.to_string())?;
     std::fs::write(&args.ledger, text).map_err(|e| format!("{}: {e}", args.ledger.display()))?;
 
-    let server_errors: u64 = ledger.statuses.iter().filter(|(s, _)| **s >= 500).map(|(_, n)| n).sum();
+    let server_errors: u64 = ledger.seen.statuses.iter().filter(|(s, _)| **s >= 500).map(|(_, n)| n).sum();
     println!(
         "customers-load: {} clients, {:.1} s: {} requests ({:.0}/s), statuses {:?}, {} unanswered; \
          latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         ledger.clients,
         ledger.seconds,
-        ledger.requests,
-        ledger.requests as f64 / ledger.seconds,
-        ledger.statuses,
-        ledger.unanswered,
+        ledger.seen.requests,
+        ledger.seen.requests as f64 / ledger.seconds,
+        ledger.seen.statuses,
+        ledger.seen.unanswered,
         ledger.latency_ms.p50,
         ledger.latency_ms.p90,
         ledger.latency_ms.p99,
@@ -205,8 +213,8 @@ async fn run(client: &Client, args: &Args) -> Result<(), String> {
     if server_errors > 0 {
         return Err(format!("{server_errors} answers were 5xx"));
     }
-    if ledger.unanswered > 0 && !args.expect_crash {
-        return Err(format!("{} requests got no answer", ledger.unanswered));
+    if ledger.seen.unanswered > 0 && !args.expect_crash {
+        return Err(format!("{} requests got no answer", ledger.seen.unanswered));
     }
     Ok(())
 }
@@ -234,10 +242,10 @@ async fn one_client(client: Client, n: usize, prefix: String, deadline: Instant)
             1 => {
                 let result = client.post_customer(&body).await;
                 if !tally.answer(&result, started) {
-                    tally.creates_in_doubt += 1;
+                    tally.seen.creates_in_doubt += 1;
                 } else if let Ok(PostCustomerResponse::Created(created)) = result {
                     if let Some(id) = created.body.id {
-                        tally.acknowledged.insert(id.clone());
+                        tally.seen.acknowledged.insert(id.clone());
                         live.push(id);
                     }
                 }
@@ -248,10 +256,10 @@ async fn one_client(client: Client, n: usize, prefix: String, deadline: Instant)
                 let params = PutCustomerParams { id: id.clone() };
                 let result = client.put_customer(&params, &body).await;
                 if !tally.answer(&result, started) {
-                    tally.in_doubt.insert(id);
+                    tally.seen.in_doubt.insert(id);
                     live.retain(|known| *known != params.id);
                 } else if let Ok(PutCustomerResponse::Ok(_) | PutCustomerResponse::Created(_)) = result {
-                    tally.acknowledged.insert(id.clone());
+                    tally.seen.acknowledged.insert(id.clone());
                     if !existing {
                         live.push(id);
                     }
@@ -266,9 +274,9 @@ async fn one_client(client: Client, n: usize, prefix: String, deadline: Instant)
                 let params = DeleteCustomerParams { id: source.clone(), target_customer_id: target.clone() };
                 let result = client.delete_customer(&params).await;
                 if !tally.answer(&result, started) {
-                    tally.in_doubt.insert(source);
+                    tally.seen.in_doubt.insert(source);
                 } else if let Ok(DeleteCustomerResponse::NoContent(_)) = result {
-                    tally.merged.insert(source);
+                    tally.seen.merged.insert(source);
                 }
             }
         }
@@ -310,29 +318,31 @@ async fn verify(client: &Client, args: &Args) -> Result<(), String> {
     }
     let ids: BTreeSet<&str> = present.iter().map(String::as_str).collect();
     let duplicated = (present.len() - ids.len()) + names.values().filter(|n| **n > 1).map(|n| n - 1).sum::<usize>();
-    let settled = |id: &&String| !ledger.in_doubt.contains(*id);
+    let settled = |id: &&String| !ledger.seen.in_doubt.contains(*id);
     // Acknowledged, not merged away since, and touched by no write in doubt: must be there.
     let lost: Vec<&String> = ledger
+        .seen
         .acknowledged
         .iter()
         .filter(settled)
-        .filter(|id| !ledger.merged.contains(*id) && !ids.contains(id.as_str()))
+        .filter(|id| !ledger.seen.merged.contains(*id) && !ids.contains(id.as_str()))
         .collect();
     // Merged away (acknowledged) and touched by no write in doubt: must be gone.
-    let back: Vec<&String> = ledger.merged.iter().filter(settled).filter(|id| ids.contains(id.as_str())).collect();
+    let back: Vec<&String> = ledger.seen.merged.iter().filter(settled).filter(|id| ids.contains(id.as_str())).collect();
     // This run's customers that no acknowledged write or write in doubt explains, beyond
     // what the creates in doubt may have made.
     let ours = names.iter().filter(|(name, _)| name.starts_with(&ledger.run)).map(|(_, n)| n).sum::<usize>();
     let explained =
-        ids.iter().filter(|id| ledger.acknowledged.contains(**id) || ledger.in_doubt.contains(**id)).count();
-    let unknown = ours.saturating_sub(explained).saturating_sub(usize::try_from(ledger.creates_in_doubt).unwrap_or(0));
+        ids.iter().filter(|id| ledger.seen.acknowledged.contains(**id) || ledger.seen.in_doubt.contains(**id)).count();
+    let unknown =
+        ours.saturating_sub(explained).saturating_sub(usize::try_from(ledger.seen.creates_in_doubt).unwrap_or(0));
     println!(
         "customers-load: {} customers listed ({ours} made by this run); {} acknowledged writes ({} merged away), \
          {} in doubt: {} lost, {} duplicated, {} merged but back, {} unexplained",
         present.len(),
-        ledger.acknowledged.len(),
-        ledger.merged.len(),
-        ledger.in_doubt.len() as u64 + ledger.creates_in_doubt,
+        ledger.seen.acknowledged.len(),
+        ledger.seen.merged.len(),
+        ledger.seen.in_doubt.len() as u64 + ledger.seen.creates_in_doubt,
         lost.len(),
         duplicated,
         back.len(),
