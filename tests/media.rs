@@ -11,10 +11,8 @@
 //! workspace's `Cargo.lock` and sharing the fixture checks' target folder, so a second run
 //! rebuilds only what changed.
 
-use std::process::Command;
-
 mod scratch;
-use scratch::{workspace, write_if_changed};
+use scratch::{cargo, workspace, write_if_changed, write_workspace};
 
 #[test]
 fn client_and_server_exchange_form_binary_and_text_bodies_with_either_runtime() {
@@ -61,26 +59,10 @@ fn client_and_server_exchange_form_binary_and_text_bodies_with_either_runtime() 
             write_if_changed(&krate.join("tests/shared_runtime.rs"), &shared);
         }
     }
-    write_if_changed(
-        &scratch.join("Cargo.toml"),
-        b"# Scratch workspace made by tests/media.rs; safe to delete.\n[workspace]\nresolver = \"2\"\nmembers = [\"fixture-media-types\", \"fixture-media-types-inline\"]\n",
-    );
-    let lock = std::fs::read(workspace().join("Cargo.lock")).expect("the workspace has a Cargo.lock");
-    write_if_changed(&scratch.join("Cargo.lock"), &lock);
-    let output = Command::new(env!("CARGO"))
-        .args(["test", "--offline", "--all-features", "--quiet"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", workspace().join("target").join("fixture-check"))
-        .env("RUSTFLAGS", "-Dwarnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
-    assert!(
-        output.status.success(),
-        "the loopback test of the media fixture failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    write_workspace(&scratch, "tests/media.rs", &["fixture-media-types", "fixture-media-types-inline"]);
+    if let Err(output) = cargo(&scratch, &["test", "--offline", "--all-features", "--quiet"]) {
+        panic!("the loopback test of the media fixture failed:\n{output}");
+    }
 }
 
 #[test]

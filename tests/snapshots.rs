@@ -15,7 +15,7 @@ use std::process::Command;
 use codegen::Generated;
 
 mod scratch;
-use scratch::{workspace, write_if_changed};
+use scratch::{cargo, workspace, write_if_changed, write_workspace};
 
 /// The workspace root (this crate lives one level below it).
 /// Every fixture as (name, root spec file), sorted by name.
@@ -115,23 +115,6 @@ fn crate_text(out: &Generated) -> String {
     text
 }
 
-/// Runs cargo in the scratch workspace; the error is cargo's stderr.
-fn cargo(scratch: &Path, target: &Path, args: &[&str]) -> Result<(), String> {
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(scratch)
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUSTFLAGS", "-Dwarnings")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
-    }
-}
-
 /// Every fixture's crate passes `cargo check` with warnings denied in each feature set (none,
 /// `client`, `server`, all), and `cargo clippy -D warnings` with all features when clippy is
 /// installed.
@@ -193,7 +176,6 @@ fn large_models_are_split_by_initial() {
 #[test]
 fn fixtures_compile() {
     let scratch = workspace().join("target").join("fixture-crates");
-    let target = workspace().join("target").join("fixture-check");
     let mut members = Vec::new();
     for (name, spec) in fixtures() {
         let out = generate(&name, &spec);
@@ -210,14 +192,8 @@ fn fixtures_compile() {
             std::fs::remove_dir_all(&path).unwrap_or_else(|e| panic!("cannot remove {}: {e}", path.display()));
         }
     }
-    let list = members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ");
-    let manifest = format!(
-        "# Scratch workspace made by tests/snapshots.rs (`fixtures_compile`); safe to delete.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [{list}]\n"
-    );
-    write_if_changed(&scratch.join("Cargo.toml"), manifest.as_bytes());
-    let lock = std::fs::read(workspace().join("Cargo.lock")).expect("the workspace has a Cargo.lock");
-    write_if_changed(&scratch.join("Cargo.lock"), &lock);
+    let names: Vec<&str> = members.iter().map(String::as_str).collect();
+    write_workspace(&scratch, "tests/snapshots.rs (`fixtures_compile`)", &names);
 
     // Each feature set on its own: an import or helper only one side uses must not warn in
     // the other. `--keep-going` reports every failing crate, not just the first.
@@ -225,7 +201,7 @@ fn fixtures_compile() {
     for features in feature_sets {
         let mut args = vec!["check", "--offline", "--workspace", "--keep-going", "--quiet"];
         args.extend_from_slice(features);
-        if let Err(stderr) = cargo(&scratch, &target, &args) {
+        if let Err(stderr) = cargo(&scratch, &args) {
             panic!(
                 "fixture crates in {} do not compile with warnings denied (`cargo {}`):\n{stderr}",
                 scratch.display(),
@@ -241,7 +217,7 @@ fn fixtures_compile() {
     }
     let args =
         ["clippy", "--offline", "--workspace", "--all-features", "--keep-going", "--quiet", "--", "-D", "warnings"];
-    if let Err(stderr) = cargo(&scratch, &target, &args) {
+    if let Err(stderr) = cargo(&scratch, &args) {
         panic!("fixture crates in {} fail `cargo {}`:\n{stderr}", scratch.display(), args.join(" "));
     }
 }

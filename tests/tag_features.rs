@@ -4,10 +4,8 @@
 //! The crate lives in a scratch workspace under `target/tags-e2e/`, pinned to this workspace's
 //! `Cargo.lock` and sharing the fixture checks' target folder.
 
-use std::process::Command;
-
 mod scratch;
-use scratch::{workspace, write_if_changed};
+use scratch::{cargo, workspace, write_if_changed, write_workspace};
 
 const SPEC: &str = r#"
 openapi: 3.1.0
@@ -63,26 +61,11 @@ fn a_crate_with_tag_features_serves_only_the_tags_turned_on() {
         write_if_changed(&krate.join(rel), text.as_bytes());
     }
     write_if_changed(&krate.join("tests/gated.rs"), include_bytes!("tags_e2e/gated.rs"));
-    write_if_changed(
-        &scratch.join("Cargo.toml"),
-        b"# Scratch workspace made by tests/tag_features.rs; safe to delete.\n[workspace]\nresolver = \"2\"\nmembers = [\"fixture-tags\"]\n",
-    );
-    let lock = std::fs::read(workspace().join("Cargo.lock")).expect("the workspace has a Cargo.lock");
-    write_if_changed(&scratch.join("Cargo.lock"), &lock);
+    write_workspace(&scratch, "tests/tag_features.rs", &["fixture-tags"]);
     for features in ["server,pets", "server,pets,admin"] {
-        let output = Command::new(env!("CARGO"))
-            .args(["test", "--offline", "--quiet", "--no-default-features", "--features", features])
-            .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", workspace().join("target").join("fixture-check"))
-            .env("RUSTFLAGS", "-Dwarnings")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
-        assert!(
-            output.status.success(),
-            "the crate with features {features} failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let args = ["test", "--offline", "--quiet", "--no-default-features", "--features", features];
+        if let Err(output) = cargo(&scratch, &args) {
+            panic!("the crate with features {features} failed:\n{output}");
+        }
     }
 }

@@ -37,7 +37,7 @@ pub struct Store {
 
 /// Which database a [`Store`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
+enum Backend {
     /// An SQLite file, or memory.
     Sqlite,
     /// A PostgreSQL server.
@@ -140,11 +140,6 @@ impl Store {
         let pool = options.connect(&url).await?;
         MIGRATOR.run(&pool).await.map_err(Error::Migration)?;
         Ok(Store { pool, backend, writer: Arc::default() })
-    }
-
-    /// Which database this is.
-    pub fn backend(&self) -> Backend {
-        self.backend
     }
 
     /// Answers when the database does.
