@@ -6,6 +6,9 @@ use std::path::Path;
 use annotate_snippets::{Level, Renderer, Snippet};
 use codegen::{Diagnostic, Severity};
 
+/// Source lines longer than this (in characters, less indentation) are named, not shown.
+const LONGEST_LINE_SHOWN: usize = 240;
+
 /// How diagnostics are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -34,6 +37,11 @@ pub fn render(diagnostic: &Diagnostic, base: &Path, format: Format) -> String {
     let source = std::fs::read_to_string(&path).ok();
     let line =
         diagnostic.line.zip(source.as_deref()).and_then(|(n, text)| Some((n, text.lines().nth(n.checked_sub(1)?)?)));
+    // A minified spec is one long line: it is not shown (the pointer says where), only named.
+    let (line, long_line) = match line {
+        Some((n, text)) if text.trim().chars().count() > LONGEST_LINE_SHOWN => (None, Some(n)),
+        line => (line, None),
+    };
     let pointer = if diagnostic.pointer.is_empty() { "#".to_owned() } else { format!("#{}", diagnostic.pointer) };
     let mut message = level.title(&diagnostic.message);
     message = match line {
@@ -47,7 +55,10 @@ pub fn render(diagnostic: &Diagnostic, base: &Path, format: Format) -> String {
         // No line to show: the place is named in a note.
         None => message,
     };
-    let note = format!("at {}{pointer}", diagnostic.file);
+    let note = match long_line {
+        Some(n) => format!("at {}:{n}{pointer} (the line is too long to show)", diagnostic.file),
+        None => format!("at {}{pointer}", diagnostic.file),
+    };
     if line.is_none() {
         message = message.footer(Level::Note.title(&note));
     }
@@ -78,6 +89,20 @@ mod tests {
         assert!(text.contains("help: write the operation as a map"), "{text}");
         let json: serde_json::Value = serde_json::from_str(&render(&d, dir.path(), Format::Json)).unwrap();
         assert_eq!((json["line"].as_u64(), json["pointer"].as_str()), (Some(4), Some("/paths/~1pets/get")));
+    }
+
+    #[test]
+    fn a_minified_specs_line_is_named_not_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let description = "x".repeat(100_000);
+        let spec = format!(
+            r#"{{"openapi":"3.0.3","info":{{"title":"T","version":"1","description":"{description}"}},"paths":{{}}}}"#
+        );
+        std::fs::write(dir.path().join("openapi.json"), spec).unwrap();
+        let d = Diagnostic::error("openapi.json", "/paths", "no operations").with_line(Some(1));
+        let text = render(&d, dir.path(), Format::Human { color: false });
+        assert!(text.len() < 500, "{} bytes: {}", text.len(), &text[..500.min(text.len())]);
+        assert!(text.contains("note: at openapi.json:1#/paths (the line is too long to show)"), "{text}");
     }
 
     #[test]
