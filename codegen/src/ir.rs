@@ -206,6 +206,12 @@ pub enum SecurityKind {
     },
     /// `Authorization: Basic ...`.
     Basic,
+    /// Another HTTP authentication scheme (`Digest`, `Negotiate`, a vendor's own):
+    /// `Authorization: <scheme> <credentials>`, the credentials as the caller gives them.
+    Http {
+        /// The scheme's name as the spec writes it.
+        scheme: String,
+    },
     /// OAuth2 or OpenID Connect: a bearer token obtained elsewhere.
     OAuth2,
 }

@@ -2749,6 +2749,9 @@ pub enum Source {
     Bearer,
     /// `Authorization: Basic <credentials>` (passed on still encoded).
     Basic,
+    /// `Authorization: <scheme> <credentials>` for another scheme, named here (matched
+    /// without regard to case); the credentials are passed on as sent.
+    Authorization(&'static str),
 }
 
 /// A security scheme: where its credential travels and the variant that carries it.
@@ -2776,6 +2779,7 @@ impl<C> Scheme<C> {
             Source::Cookie(name) => cookie(&parts.headers, name),
             Source::Bearer => authorization("bearer"),
             Source::Basic => authorization("basic"),
+            Source::Authorization(scheme) => authorization(scheme),
         };
         text.map(self.credential)
     }
@@ -2957,6 +2961,25 @@ mod tests {
         }
         // A range offered takes any type of its kind.
         assert!(acceptable(&parts(Some("image/png")), &["image/*"]).is_ok());
+    }
+
+    #[test]
+    fn a_scheme_of_its_own_reads_its_credentials_from_authorization() {
+        let parts = |authorization: &str| {
+            let request = axum::http::Request::builder().header(header::AUTHORIZATION, authorization);
+            request.body(()).expect("a request").into_parts().0
+        };
+        let digest = Scheme { source: Source::Authorization("Digest"), credential: |c| c };
+        let sent = r#"username="Mufasa", realm="http-auth@example.org", response="8ca5""#;
+        assert_eq!(digest.credential(&parts(&format!("Digest {sent}"))).as_deref(), Some(sent));
+        assert_eq!(
+            digest.credential(&parts("digest  abc ")).as_deref(),
+            Some("abc"),
+            "the scheme is matched without case"
+        );
+        for other in ["Bearer abc", "Digest", "Digest ", "Digestive abc"] {
+            assert_eq!(digest.credential(&parts(other)), None, "{other}");
+        }
     }
 
     fn errors(schema: &Schema, value: Value) -> Vec<(String, String)> {

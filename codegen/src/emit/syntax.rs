@@ -307,7 +307,15 @@ pub(crate) fn string(text: &str) -> syn::Expr {
 /// The literal token for a doc comment's `text`: a raw string (`r#"text"#`), which syn and
 /// prettyplease read back by slicing where an escaped one is decoded a character at a time
 /// (doc comments are most of the text emitted). The comment printed is the same either way.
+/// Tabs become four spaces (clippy denies tabs in doc comments; Markdown reads both alike).
 pub(crate) fn doc_literal(text: &str) -> proc_macro2::Literal {
+    let expanded;
+    let text = if text.contains('\t') {
+        expanded = text.replace('\t', "    ");
+        expanded.as_str()
+    } else {
+        text
+    };
     if text.contains('\r') {
         // A raw string may hold a carriage return only before a line feed.
         return string_literal(text);
@@ -979,7 +987,7 @@ mod tests {
             let syn::Lit::Str(lit) = syn::Lit::new(super::doc_literal(text)) else {
                 panic!("{text:?} did not make a string literal");
             };
-            assert_eq!(lit.value(), text);
+            assert_eq!(lit.value(), text.replace('\t', "    "), "tabs are expanded");
         }
     }
 

@@ -400,20 +400,32 @@ fn security_schemes(types: &mut TypeGraph<'_>, root: &Location, errors: &mut Vec
                 };
                 (SecurityKind::ApiKey { location, name: key }, description)
             }
-            S::HTTP { scheme, bearer_format, description, .. } => match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => (SecurityKind::Bearer { format: bearer_format }, description),
-                "basic" => (SecurityKind::Basic, description),
-                other => {
-                    errors.push(
-                        spec.error(
+            S::HTTP { scheme, bearer_format, description, .. } => {
+                match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => (SecurityKind::Bearer { format: bearer_format }, description),
+                    "basic" => (SecurityKind::Basic, description),
+                    _ if is_token(&scheme) => {
+                        types.warnings.push(
+                        spec.warning(
                             &loc.join("scheme"),
-                            format!("HTTP authentication scheme `{other}` is not supported"),
+                            format!(
+                                "HTTP authentication scheme `{scheme}`: the client sends the credentials it is given as \
+                                 `Authorization: {scheme} <credentials>`, and the server passes them to the implementation unchecked"
+                            ),
                         )
-                        .with_hint("use `bearer` or `basic`"),
+                        .with_hint("a scheme that answers a challenge (Digest, Negotiate) needs its credentials made by the caller for each request"),
                     );
-                    continue;
+                        (SecurityKind::Http { scheme }, description)
+                    }
+                    _ => {
+                        errors.push(
+                        spec.error(&loc.join("scheme"), format!("`{scheme}` is not an HTTP authentication scheme name"))
+                            .with_hint("a scheme is one token of letters, digits and `!#$%&'*+-.^_`|~` (RFC 9110, section 11.1)"),
+                    );
+                        continue;
+                    }
                 }
-            },
+            }
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::OAuth2, description),
         };
         let field = scope.claim(&names::snake(name));
@@ -427,4 +439,10 @@ fn security_schemes(types: &mut TypeGraph<'_>, root: &Location, errors: &mut Vec
         });
     }
     out
+}
+
+/// Whether `name` is an HTTP token (RFC 9110, section 5.6.2), as an authentication scheme's
+/// name must be.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

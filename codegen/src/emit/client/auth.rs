@@ -110,6 +110,9 @@ pub(super) fn setters(api: &Api) -> TokenStream {
             SecurityKind::Bearer { format: Some(f) } => format!("a bearer token ({f}) in `Authorization`"),
             SecurityKind::Bearer { format: None } | SecurityKind::OAuth2 => "a bearer token in `Authorization`".into(),
             SecurityKind::Basic => "a user name and password in `Authorization: Basic`".into(),
+            SecurityKind::Http { scheme } => {
+                format!("credentials in `Authorization: {scheme} <credentials>`, sent as given")
+            }
         };
         let mut text = format!("Authenticates with `{}`: {how}.", s.wire_name);
         if let Some(d) = &s.docs {
@@ -139,6 +142,17 @@ pub(super) fn setters(api: &Api) -> TokenStream {
                     self
                 }
             },
+            SecurityKind::Http { scheme } => {
+                // A scheme is a token: it has no braces to escape.
+                let template = format!("{scheme} {{}}");
+                quote! {
+                    #doc
+                    pub fn #method(mut self, credentials: impl Into<String>) -> Self {
+                        self.credentials.#field = Some(format!(#template, credentials.into()));
+                        self
+                    }
+                }
+            }
         }
     });
     quote!(#(#items)*)
@@ -184,7 +198,7 @@ pub(super) fn credentials(api: &Api, needs: &mut Needs) -> Option<TokenStream> {
                 let header = header_name(name);
                 quote!(request.headers_mut().insert(#header, secret(value)?);)
             }
-            SecurityKind::Bearer { .. } | SecurityKind::OAuth2 | SecurityKind::Basic => {
+            SecurityKind::Bearer { .. } | SecurityKind::OAuth2 | SecurityKind::Basic | SecurityKind::Http { .. } => {
                 quote!(request.headers_mut().insert(reqwest::header::AUTHORIZATION, secret(value)?);)
             }
         };

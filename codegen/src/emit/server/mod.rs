@@ -86,6 +86,7 @@ pub(crate) fn server(api: &Api, body: &mut Sink) -> Result<(TokenStream, Option<
             SecurityKind::ApiKey { location: _, name } => quote!(Source::Cookie(#name)),
             SecurityKind::Bearer { .. } | SecurityKind::OAuth2 => quote!(Source::Bearer),
             SecurityKind::Basic => quote!(Source::Basic),
+            SecurityKind::Http { scheme } => quote!(Source::Authorization(#scheme)),
         };
         imports.add("Scheme");
         imports.add("Source");
@@ -503,6 +504,7 @@ fn credential_enum(schemes: &[&SecurityScheme]) -> TokenStream {
             SecurityKind::Bearer { format: Some(f) } => format!("`Authorization: Bearer <token>` ({f})"),
             SecurityKind::Bearer { format: None } | SecurityKind::OAuth2 => "`Authorization: Bearer <token>`".into(),
             SecurityKind::Basic => "`Authorization: Basic <credentials>`, still base64-encoded".into(),
+            SecurityKind::Http { scheme } => format!("`Authorization: {scheme} <credentials>`, as sent"),
         };
         let mut text = format!("`{}`: {how}.", s.wire_name);
         if let Some(d) = &s.docs {
@@ -657,6 +659,7 @@ fn handler_fn(handler: &Handler<'_>, schemas: &mut Schemas<'_>, imports: &mut Im
         let challenge = match schemes.iter().find(|(s, _)| s.wire_name == *wire).map(|(s, _)| &s.kind) {
             Some(SecurityKind::Bearer { .. } | SecurityKind::OAuth2) => "Bearer",
             Some(SecurityKind::Basic) => "Basic",
+            Some(SecurityKind::Http { scheme }) => scheme.as_str(),
             _ => continue,
         };
         if !challenges.contains(&challenge) {
