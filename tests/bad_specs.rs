@@ -235,6 +235,33 @@ fn security_requirement_with_undeclared_scheme() {
 }
 
 #[test]
+fn warn_empty_operation_id() {
+    let out = assert_warning(
+        "warn_empty_operation_id",
+        "openapi.yaml",
+        "/paths/~1pets/get/operationId",
+        10,
+        "`operationId` is empty; calling the operation `get_pets`",
+    );
+    // `x-context-root` is an extension of the paths object, not a path.
+    let ops: Vec<(&str, &str)> = out.api.operations.iter().map(|op| (op.name.as_str(), op.path.as_str())).collect();
+    assert_eq!(ops, [("get_pets", "/pets")]);
+    assert_eq!(out.api.operations[0].responses.len(), 1, "`x-note` is not a status");
+}
+
+#[test]
+fn http_scheme_not_a_token() {
+    let d = assert_error(
+        "http_scheme_not_a_token",
+        "openapi.yaml",
+        "/components/securitySchemes/signed/scheme",
+        18,
+        "`HMAC SHA256` is not an HTTP authentication scheme name",
+    );
+    assert!(d.hint.as_deref().is_some_and(|h| h.contains("RFC 9110")), "{d}");
+}
+
+#[test]
 fn missing_openapi_field() {
     assert_error("missing_openapi", "openapi.yaml", "", 1, "missing `openapi`");
 }

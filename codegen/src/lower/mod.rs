@@ -124,7 +124,8 @@ fn lower_into(spec: &Spec, types: &mut TypeGraph<'_>, errors: &mut Vec<Diagnosti
     let mut item_locs: Vec<Location> = Vec::new();
     match spec.members(&root.join("paths")) {
         Ok(Some((paths_loc, Value::Object(paths)))) => {
-            for path in paths.keys() {
+            // `x-` members are specification extensions, not paths.
+            for path in paths.keys().filter(|p| !p.starts_with("x-")) {
                 let at = paths_loc.join(path);
                 if !path.starts_with('/') {
                     errors.push(spec.error(&at, format!("path `{path}` does not start with `/`")));

@@ -59,9 +59,20 @@ impl<'s> TypeGraph<'s> {
         let loc = &loc;
         let id = match op.get("operationId") {
             Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
-            Some(_) => {
-                return Err(self.spec.error(&loc.join("operationId"), "`operationId` must be a non-empty string"))
+            // An empty id names nothing: read as meant, as if it were not there.
+            Some(Value::String(_)) => {
+                let id = format!("{method} {path}");
+                self.warnings.push(
+                    self.spec
+                        .warning(
+                            &loc.join("operationId"),
+                            format!("`operationId` is empty; calling the operation `{}`", names::snake(&id)),
+                        )
+                        .with_hint("give every operation an operationId: it names the generated method"),
+                );
+                id
             }
+            Some(_) => return Err(self.spec.error(&loc.join("operationId"), "`operationId` must be a string")),
             None => {
                 let id = format!("{method} {path}");
                 self.warnings.push(
