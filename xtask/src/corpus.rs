@@ -264,6 +264,8 @@ pub fn run(
     tags: usize,
 ) -> std::io::Result<Vec<Row>> {
     std::fs::create_dir_all(scratch)?;
+    // No feature set: generation only, nothing written or checked.
+    let check = !feature_sets.is_empty();
     let mut rows = Vec::new();
     let mut members = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
@@ -303,6 +305,10 @@ pub fn run(
                 row.degraded = degraded(&out.api);
                 row.bodies = non_json_bodies(&out.api);
                 row.lines = out.files.iter().filter(|(p, _)| p.ends_with(".rs")).map(|(_, t)| t.lines().count()).sum();
+                if !check {
+                    rows.push(row);
+                    continue;
+                }
                 write_crate(&scratch.join(&crate_name), &out.files)?;
                 members.push(crate_name.clone());
                 if tags > 0 && !out.api.operations.is_empty() {
@@ -328,6 +334,9 @@ pub fn run(
             }
         }
         rows.push(row);
+    }
+    if !check {
+        return Ok(rows);
     }
     let manifest = format!(
         "# Scratch workspace made by `cargo xtask corpus`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",

@@ -48,12 +48,13 @@ Commands:
                       no-op regeneration, compile cost, server overhead, serde overhead, 200 MiB
                       streamed each way; --only runs one section (generation, noop, peers,
                       compile, tags, server, serde, streams); writes target/bench/report.md
-  corpus [--each-feature-set] [--tags N] PATH...
+  corpus [--each-feature-set | --generate-only] [--tags N] PATH...
                       generate every spec under PATH (dirs are searched for roots), compile each with
                       clippy -D warnings in a scratch workspace (all features, or each feature set
                       on its own: none, client, server, all), print a table; fails if any fails;
                       --tags N also generates each with one feature per tag and checks it with no
-                      features and with N tags (spread over the list) each on its own
+                      features and with N tags (spread over the list) each on its own;
+                      --generate-only generates and reports, writing and checking nothing
   load [--clients N] [--seconds S] [--postgres URL] [--debug]
                       the example server (release build) under N concurrent clients (default 64)
                       creating, upserting and merging customers for S seconds (default 30): on
@@ -324,7 +325,14 @@ fn corpus_cmd(args: &[&str]) -> ExitCode {
     let root = project_root();
     // `--each-feature-set`: clippy with no features, `client`, `server` and all, each on its own.
     let each = args.contains(&"--each-feature-set");
-    let feature_sets: &[corpus::FeatureSet] = if each { &corpus::FeatureSet::EACH } else { &[corpus::FeatureSet::All] };
+    // `--generate-only`: generate each spec and report, without writing or checking a crate
+    // (a sweep over thousands of specs).
+    let generate_only = args.contains(&"--generate-only");
+    let feature_sets: &[corpus::FeatureSet] = match (generate_only, each) {
+        (true, _) => &[],
+        (false, true) => &corpus::FeatureSet::EACH,
+        (false, false) => &[corpus::FeatureSet::All],
+    };
     // `--tags N`: also a crate with one feature per tag, checked with N tags each on its own.
     let mut tags = 0;
     let mut paths: Vec<PathBuf> = Vec::new();
@@ -338,7 +346,7 @@ fn corpus_cmd(args: &[&str]) -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
-            "--each-feature-set" => {}
+            "--each-feature-set" | "--generate-only" => {}
             other if other.starts_with("--") => {
                 eprint!("unknown option `{other}`\n\n{HELP}");
                 return ExitCode::from(2);
@@ -390,6 +398,8 @@ fn corpus_cmd(args: &[&str]) -> ExitCode {
         }
     }
     print!("{}", corpus::table(&rows));
+    let generated = rows.iter().filter(|r| r.error.is_none()).count();
+    println!("{} specs: {generated} generated, {} failed to generate", rows.len(), rows.len() - generated);
     if failed {
         ExitCode::FAILURE
     } else {
