@@ -524,7 +524,8 @@ impl BodyKind {
     pub fn of(media: &str) -> BodyKind {
         let essence = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
         match essence.as_str() {
-            "application/json" => BodyKind::Json,
+            // `text/json` is JSON too (ASP.NET lists it beside `application/json`).
+            "application/json" | "text/json" => BodyKind::Json,
             m if m.ends_with("+json") => BodyKind::Json,
             "application/x-www-form-urlencoded" => BodyKind::Form,
             "text/event-stream" => BodyKind::EventStream,

@@ -2734,6 +2734,7 @@ impl Input {
 fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("").trim().as_bytes();
     essence.eq_ignore_ascii_case(b"application/json")
+        || essence.eq_ignore_ascii_case(b"text/json")
         || essence.len() >= 5 && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json")
 }
 
@@ -2961,6 +2962,18 @@ mod tests {
         }
         // A range offered takes any type of its kind.
         assert!(acceptable(&parts(Some("image/png")), &["image/*"]).is_ok());
+    }
+
+    #[test]
+    fn a_json_body_comes_as_any_json_media_type() {
+        let body = RequestBody::required(Schema::any());
+        for json in ["application/json", "application/json; charset=utf-8", "text/json", "application/merge-patch+json"]
+        {
+            assert!(body.accepts(Media::Json, json), "{json}");
+        }
+        for other in ["text/plain", "application/xml", "application/jsonl"] {
+            assert!(!body.accepts(Media::Json, other), "{other}");
+        }
     }
 
     #[test]

@@ -402,22 +402,27 @@ impl<'s> TypeGraph<'s> {
             }
             None => return Ok(None),
         };
-        let is_json = |m: &str| {
-            let m = m.split(';').next().unwrap_or(m).trim();
-            m == "application/json" || m.ends_with("+json")
-        };
+        let is_json = |m: &str| BodyKind::of(m) == BodyKind::Json;
         let (content_loc, content) = content;
-        let Some(media) = content.keys().find(|m| is_json(m)).or_else(|| content.keys().next()) else {
+        // `application/json` itself first, then any JSON type, then the first listed.
+        let plain_json =
+            |m: &&String| m.split(';').next().is_some_and(|e| e.trim().eq_ignore_ascii_case("application/json"));
+        let Some(media) = content
+            .keys()
+            .find(plain_json)
+            .or_else(|| content.keys().find(|m| is_json(m)))
+            .or_else(|| content.keys().next())
+        else {
             return Ok(None);
         };
         let required = !request || b.get("required") == Some(&Value::Bool(true));
         let mut body = self.media_body(&content_loc, media, hint, request, None)?;
         (body.docs, body.required) = (docs_of(b), required);
+        let schema_of = |m: &str| content.get(m).and_then(|v| v.as_object()).and_then(|m| m.get("schema"));
+        let primary_schema = schema_of(media);
         if request {
             // Every other media type, in the spec's order. One with the very same schema keeps
             // the type already lowered (JSON or a form, say, read into one struct).
-            let schema_of = |m: &str| content.get(m).and_then(|v| v.as_object()).and_then(|m| m.get("schema"));
-            let primary_schema = schema_of(media);
             for other in content.keys().filter(|m| *m != media) {
                 let shared = (schema_of(other) == primary_schema).then(|| body.ty.clone());
                 let variant = names::media_variant(other);
@@ -429,7 +434,10 @@ impl<'s> TypeGraph<'s> {
         } else {
             // Exact media types first, then ranges (`image/*`), then `*/*`: the order a
             // client tries them in against the type it was answered with.
-            let mut others: Vec<&String> = content.keys().filter(|m| *m != media).collect();
+            // Another JSON type of the same schema (`text/json` beside `application/json`) is
+            // the same answer: it is read as the first, not offered as a variant of its own.
+            let same_json = |m: &str| is_json(m) && is_json(media) && schema_of(m) == primary_schema;
+            let mut others: Vec<&String> = content.keys().filter(|m| *m != media && !same_json(m)).collect();
             others.sort_by_key(|m| m.matches('*').count());
             for other in others {
                 let variant = names::media_variant(other);

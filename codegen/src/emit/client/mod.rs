@@ -93,11 +93,16 @@ pub(crate) fn client(api: &Api) -> Result<Module<'_>, Diagnostic> {
             quote!(#cfg use crate::operations::{#(#list),*};)
         })
         .collect();
-    // Only a JSON body is sent as its model; other bodies go as bytes or text.
-    let uses_models = api
-        .operations
-        .iter()
-        .any(|op| op.body.as_ref().and_then(|b| b.typed()).is_some_and(mentions_named) || paginated(api, op).is_some());
+    // Only a JSON body is sent as its model; other bodies go as bytes or text, and a choice of
+    // bodies names its types in the operations module.
+    let uses_models = api.operations.iter().any(|op| {
+        op.body
+            .as_ref()
+            .filter(|b| operations::request_choice(api, b).is_none())
+            .and_then(|b| b.typed())
+            .is_some_and(mentions_named)
+            || paginated(api, op).is_some()
+    });
     let models_use = uses_models.then(|| {
         quote!(
             use crate::models;

@@ -232,8 +232,7 @@ pub(super) fn method_expr(method: &str) -> syn::Expr {
 }
 
 pub(super) fn is_json(content_type: &str) -> bool {
-    let m = content_type.split(';').next().unwrap_or(content_type).trim();
-    m == "application/json" || m.ends_with("+json")
+    BodyKind::of(content_type) == BodyKind::Json
 }
 
 /// Whether `HeaderValue::from_static` takes `text` (visible ASCII and spaces).

@@ -855,8 +855,7 @@ fn takes_input(op: &Operation) -> bool {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence == "application/json" || essence.ends_with("+json")
+    BodyKind::of(content_type) == BodyKind::Json
 }
 
 /// The documented JSON media type of the response for `code` (or its range, or `default`).
