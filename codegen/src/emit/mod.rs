@@ -199,6 +199,7 @@ fn lib_rs(api: &Api, config: &Config, scalars: &BTreeSet<Scalar>) -> proc_macro2
         docs.push(String::new());
         docs.extend(d.lines().map(|l| format!(" {l}")));
     }
+    let docs = docs.iter().map(|d| syntax::doc_literal(d));
     quote! {
         #(#![doc = #docs])*
         // The docs below are the spec's own text, written as Markdown for a portal, not rustdoc.
