@@ -241,7 +241,7 @@ fn warn_empty_operation_id() {
         "openapi.yaml",
         "/paths/~1pets/get/operationId",
         10,
-        "`operationId` is empty; calling the operation `get_pets`",
+        "`operationId` is empty; calling it `get_pets`",
     );
     // `x-context-root` is an extension of the paths object, not a path.
     let ops: Vec<(&str, &str)> = out.api.operations.iter().map(|op| (op.name.as_str(), op.path.as_str())).collect();

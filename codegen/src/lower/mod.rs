@@ -401,32 +401,27 @@ fn security_schemes(types: &mut TypeGraph<'_>, root: &Location, errors: &mut Vec
                 };
                 (SecurityKind::ApiKey { location, name: key }, description)
             }
-            S::HTTP { scheme, bearer_format, description, .. } => {
-                match scheme.to_ascii_lowercase().as_str() {
-                    "bearer" => (SecurityKind::Bearer { format: bearer_format }, description),
-                    "basic" => (SecurityKind::Basic, description),
-                    _ if is_token(&scheme) => {
-                        types.warnings.push(
-                        spec.warning(
-                            &loc.join("scheme"),
-                            format!(
-                                "HTTP authentication scheme `{scheme}`: the client sends the credentials it is given as \
-                                 `Authorization: {scheme} <credentials>`, and the server passes them to the implementation unchecked"
-                            ),
-                        )
-                        .with_hint("a scheme that answers a challenge (Digest, Negotiate) needs its credentials made by the caller for each request"),
+            S::HTTP { scheme, bearer_format, description, .. } => match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => (SecurityKind::Bearer { format: bearer_format }, description),
+                "basic" => (SecurityKind::Basic, description),
+                _ if is_token(&scheme) => {
+                    let message = format!(
+                        "HTTP authentication scheme `{scheme}`: the client sends the credentials it is given as \
+                         `Authorization: {scheme} <credentials>`, and the server passes them on unchecked"
                     );
-                        (SecurityKind::Http { scheme }, description)
-                    }
-                    _ => {
-                        errors.push(
-                        spec.error(&loc.join("scheme"), format!("`{scheme}` is not an HTTP authentication scheme name"))
-                            .with_hint("a scheme is one token of letters, digits and `!#$%&'*+-.^_`|~` (RFC 9110, section 11.1)"),
-                    );
-                        continue;
-                    }
+                    let hint = "a scheme that answers a challenge (Digest, Negotiate) needs its credentials made \
+                                by the caller for each request";
+                    types.warnings.push(spec.warning(&loc.join("scheme"), message).with_hint(hint));
+                    (SecurityKind::Http { scheme }, description)
                 }
-            }
+                _ => {
+                    let message = format!("`{scheme}` is not an HTTP authentication scheme name");
+                    let hint = "a scheme is one token of letters, digits and `!#$%&'*+-.^_`|~` (RFC 9110, \
+                                section 11.1)";
+                    errors.push(spec.error(&loc.join("scheme"), message).with_hint(hint));
+                    continue;
+                }
+            },
             S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => (SecurityKind::OAuth2, description),
         };
         let field = scope.claim(&names::snake(name));

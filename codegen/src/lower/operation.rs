@@ -57,27 +57,20 @@ impl<'s> TypeGraph<'s> {
         // Some specs keep whole operations in files of their own (`post: {$ref: ...}`).
         let (loc, op) = self.deref(loc)?;
         let loc = &loc;
-        let id = match op.get("operationId") {
-            Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
-            // An empty id names nothing: read as meant, as if it were not there.
-            Some(Value::String(_)) => {
-                let id = format!("{method} {path}");
-                self.warnings.push(
-                    self.spec
-                        .warning(
-                            &loc.join("operationId"),
-                            format!("`operationId` is empty; calling the operation `{}`", names::snake(&id)),
-                        )
-                        .with_hint("give every operation an operationId: it names the generated method"),
-                );
-                id
-            }
+        // Without an id (an empty one names nothing either), the method and path name it.
+        let (at, missing) = match op.get("operationId") {
+            Some(Value::String(id)) if !id.trim().is_empty() => (None, id.clone()),
+            Some(Value::String(_)) => (Some(loc.join("operationId")), "`operationId` is empty".to_owned()),
             Some(_) => return Err(self.spec.error(&loc.join("operationId"), "`operationId` must be a string")),
-            None => {
+            None => (Some(loc.clone()), "operation has no `operationId`".to_owned()),
+        };
+        let id = match at {
+            None => missing,
+            Some(at) => {
                 let id = format!("{method} {path}");
                 self.warnings.push(
                     self.spec
-                        .warning(loc, format!("operation has no `operationId`; calling it `{}`", names::snake(&id)))
+                        .warning(&at, format!("{missing}; calling it `{}`", names::snake(&id)))
                         .with_hint("give every operation an operationId: it names the generated method"),
                 );
                 id
